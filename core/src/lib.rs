@@ -1,0 +1,2 @@
+//! twin-core: the Rust client for the Twin REST API.
+#![deny(missing_docs)]

@@ -1,0 +1,61 @@
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::required;
+use crate::app::{ApiError, ApiResult, AppState, ok, reply};
+use crate::ids;
+use crate::store::ApiKey;
+
+const MAX_NAME_CHARS: usize = 128;
+
+/// `GET /api/public/v1/access-api-keys`
+pub async fn list(State(app): State<AppState>) -> ApiResult {
+    let store = app.store();
+    ok(json!({ "keys": store.keys.iter().map(ApiKey::to_json).collect::<Vec<_>>() }))
+}
+
+#[derive(Deserialize)]
+pub struct CreateKey {
+    name: Option<String>,
+}
+
+/// `POST /api/public/v1/access-api-keys`: the full key is in this response only.
+pub async fn create(State(app): State<AppState>, Json(body): Json<CreateKey>) -> ApiResult {
+    let name = required("name", body.name)?;
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "name must be 1 to {MAX_NAME_CHARS} characters"
+        )));
+    }
+    let (key_id, secret) = {
+        let mut rng = app.rng();
+        (ids::key_id(&mut *rng), ids::secret(&mut *rng, 40))
+    };
+    let key = ApiKey {
+        key: ids::api_key(&key_id, &secret),
+        display_prefix: secret[..8].to_string(),
+        key_id,
+        name,
+        created_at: Utc::now().timestamp(),
+        last_used_at: None,
+    };
+    let mut body = key.to_json();
+    body["api_key"] = json!(key.key);
+    app.store().keys.push(key);
+    reply(StatusCode::CREATED, body)
+}
+
+/// `DELETE /api/public/v1/access-api-keys/{key_id}`: the key stops working at once.
+pub async fn revoke(State(app): State<AppState>, Path(key_id): Path<String>) -> ApiResult {
+    let mut store = app.store();
+    let before = store.keys.len();
+    store.keys.retain(|k| k.key_id != key_id);
+    if store.keys.len() == before {
+        return Err(ApiError::not_found(format!("api key {key_id} not found")));
+    }
+    ok(json!({ "revoked": true }))
+}

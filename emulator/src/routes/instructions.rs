@@ -1,0 +1,106 @@
+use axum::extract::{Path, Query, State};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::require_agent;
+use crate::app::{ApiError, ApiResult, AppState, ok, success};
+use crate::ids::rfc3339;
+use crate::store::InstructionVersion;
+
+/// `GET /v1/agents/{agent_id}/instructions`: the latest version, or `{}` when none.
+pub async fn get(State(app): State<AppState>, Path(agent_id): Path<String>) -> ApiResult {
+    let store = app.store();
+    require_agent(&store, &agent_id)?;
+    match store.instructions.get(&agent_id).and_then(|v| v.last()) {
+        Some(v) => ok(json!({ "instructions": v.to_current_json(&store.user) })),
+        None => ok(json!({})),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UpdateInstructions {
+    content: Option<String>,
+    source_type: Option<String>,
+    source_id: Option<String>,
+}
+
+/// `PUT /v1/agents/{agent_id}/instructions`: every write adds a version. The first one also
+/// names a still-unnamed agent after its first line, as the platform fills names in later.
+pub async fn update(
+    State(app): State<AppState>,
+    Path(agent_id): Path<String>,
+    axum::Json(body): axum::Json<UpdateInstructions>,
+) -> ApiResult {
+    let content = body
+        .content
+        .ok_or_else(|| ApiError::bad_request("content is required"))?;
+    let mut store = app.store();
+    require_agent(&store, &agent_id)?;
+    let now = Utc::now();
+    let hash = hex::encode(Sha256::digest(content.as_bytes()));
+    let source_type = body.source_type.unwrap_or_else(|| "api".to_string());
+    let source_id = body
+        .source_id
+        .unwrap_or_else(|| format!("{source_type}:instructions:{}", rfc3339(now)));
+    let id = store.next_instruction_id;
+    store.next_instruction_id += 1;
+    let version = InstructionVersion {
+        id,
+        agent_id: agent_id.clone(),
+        storage_key: format!(
+            "agents/{agent_id}/instructions/{}-{}.md",
+            now.timestamp_millis(),
+            &hash[..16]
+        ),
+        content_hash: hash,
+        source_type,
+        source_id,
+        created_at: now,
+        content,
+    };
+    let agent = store.agents.get_mut(&agent_id).expect("checked above");
+    agent.last_activity_at = now;
+    if agent.name.is_none() {
+        let first_line = version
+            .content
+            .lines()
+            .map(|l| l.trim_start_matches('#').trim())
+            .find(|l| !l.is_empty());
+        agent.name = first_line.map(|l| l.chars().take(60).collect());
+    }
+    store
+        .instructions
+        .entry(agent_id)
+        .or_default()
+        .push(version);
+    success()
+}
+
+#[derive(Deserialize)]
+pub struct HistoryQuery {
+    limit: Option<usize>,
+}
+
+/// `GET /v1/agents/{agent_id}/instructions/history`: newest first; all unless `limit`.
+pub async fn history(
+    State(app): State<AppState>,
+    Path(agent_id): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult {
+    let store = app.store();
+    require_agent(&store, &agent_id)?;
+    let versions = store
+        .instructions
+        .get(&agent_id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let items: Vec<_> = versions
+        .iter()
+        .rev()
+        .take(q.limit.unwrap_or(usize::MAX))
+        .map(InstructionVersion::to_history_json)
+        .collect();
+    ok(json!({ "instruction_versions": items }))
+}

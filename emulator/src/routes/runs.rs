@@ -1,0 +1,209 @@
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::require_agent;
+use crate::app::{ApiError, ApiResult, AppState, no_content, ok, optional_json, reply};
+use crate::store::{Run, RunMode, RunStatus};
+
+const DEFAULT_PAGE_SIZE: usize = 100;
+const MAX_PAGE_SIZE: usize = 1000;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    page: Option<usize>,
+    page_size: Option<usize>,
+    filter_status: Option<String>,
+    filter_run_id: Option<String>,
+    filter_started_after: Option<String>,
+    filter_started_before: Option<String>,
+    filter_policy_type: Option<String>,
+    filter_policy_group: Option<String>,
+}
+
+fn parse_time(name: &str, value: &Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    value
+        .as_deref()
+        .map(|v| {
+            DateTime::parse_from_rfc3339(v)
+                .map(|t| t.to_utc())
+                .map_err(|_| ApiError::bad_request(format!("{name} must be an RFC 3339 timestamp")))
+        })
+        .transpose()
+}
+
+/// `GET /v1/agents/{agent_id}/runs`: newest first, 1-based pages, every filter.
+pub async fn list(
+    State(app): State<AppState>,
+    Path(agent_id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let page = q.page.unwrap_or(1);
+    let page_size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    if page == 0 {
+        return Err(ApiError::bad_request("page starts at 1"));
+    }
+    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+        return Err(ApiError::bad_request(format!(
+            "page_size must be between 1 and {MAX_PAGE_SIZE}"
+        )));
+    }
+    let after = parse_time("filter_started_after", &q.filter_started_after)?;
+    let before = parse_time("filter_started_before", &q.filter_started_before)?;
+    let store = app.store();
+    let agent = store
+        .agents
+        .get(&agent_id)
+        .ok_or_else(ApiError::no_agent_access)?;
+    let keep = |r: &&Run| {
+        q.filter_status
+            .as_ref()
+            .is_none_or(|s| r.status.as_str() == s)
+            && q.filter_run_id.as_ref().is_none_or(|id| &r.run_id == id)
+            && after.is_none_or(|t| r.started_at >= t)
+            && before.is_none_or(|t| r.started_at <= t)
+            && q.filter_policy_type
+                .as_ref()
+                .is_none_or(|p| r.mode.policy_type() == p)
+            && q.filter_policy_group
+                .as_ref()
+                .is_none_or(|g| r.mode.policy_group() == g)
+    };
+    let runs = agent
+        .runs
+        .iter()
+        .rev()
+        .filter_map(|id| store.runs.get(id))
+        .filter(keep);
+    let total = runs.clone().count();
+    let page_runs: Vec<&Run> = runs
+        .skip((page - 1).saturating_mul(page_size))
+        .take(page_size)
+        .collect();
+    ok(json!({
+        "all_run_summaries": page_runs.iter().map(|r| r.summary_json()).collect::<Vec<_>>(),
+        "page": page,
+        "page_size": page_size,
+        "runs": page_runs.iter().map(|r| r.to_json(&store.user)).collect::<Vec<_>>(),
+        "total_runs": total,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct StartRun {
+    run_mode: Option<String>,
+    user_message: Option<String>,
+    #[allow(dead_code)]
+    skip_deploy_check: Option<bool>,
+}
+
+/// `POST /v1/agents/{agent_id}/runs`: `run_mode` is required and only lowercase `run` or
+/// `build` is accepted, with the live service's (misleading) message otherwise.
+pub async fn start(
+    State(app): State<AppState>,
+    Path(agent_id): Path<String>,
+    axum::Json(body): axum::Json<StartRun>,
+) -> ApiResult {
+    let mut store = app.store();
+    require_agent(&store, &agent_id)?;
+    let mode = match body.run_mode.as_deref() {
+        Some("run") => RunMode::Run,
+        Some("build") => RunMode::Build,
+        _ => {
+            return Err(ApiError::bad_request(
+                "run_mode must be explicitly set to Builder, Run, or SubAgent",
+            ));
+        }
+    };
+    let message = body.user_message.unwrap_or_default();
+    let run_id = crate::sim::start(&app, &mut store, &agent_id, mode, &message, false)?;
+    let run = &store.runs[&run_id];
+    reply(
+        StatusCode::CREATED,
+        json!({ "run": run.to_start_json(&store.user) }),
+    )
+}
+
+/// The run, if it exists and belongs to the agent.
+fn find<'a>(
+    store: &'a crate::store::Store,
+    agent_id: &str,
+    run_id: &str,
+) -> Result<&'a Run, ApiError> {
+    require_agent(store, agent_id)?;
+    store
+        .runs
+        .get(run_id)
+        .filter(|r| r.agent_id == agent_id)
+        .ok_or_else(|| ApiError::run_not_found(run_id))
+}
+
+/// `DELETE /v1/agents/{agent_id}/runs/{run_id}`: 204; an in-progress run stops.
+pub async fn delete(
+    State(app): State<AppState>,
+    Path((agent_id, run_id)): Path<(String, String)>,
+) -> ApiResult {
+    let mut store = app.store();
+    find(&store, &agent_id, &run_id)?;
+    store.runs.remove(&run_id);
+    if let Some(agent) = store.agents.get_mut(&agent_id) {
+        agent.runs.retain(|r| r != &run_id);
+    }
+    no_content()
+}
+
+#[derive(Deserialize, Default)]
+pub struct Cancel {
+    #[allow(dead_code)]
+    reason: Option<String>,
+}
+
+/// `POST /v1/agents/{agent_id}/runs/{run_id}/cancel`: idempotent; body optional.
+pub async fn cancel(
+    State(app): State<AppState>,
+    Path((agent_id, run_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    if let Err(rejection) = optional_json::<Cancel>(&body) {
+        return Ok(rejection);
+    }
+    let mut store = app.store();
+    let status = find(&store, &agent_id, &run_id)?.status;
+    let reply = match status {
+        RunStatus::InProgress | RunStatus::Paused => {
+            crate::sim::stop(&app, &mut store, &run_id);
+            json!({ "success": true })
+        }
+        RunStatus::Completed => json!({ "error": "run already completed", "success": true }),
+        RunStatus::Error | RunStatus::Stopped => {
+            json!({ "error": format!("run already {}", status.as_str()), "success": true })
+        }
+    };
+    Ok(ok(reply)?.into_response())
+}
+
+/// Paths under a run that the live gateway routes but never implemented (twin-api.md 2.10).
+pub const UNIMPLEMENTED: [&str; 6] = [
+    "/v1/agents/{agent_id}/runs/{run_id}/messages",
+    "/v1/agents/{agent_id}/runs/{run_id}/input",
+    "/v1/agents/{agent_id}/runs/{run_id}/answer",
+    "/v1/agents/{agent_id}/runs/{run_id}/reply",
+    "/v1/agents/{agent_id}/runs/{run_id}/respond",
+    "/v1/agents/{agent_id}/runs/{run_id}/resume",
+];
+
+/// `200 application/grpc` with `grpc-status: 12` (UNIMPLEMENTED) and no body, like live.
+pub async fn unimplemented() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "application/grpc"),
+            (HeaderName::from_static("grpc-status"), "12"),
+        ],
+    )
+        .into_response()
+}
