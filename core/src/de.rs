@@ -1,0 +1,446 @@
+//! Tolerant serde helpers shared by the models (twin-api.md section 7).
+//!
+//! The live service and its documentation disagree on small things: timestamps come with `Z` or
+//! `+00:00` and any number of fraction digits, counters may arrive as numbers or as numeric
+//! strings, ids inside events are a string or `{"id": ...}`, and "none" is spelled `null` or `{}`.
+//! Each helper here accepts every observed form. Use them with `#[serde(deserialize_with = ...)]`;
+//! the `opt_*` variants also need `#[serde(default)]` so that a missing field reads as `None`.
+//!
+//! The `*_from_value` functions do the same work on an already parsed [`Value`], for code that
+//! walks JSON by hand (events, webhook payloads).
+
+// Some helpers exist for the resource models, which live in other files; not every one is used
+// by every build of the crate yet.
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Parses an RFC 3339 timestamp into UTC: `Z` or any offset (`+00:00`), any fraction digits,
+/// lower-case `t`/`z` and a space instead of `T` are accepted. `None` if it is not a timestamp.
+pub(crate) fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    // RFC 3339 allows a space for `T` and lower-case letters; chrono's strict parser may not.
+    let normalized: String = s
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match c {
+            ' ' if i == 10 => 'T',
+            't' => 'T',
+            'z' => 'Z',
+            c => c,
+        })
+        .collect();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&normalized) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    // A timestamp without any offset is read as UTC (the service works in UTC).
+    NaiveDateTime::parse_from_str(&normalized, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .map(|naive| Utc.from_utc_datetime(&naive))
+}
+
+/// Reads a timestamp from JSON: an RFC 3339 string, or integer Unix seconds (the form API keys
+/// and schedules use).
+pub(crate) fn timestamp_from_value(v: &Value) -> Option<DateTime<Utc>> {
+    match v {
+        Value::String(s) => parse_timestamp(s),
+        Value::Number(_) => i64_from_value(v).and_then(|secs| Utc.timestamp_opt(secs, 0).single()),
+        _ => None,
+    }
+}
+
+/// Reads an unsigned integer from a JSON number or a numeric string (`"42"`, `" 42 "`).
+/// Floats are accepted only when they are whole and in range.
+pub(crate) fn u64_from_value(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+                .map(|f| f as u64)
+        }),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    }
+}
+
+/// Reads a signed integer from a JSON number or a numeric string.
+pub(crate) fn i64_from_value(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f <= i64::MAX as f64)
+                .map(|f| f as i64)
+        }),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    }
+}
+
+/// Reads an id given either as a string or as `{"id": "..."}` (event envelopes use the object
+/// form). Numbers are accepted too and rendered in decimal.
+pub(crate) fn string_or_id_from_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Object(map) => match map.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// True for the values the service uses to mean "nothing here": `null` and `{}`.
+pub(crate) fn none_if_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
+/// Unwraps an envelope such as `{"schedule": {...}}`, reading `{}`, `null`, a missing key and
+/// `{"schedule": null}` (or `{"schedule": {}}`) as `None`. A body without the envelope key but with
+/// other members is taken to be the object itself (some endpoints answer unwrapped).
+pub(crate) fn opt_envelope<T: DeserializeOwned>(
+    body: Value,
+    key: &str,
+) -> Result<Option<T>, serde_json::Error> {
+    if none_if_empty(&body) {
+        return Ok(None);
+    }
+    let inner = match body {
+        Value::Object(mut map) => match map.remove(key) {
+            Some(inner) => inner,
+            None => Value::Object(map),
+        },
+        other => other,
+    };
+    if none_if_empty(&inner) {
+        return Ok(None);
+    }
+    serde_json::from_value(inner).map(Some)
+}
+
+/// `deserialize_with` for a required timestamp (see [`timestamp_from_value`]).
+pub(crate) fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let v = Value::deserialize(d)?;
+    timestamp_from_value(&v).ok_or_else(|| D::Error::custom("invalid timestamp"))
+}
+
+/// `deserialize_with` for an optional timestamp: `null` (and, with `#[serde(default)]`, a missing
+/// field) is `None`; an empty string is `None`; anything else must be a timestamp.
+pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        v => timestamp_from_value(&v)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("invalid timestamp")),
+    }
+}
+
+/// `deserialize_with` for a `u64` that may be a number or a numeric string.
+pub(crate) fn u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    u64_from_value(&v).ok_or_else(|| D::Error::custom("expected an unsigned integer"))
+}
+
+/// `deserialize_with` for an optional `u64` (number, numeric string, `null`; `""` is `None`).
+pub(crate) fn opt_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        v => u64_from_value(&v)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("expected an unsigned integer")),
+    }
+}
+
+/// `deserialize_with` for an `i64` that may be a number or a numeric string.
+pub(crate) fn i64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let v = Value::deserialize(d)?;
+    i64_from_value(&v).ok_or_else(|| D::Error::custom("expected an integer"))
+}
+
+/// `deserialize_with` for an optional `i64` (number, numeric string, `null`; `""` is `None`).
+pub(crate) fn opt_i64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        v => i64_from_value(&v)
+            .map(Some)
+            .ok_or_else(|| D::Error::custom("expected an integer")),
+    }
+}
+
+/// `deserialize_with` for an id given as a string or as `{"id": "..."}`.
+pub(crate) fn string_or_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = Value::deserialize(d)?;
+    string_or_id_from_value(&v)
+        .ok_or_else(|| D::Error::custom("expected a string or {\"id\": ...}"))
+}
+
+/// `deserialize_with` for an optional id: `null`, `{}` and `{"id": null}` are `None`.
+pub(crate) fn opt_string_or_id<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
+    let v = Value::deserialize(d)?;
+    if none_if_empty(&v) {
+        return Ok(None);
+    }
+    if let Value::Object(map) = &v {
+        if map.get("id").is_none_or(Value::is_null) {
+            return Ok(None);
+        }
+    }
+    string_or_id_from_value(&v)
+        .map(Some)
+        .ok_or_else(|| D::Error::custom("expected a string or {\"id\": ...}"))
+}
+
+/// `deserialize_with` for an optional object where `{}` means none, as well as `null`.
+pub(crate) fn opt_none_if_empty<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let v = Value::deserialize(d)?;
+    if none_if_empty(&v) {
+        return Ok(None);
+    }
+    serde_json::from_value(v)
+        .map(Some)
+        .map_err(D::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn timestamps_in_every_observed_form() {
+        let nanos = utc("2026-04-22T14:43:24.984599422Z");
+        assert_eq!(
+            parse_timestamp("2026-04-22T14:43:24.984599422+00:00"),
+            Some(nanos)
+        );
+        assert_eq!(
+            parse_timestamp("2026-04-22T14:43:24.984599422Z"),
+            Some(nanos)
+        );
+        assert_eq!(
+            parse_timestamp(" 2026-04-22t14:43:24.984599422z "),
+            Some(nanos)
+        );
+        assert_eq!(
+            parse_timestamp("2026-04-22 14:43:24.984599422+00:00"),
+            Some(nanos)
+        );
+        let whole = utc("2026-03-11T14:32:15Z");
+        assert_eq!(parse_timestamp("2026-03-11T14:32:15Z"), Some(whole));
+        assert_eq!(parse_timestamp("2026-03-11T14:32:15"), Some(whole));
+        assert_eq!(parse_timestamp("2026-03-11T16:32:15+02:00"), Some(whole));
+        assert_eq!(
+            parse_timestamp("2026-04-22T14:32:42.961047100+00:00")
+                .unwrap()
+                .timestamp_subsec_nanos(),
+            961_047_100
+        );
+        assert_eq!(
+            parse_timestamp("2026-04-22T14:32:42.9+00:00")
+                .unwrap()
+                .timestamp_subsec_millis(),
+            900
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "1776869096",
+            "2026-04-22T25:00:00Z",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn timestamp_values_accept_unix_seconds() {
+        assert_eq!(
+            timestamp_from_value(&json!(1776945600)),
+            Some(utc("2026-04-23T12:00:00Z"))
+        );
+        assert_eq!(
+            timestamp_from_value(&json!("2026-04-23T12:00:00+00:00")),
+            Some(utc("2026-04-23T12:00:00Z"))
+        );
+        assert_eq!(timestamp_from_value(&json!(true)), None);
+        assert_eq!(timestamp_from_value(&json!(i64::MAX)), None);
+    }
+
+    #[test]
+    fn integers_as_numbers_or_strings() {
+        assert_eq!(u64_from_value(&json!(7)), Some(7));
+        assert_eq!(u64_from_value(&json!("157912706")), Some(157_912_706));
+        assert_eq!(u64_from_value(&json!(" 3 ")), Some(3));
+        assert_eq!(u64_from_value(&json!(3.0)), Some(3));
+        assert_eq!(u64_from_value(&json!(3.5)), None);
+        assert_eq!(u64_from_value(&json!(-1)), None);
+        assert_eq!(u64_from_value(&json!("x")), None);
+        assert_eq!(u64_from_value(&json!(null)), None);
+        assert_eq!(i64_from_value(&json!(-5)), Some(-5));
+        assert_eq!(i64_from_value(&json!("-5")), Some(-5));
+        assert_eq!(i64_from_value(&json!(u64::MAX)), None);
+        assert_eq!(i64_from_value(&json!([1])), None);
+    }
+
+    #[test]
+    fn ids_as_strings_or_objects() {
+        assert_eq!(string_or_id_from_value(&json!("a")).as_deref(), Some("a"));
+        assert_eq!(
+            string_or_id_from_value(&json!({"id": "b"})).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            string_or_id_from_value(&json!({"id": 12})).as_deref(),
+            Some("12")
+        );
+        assert_eq!(string_or_id_from_value(&json!({"other": "b"})), None);
+        assert_eq!(string_or_id_from_value(&json!(null)), None);
+    }
+
+    #[test]
+    fn empty_means_none() {
+        assert!(none_if_empty(&json!(null)));
+        assert!(none_if_empty(&json!({})));
+        assert!(!none_if_empty(&json!({"a": 1})));
+        assert!(!none_if_empty(&json!([])));
+        assert!(!none_if_empty(&json!("")));
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Sched {
+        cron: String,
+    }
+
+    #[test]
+    fn envelopes_with_empty_states() {
+        let some: Option<Sched> =
+            opt_envelope(json!({"schedule": {"cron": "0 0 9 * * * *"}}), "schedule").unwrap();
+        assert_eq!(
+            some,
+            Some(Sched {
+                cron: "0 0 9 * * * *".into()
+            })
+        );
+        for none in [
+            json!({}),
+            json!(null),
+            json!({"schedule": null}),
+            json!({"schedule": {}}),
+        ] {
+            let got: Option<Sched> = opt_envelope(none.clone(), "schedule").unwrap();
+            assert_eq!(got, None, "{none}");
+        }
+        let bare: Option<Sched> = opt_envelope(json!({"cron": "x"}), "schedule").unwrap();
+        assert_eq!(bare, Some(Sched { cron: "x".into() }));
+        assert!(opt_envelope::<Sched>(json!({"schedule": {"cron": 5}}), "schedule").is_err());
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Model {
+        #[serde(deserialize_with = "timestamp")]
+        at: DateTime<Utc>,
+        #[serde(default, deserialize_with = "opt_timestamp")]
+        maybe_at: Option<DateTime<Utc>>,
+        #[serde(deserialize_with = "u64_lenient")]
+        total: u64,
+        #[serde(default, deserialize_with = "opt_u64_lenient")]
+        maybe_total: Option<u64>,
+        #[serde(deserialize_with = "i64_lenient")]
+        signed: i64,
+        #[serde(default, deserialize_with = "opt_i64_lenient")]
+        maybe_signed: Option<i64>,
+        #[serde(deserialize_with = "string_or_id")]
+        run_id: String,
+        #[serde(default, deserialize_with = "opt_string_or_id")]
+        agent_id: Option<String>,
+        #[serde(default, deserialize_with = "opt_none_if_empty")]
+        schedule: Option<Sched>,
+    }
+
+    #[test]
+    fn deserialize_with_helpers() {
+        let m: Model = serde_json::from_value(json!({
+            "at": "2026-04-22T14:43:24Z", "total": "12", "signed": "-3",
+            "run_id": {"id": "r1"}, "schedule": {}
+        }))
+        .unwrap();
+        assert_eq!(m.at, utc("2026-04-22T14:43:24Z"));
+        assert_eq!((m.total, m.signed), (12, -3));
+        assert_eq!(m.run_id, "r1");
+        assert_eq!(
+            (m.maybe_at, m.maybe_total, m.maybe_signed),
+            (None, None, None)
+        );
+        assert_eq!(m.agent_id, None);
+        assert!(m.schedule.is_none());
+
+        let m: Model = serde_json::from_value(json!({
+            "at": 1776945600, "maybe_at": "2026-04-22T14:43:24.5+00:00",
+            "total": 1, "maybe_total": 9, "signed": 2, "maybe_signed": "-9",
+            "run_id": "r2", "agent_id": "a2", "schedule": {"cron": "c"}
+        }))
+        .unwrap();
+        assert_eq!(m.maybe_at.unwrap().timestamp_subsec_millis(), 500);
+        assert_eq!((m.maybe_total, m.maybe_signed), (Some(9), Some(-9)));
+        assert_eq!(m.agent_id.as_deref(), Some("a2"));
+        assert_eq!(m.schedule.unwrap().cron, "c");
+
+        let m: Model = serde_json::from_value(json!({
+            "at": "2026-04-22T14:43:24Z", "total": 1, "signed": 1, "run_id": "r",
+            "agent_id": {"id": null}, "maybe_total": "", "maybe_at": null
+        }))
+        .unwrap();
+        assert_eq!((m.agent_id, m.maybe_total, m.maybe_at), (None, None, None));
+    }
+
+    #[test]
+    fn deserialize_with_helpers_reject_garbage() {
+        let base = json!({"at": "2026-04-22T14:43:24Z", "total": 1, "signed": 1, "run_id": "r"});
+        for (field, bad) in [
+            ("at", json!("soon")),
+            ("total", json!("many")),
+            ("total", json!(-1)),
+            ("signed", json!({})),
+            ("run_id", json!({"x": 1})),
+            ("maybe_at", json!(false)),
+            ("maybe_total", json!("x")),
+            ("agent_id", json!([1])),
+        ] {
+            let mut v = base.clone();
+            v[field] = bad.clone();
+            assert!(
+                serde_json::from_value::<Model>(v).is_err(),
+                "{field} = {bad}"
+            );
+        }
+    }
+}

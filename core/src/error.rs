@@ -1,0 +1,380 @@
+//! The one error type of the crate.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::problem::Problem;
+use crate::signature::SignatureError;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The detail the live service gives, with status 403, for an agent that does not exist or was
+/// deleted (twin-api.md 1.3): it never answers 404 for agents.
+pub const AGENT_NOT_FOUND_DETAIL: &str = "you do not have access to this agent";
+
+/// Longest body excerpt kept in [`Error::Decode`] and [`Error::UnexpectedResponse`], in characters.
+#[allow(dead_code, reason = "used by the request path in client.rs")]
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// Everything that can go wrong when talking to Twin, verifying a webhook delivery or reading a
+/// cron expression.
+///
+/// Messages are short and lower case. None of them contains the API key or a signing secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with a status outside 2xx. `problem` always exists: it is parsed
+    /// from the body (problem+json or a legacy shape) or synthesized from the status, its reason
+    /// phrase and the text of the body (see [`Problem::from_response`]).
+    #[error("{status} {}", ApiSummary(problem))]
+    Api {
+        /// The HTTP status, e.g. 403.
+        status: u16,
+        /// What went wrong, as RFC 9457 problem details.
+        problem: Problem,
+        /// The request id the service or a proxy reported (`x-request-id`), if any.
+        request_id: Option<String>,
+        /// How long the service asked us to wait (`Retry-After`), if it did.
+        retry_after: Option<Duration>,
+    },
+    /// No usable response arrived: the connection could not be made (DNS, refused, TLS), it
+    /// dropped, or the body was cut off while being read.
+    #[error("connection failed: {message}")]
+    Connection {
+        /// What happened, e.g. `connection refused`.
+        message: String,
+    },
+    /// The call, an attempt or a wait ran past its time limit.
+    #[error("timed out: {message}")]
+    Timeout {
+        /// Which limit was hit, e.g. `no response within 60s`.
+        message: String,
+    },
+    /// A 2xx response said it was JSON but could not be read as the expected object.
+    #[error("could not decode response: {message}")]
+    Decode {
+        /// What did not fit, e.g. `missing field agent_id`.
+        message: String,
+        /// The first ~200 characters of the body (lossy UTF-8, secrets redacted).
+        excerpt: String,
+    },
+    /// A 2xx response that is not an API answer: `application/grpc` (a routed but unimplemented
+    /// path), `text/html` (the web UI's host, see twin-api.md 1.1) or not JSON when JSON was due.
+    #[error("unexpected {status} response{}", UnexpectedSummary(content_type.as_deref()))]
+    UnexpectedResponse {
+        /// The HTTP status, e.g. 200.
+        status: u16,
+        /// The response's content type, if it had one.
+        content_type: Option<String>,
+        /// The first ~200 characters of the body (lossy UTF-8, secrets redacted).
+        excerpt: String,
+    },
+    /// An argument was rejected before any request was sent (an empty id, a bad option).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A webhook delivery failed verification (see [`SignatureError`]).
+    #[error("webhook verification failed: {0}")]
+    Signature(#[from] SignatureError),
+    /// A cron expression is not a valid 7-field Twin schedule.
+    #[error("invalid cron expression: {0}")]
+    InvalidCron(String),
+    /// A wait or follow was stopped through its cancellation token.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+struct ApiSummary<'a>(&'a Problem);
+
+impl fmt::Display for ApiSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.title.to_lowercase())?;
+        match self.0.detail.as_deref().map(str::trim) {
+            Some(detail) if !detail.is_empty() => write!(f, ": {detail}"),
+            _ => Ok(()),
+        }
+    }
+}
+
+struct UnexpectedSummary<'a>(Option<&'a str>);
+
+impl fmt::Display for UnexpectedSummary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(ct) => write!(f, " with content type {ct}"),
+            None => f.write_str(" without a content type"),
+        }
+    }
+}
+
+impl Error {
+    /// The HTTP status of an [`Error::Api`] or [`Error::UnexpectedResponse`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The problem details of an [`Error::Api`].
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Api { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+
+    /// True when the thing asked for does not exist: a 404, or a 403 whose detail is
+    /// `you do not have access to this agent`, which is how the live service reports a missing
+    /// or deleted agent (twin-api.md 1.3). Note that this cannot tell a missing agent from one
+    /// that belongs to someone else: the service does not say.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::Api { status: 404, .. } => true,
+            Error::Api {
+                status: 403,
+                problem,
+                ..
+            } => problem
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.trim().eq_ignore_ascii_case(AGENT_NOT_FOUND_DETAIL)),
+            _ => false,
+        }
+    }
+
+    /// True for a 429 Too Many Requests.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Api { status: 429, .. })
+    }
+
+    /// True for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// True for [`Error::Connection`] (a timeout is reported separately, see [`Error::is_timeout`]).
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection { .. })
+    }
+
+    /// The request id of an [`Error::Api`], if the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `Retry-After` of an [`Error::Api`], if the response carried one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// An [`Error::Decode`] for `body`, with a short, redacted excerpt.
+    #[allow(dead_code, reason = "used by the request path in client.rs")]
+    pub(crate) fn decode(message: impl Into<String>, body: &[u8]) -> Error {
+        Error::Decode {
+            message: message.into(),
+            excerpt: excerpt(body),
+        }
+    }
+
+    /// An [`Error::UnexpectedResponse`] for `body`, with a short, redacted excerpt.
+    #[allow(dead_code, reason = "used by the request path in client.rs")]
+    pub(crate) fn unexpected(status: u16, content_type: Option<&str>, body: &[u8]) -> Error {
+        Error::UnexpectedResponse {
+            status,
+            content_type: content_type.map(str::to_owned),
+            excerpt: excerpt(body),
+        }
+    }
+}
+
+/// JSON members whose string values are secrets; their values never reach an excerpt.
+#[allow(dead_code, reason = "used by the request path in client.rs")]
+const SECRET_MEMBERS: &[&str] = &[
+    "api_key",
+    "apiKey",
+    "signing_secret",
+    "signingSecret",
+    "secret",
+    "Secret",
+    "x-api-key",
+    "password",
+    "token",
+];
+
+/// The first [`EXCERPT_CHARS`] characters of a body as lossy UTF-8, with the string values of
+/// secret-looking members (`api_key`, `signing_secret`, ...) replaced by `***`.
+#[allow(dead_code, reason = "used by the request path in client.rs")]
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    // Redact over a generous prefix first, so that a secret that straddles the cut is still
+    // found; a value cut off by the prefix is redacted to its end.
+    let prefix = &body[..body.len().min(EXCERPT_CHARS * 8)];
+    let text = redact(&String::from_utf8_lossy(prefix));
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => text[..cut].to_owned(),
+        None => text,
+    }
+}
+
+/// Replaces the string value following each `"<secret member>"` + `:` with `"***"`.
+#[allow(dead_code, reason = "used by the request path in client.rs")]
+fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for name in SECRET_MEMBERS.iter().filter(|_| rest.starts_with('"')) {
+            let quoted = format!("\"{name}\"");
+            if let Some(after_name) = rest.strip_prefix(quoted.as_str()) {
+                let after_colon = after_name.trim_start();
+                if let Some(value) = after_colon
+                    .strip_prefix(':')
+                    .map(str::trim_start)
+                    .and_then(|v| v.strip_prefix('"'))
+                {
+                    out.push_str(&quoted);
+                    out.push_str(":\"***\"");
+                    rest = skip_json_string(value);
+                    continue 'outer;
+                }
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// Given the text just after an opening quote, returns the text after the closing quote (or
+/// the empty string when the string runs to the end).
+#[allow(dead_code, reason = "used by the request path in client.rs")]
+fn skip_json_string(s: &str) -> &str {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return &s[i + 1..],
+            _ => {}
+        }
+    }
+    ""
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, detail: Option<&str>) -> Error {
+        let mut problem = Problem::from_status(status);
+        problem.detail = detail.map(str::to_owned);
+        Error::Api {
+            status,
+            problem,
+            request_id: Some("req-1".into()),
+            retry_after: Some(Duration::from_secs(3)),
+        }
+    }
+
+    #[test]
+    fn api_display_is_short_and_lower_case() {
+        let e = api(403, Some("you do not have access to this agent"));
+        assert_eq!(
+            e.to_string(),
+            "403 forbidden: you do not have access to this agent"
+        );
+        assert_eq!(api(500, None).to_string(), "500 internal server error");
+    }
+
+    #[test]
+    fn other_displays() {
+        assert_eq!(
+            Error::Connection {
+                message: "connection refused".into()
+            }
+            .to_string(),
+            "connection failed: connection refused"
+        );
+        assert_eq!(
+            Error::unexpected(200, Some("application/grpc"), b"").to_string(),
+            "unexpected 200 response with content type application/grpc"
+        );
+        assert_eq!(
+            Error::unexpected(200, None, b"x").to_string(),
+            "unexpected 200 response without a content type"
+        );
+        assert_eq!(
+            Error::Signature(SignatureError::NoMatch).to_string(),
+            "webhook verification failed: signature does not match any secret"
+        );
+        assert_eq!(Error::Cancelled.to_string(), "cancelled");
+        assert_eq!(
+            Error::InvalidCron("x".into()).to_string(),
+            "invalid cron expression: x"
+        );
+    }
+
+    #[test]
+    fn not_found_includes_the_agent_403() {
+        assert!(api(404, Some("run x not found")).is_not_found());
+        assert!(api(403, Some("you do not have access to this agent")).is_not_found());
+        assert!(api(403, Some(" You do not have access to this agent ")).is_not_found());
+        assert!(!api(403, Some("forbidden for other reasons")).is_not_found());
+        assert!(!api(403, None).is_not_found());
+        assert!(!Error::Cancelled.is_not_found());
+    }
+
+    #[test]
+    fn helpers() {
+        let e = api(429, None);
+        assert!(e.is_rate_limited());
+        assert_eq!(e.status(), Some(429));
+        assert_eq!(e.request_id(), Some("req-1"));
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+        assert_eq!(
+            e.problem().map(|p| p.title.as_str()),
+            Some("Too Many Requests")
+        );
+        assert!(!e.is_timeout() && !e.is_connection());
+        let t = Error::Timeout {
+            message: "x".into(),
+        };
+        assert!(t.is_timeout() && !t.is_connection());
+        assert_eq!(t.status(), None);
+        assert_eq!(t.problem(), None);
+        assert!(
+            Error::Connection {
+                message: "x".into()
+            }
+            .is_connection()
+        );
+        assert_eq!(Error::unexpected(200, None, b"").status(), Some(200));
+    }
+
+    #[test]
+    fn excerpts_are_short_and_redacted() {
+        let body = br#"{"api_key":"twin_0123456789abcdef0123456789abcdef_SECRETSECRET","created_at":1776869096,"signing_secret" : "whsec_abc\"def","name":"k"}"#;
+        let e = excerpt(body);
+        assert!(!e.contains("SECRET"), "{e}");
+        assert!(!e.contains("whsec"), "{e}");
+        assert!(e.contains(r#""api_key":"***""#), "{e}");
+        assert!(e.contains(r#""name":"k""#), "{e}");
+        let long = "é".repeat(1000);
+        assert_eq!(excerpt(long.as_bytes()).chars().count(), EXCERPT_CHARS);
+        // A secret cut off by the excerpt is still hidden.
+        let mut cut = "x".repeat(EXCERPT_CHARS - 20).into_bytes();
+        cut.extend_from_slice(br#""apiKey":"abcdefghijklmnopqrstuvwxyz"#);
+        assert!(!excerpt(&cut).contains("abcdefgh"));
+        let e = Error::decode("missing field", body);
+        assert!(!format!("{e:?}").contains("SECRET"));
+        assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
+    }
+}

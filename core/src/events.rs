@@ -1,0 +1,499 @@
+//! Run events: the nested PascalCase type, and protobuf `Value` trees decoded to plain JSON.
+//!
+//! A real event item (twin-api.md 2.5) hides its type three levels down:
+//!
+//! ```json
+//! {"event_index": 157912706, "recorded_at": "2026-04-23T08:03:25.250769998+00:00",
+//!  "event": {"agent_id": {"id": "019d…"}, "run_id": {"id": "019d…"}, "user_id": null,
+//!            "event": {"event": {"ToolCallResolved": {"tool_name": "llm",
+//!              "output": {"kind": {"StructValue": {"fields": {"body": {"kind": {"StringValue": "Hi"}}}}}}}}}}}
+//! ```
+//!
+//! [`Event`] reads that shape, and the flatter one the docs suggest
+//! (`{"index": 1, "event": {"started": {}}}`), into `kind = "ToolCallResolved"` and
+//! `payload = {"tool_name": "llm", "output": {"body": "Hi"}}`.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
+
+use crate::de;
+use crate::error::{Error, Result};
+
+/// How deep [`decode_value`] walks; anything deeper is left as it is.
+pub const MAX_DECODE_DEPTH: usize = 128;
+
+/// How many nested `event` keys are unwrapped at most to find the type.
+const MAX_EVENT_NESTING: usize = 16;
+
+/// The kind of the event that ends a run.
+pub const FINISHED: &str = "Finished";
+
+/// One event of a run.
+///
+/// `Debug` shows the index, time, ids and kind but not the payload: events can carry whatever
+/// a user typed, secrets included (twin-api.md 2.5), so print [`Event::payload`] deliberately.
+#[derive(Clone, PartialEq)]
+pub struct Event {
+    /// The event's `event_index` (or `index` in the documented shape): a large, sparse,
+    /// global number that grows within a run. Pass the last one as `after_index` to page.
+    pub index: u64,
+    /// When the service recorded the event. Not monotonic with `index`.
+    pub recorded_at: Option<DateTime<Utc>>,
+    /// The agent, from the envelope (`{"id": ...}` or a string).
+    pub agent_id: Option<String>,
+    /// The run, from the envelope (`{"id": ...}` or a string).
+    pub run_id: Option<String>,
+    /// The event type as sent, e.g. `Started`, `ToolCallResolved`, `Finished` (the documented
+    /// shape uses lower case, e.g. `started`: compare with [`Event::kind_is`]).
+    pub kind: String,
+    /// The type's body with every protobuf `Value` tree decoded to plain JSON (see
+    /// [`decode_value`]); an empty object for types without a body.
+    pub payload: Value,
+    raw: Value,
+}
+
+impl Event {
+    /// Reads one event item. Fails with [`Error::Decode`] when the item is not an object, has no
+    /// `event_index`/`index`, or no type can be found in it.
+    pub fn from_value(raw: Value) -> Result<Event> {
+        let fail = |message: &str, raw: &Value| Error::Decode {
+            message: message.to_owned(),
+            // The keys only: event bodies can hold secrets.
+            excerpt: match raw {
+                Value::Object(map) => {
+                    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                    format!("{{keys: {}}}", keys.join(", "))
+                }
+                other => json_type(other).to_owned(),
+            },
+        };
+        let Some(item) = raw.as_object() else {
+            return Err(fail("event is not a json object", &raw));
+        };
+        let Some(index) = ["event_index", "index"]
+            .iter()
+            .find_map(|k| item.get(*k).and_then(de::u64_from_value))
+        else {
+            return Err(fail("event has no event_index", &raw));
+        };
+
+        // Walk down the `event` keys, picking up ids and the timestamp on the way.
+        let mut recorded_at = None;
+        let mut agent_id = None;
+        let mut run_id = None;
+        let mut level = item;
+        let mut typed: Option<&Value> = None;
+        for _ in 0..MAX_EVENT_NESTING {
+            recorded_at =
+                recorded_at.or_else(|| level.get("recorded_at").and_then(de::timestamp_from_value));
+            agent_id =
+                agent_id.or_else(|| level.get("agent_id").and_then(de::string_or_id_from_value));
+            run_id = run_id.or_else(|| level.get("run_id").and_then(de::string_or_id_from_value));
+            match level.get("event") {
+                // One more envelope: descend.
+                Some(Value::Object(inner)) if inner.contains_key("event") => level = inner,
+                // `{"<Type>": body}` (or a bare type name).
+                Some(found) => {
+                    typed = Some(found);
+                    break;
+                }
+                None => break,
+            }
+        }
+        let Some((kind, body)) = typed.and_then(type_and_body) else {
+            return Err(fail("event has no type", &raw));
+        };
+        let payload = match decode_value(body) {
+            Value::Null => Value::Object(Map::new()),
+            other => other,
+        };
+        Ok(Event {
+            index,
+            recorded_at,
+            agent_id,
+            run_id,
+            kind,
+            payload,
+            raw,
+        })
+    }
+
+    /// The item exactly as the service sent it.
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    /// Gives back the item exactly as the service sent it.
+    pub fn into_raw(self) -> Value {
+        self.raw
+    }
+
+    /// True when the kind is `name`, ignoring ASCII case (`started` and `Started` are one type).
+    pub fn kind_is(&self, name: &str) -> bool {
+        self.kind.eq_ignore_ascii_case(name)
+    }
+
+    /// True for `Finished`, the event that ends a run (any case). A run can also end without
+    /// one (stopped, failed): check the run's status too.
+    pub fn is_terminal_kind(&self) -> bool {
+        self.kind_is(FINISHED)
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("index", &self.index)
+            .field("recorded_at", &self.recorded_at)
+            .field("agent_id", &self.agent_id)
+            .field("run_id", &self.run_id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let raw = Value::deserialize(d)?;
+        Event::from_value(raw).map_err(serde::de::Error::custom)
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The type name and body of `{"<Type>": body}`; a bare string is a type without a body.
+fn type_and_body(v: &Value) -> Option<(String, &Value)> {
+    const NULL: &Value = &Value::Null;
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some((s.clone(), NULL)),
+        Value::Object(map) => {
+            if map.len() == 1 {
+                return map.iter().next().map(|(k, v)| (k.clone(), v));
+            }
+            // Several keys: prefer a PascalCase one holding an object, then any object.
+            let pascal = map.iter().find(|(k, v)| {
+                k.starts_with(|c: char| c.is_ascii_uppercase()) && (v.is_object() || v.is_null())
+            });
+            pascal
+                .or_else(|| map.iter().find(|(_, v)| v.is_object()))
+                .map(|(k, v)| (k.clone(), v))
+        }
+        _ => None,
+    }
+}
+
+/// Converts protobuf `Value` trees (`{"kind": {"StructValue": {"fields": {...}}}}` and the
+/// `ListValue`, `StringValue`, `NumberValue`, `BoolValue`, `NullValue` variants, also in
+/// snake_case) to plain JSON, wherever they sit inside `v`. An object is replaced only when it
+/// is exactly a Value tree (one key `kind` holding one known variant); everything else is walked.
+/// Nesting deeper than 128 levels is left as it is, so hostile input cannot exhaust the stack.
+pub fn decode_value(v: &Value) -> Value {
+    decode(v, 0)
+}
+
+fn decode(v: &Value, depth: usize) -> Value {
+    if depth >= MAX_DECODE_DEPTH {
+        return v.clone();
+    }
+    match v {
+        Value::Object(map) => {
+            if let Some(plain) = decode_tree(map, depth) {
+                return plain;
+            }
+            Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), decode(v, depth + 1)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| decode(v, depth + 1)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Decodes `map` if it is exactly a Value tree, else `None`.
+fn decode_tree(map: &Map<String, Value>, depth: usize) -> Option<Value> {
+    if map.len() != 1 {
+        return None;
+    }
+    let Some(Value::Object(kind)) = map.get("kind") else {
+        return None;
+    };
+    if kind.len() != 1 {
+        return None;
+    }
+    let (variant, inner) = kind.iter().next()?;
+    let variant: String = variant
+        .chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    match (variant.as_str(), inner) {
+        ("stringvalue", Value::String(_)) | ("boolvalue", Value::Bool(_)) => Some(inner.clone()),
+        // Non-finite numbers travel as strings ("NaN", "Infinity"); keep them as such.
+        ("numbervalue", Value::Number(_) | Value::String(_)) => Some(inner.clone()),
+        ("nullvalue", _) => Some(Value::Null),
+        ("structvalue", Value::Object(s)) => match s.get("fields") {
+            Some(Value::Object(fields)) => Some(Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), decode(v, depth + 1)))
+                    .collect(),
+            )),
+            None | Some(Value::Null) => Some(Value::Object(Map::new())),
+            Some(_) => None,
+        },
+        ("listvalue", Value::Object(l)) => match l.get("values") {
+            Some(Value::Array(values)) => Some(Value::Array(
+                values.iter().map(|v| decode(v, depth + 1)).collect(),
+            )),
+            None | Some(Value::Null) => Some(Value::Array(Vec::new())),
+            Some(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// A best-effort answer of a run, from its events. A heuristic, since the output's place
+/// depends on the agent (twin-api.md 6.5, 9.2):
+///
+/// 1. the `output` of the latest `Finished` event, if it has a non-null one;
+/// 2. else the `output` of the latest `ToolCallResolved` whose `tool_name` is `llm` (where
+///    run-mode agents put their structured answer);
+/// 3. else `None`.
+///
+/// "Latest" means the highest `index`. The output is returned as decoded; a string that holds
+/// fenced JSON is not parsed.
+pub fn final_output(events: &[Event]) -> Option<Value> {
+    let latest_output = |pick: &dyn Fn(&Event) -> bool| {
+        events
+            .iter()
+            .filter(|e| pick(e))
+            .filter_map(|e| match e.payload.get("output") {
+                Some(Value::Null) | None => None,
+                Some(out) => Some((e.index, out)),
+            })
+            .max_by_key(|(index, _)| *index)
+            .map(|(_, out)| out.clone())
+    };
+    latest_output(&|e| e.is_terminal_kind()).or_else(|| {
+        latest_output(&|e| {
+            e.kind_is("ToolCallResolved")
+                && e.payload.get("tool_name").and_then(Value::as_str) == Some("llm")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn real(kind: &str, body: Value, index: u64) -> Value {
+        json!({
+            "event_index": index,
+            "recorded_at": "2026-04-23T08:03:25.250769998+00:00",
+            "event": {
+                "agent_id": {"id": "agent-1"}, "run_id": {"id": "run-1"}, "user_id": null,
+                "event": {"event": {kind: body}}
+            }
+        })
+    }
+
+    #[test]
+    fn reads_the_real_nested_shape() {
+        let e =
+            Event::from_value(real("Started", json!({"user_message": "hi"}), 157_912_711)).unwrap();
+        assert_eq!(e.index, 157_912_711);
+        assert_eq!(e.kind, "Started");
+        assert_eq!(e.agent_id.as_deref(), Some("agent-1"));
+        assert_eq!(e.run_id.as_deref(), Some("run-1"));
+        assert_eq!(e.recorded_at.unwrap().timestamp_subsec_nanos(), 250_769_998);
+        assert_eq!(e.payload, json!({"user_message": "hi"}));
+        assert!(e.kind_is("started") && !e.is_terminal_kind());
+        assert_eq!(
+            e.raw()["event"]["event"]["event"]["Started"]["user_message"],
+            "hi"
+        );
+    }
+
+    #[test]
+    fn reads_the_documented_flat_shape() {
+        let e = Event::from_value(json!({"index": 1, "event": {"started": {}}})).unwrap();
+        assert_eq!((e.index, e.kind.as_str()), (1, "started"));
+        assert_eq!(e.payload, json!({}));
+        assert_eq!((e.agent_id, e.run_id, e.recorded_at), (None, None, None));
+        let f = Event::from_value(
+            json!({"index": "2", "event": {"finished": {"output": {"records": []}}}}),
+        )
+        .unwrap();
+        assert!(f.is_terminal_kind());
+        assert_eq!(f.index, 2);
+        assert_eq!(f.payload, json!({"output": {"records": []}}));
+    }
+
+    #[test]
+    fn string_ids_and_unit_types() {
+        let e = Event::from_value(json!({
+            "event_index": "5", "agent_id": "a", "event": {"run_id": "r", "event": {"event": "Tick"}}
+        }))
+        .unwrap();
+        assert_eq!((e.kind.as_str(), e.index), ("Tick", 5));
+        assert_eq!(
+            (e.agent_id.as_deref(), e.run_id.as_deref()),
+            (Some("a"), Some("r"))
+        );
+        assert_eq!(e.payload, json!({}));
+        let n = Event::from_value(real("PolicyDecisionRequested", json!(null), 1)).unwrap();
+        assert_eq!(n.payload, json!({}));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_event() {
+        for bad in [
+            json!([1]),
+            json!({"event": {"Started": {}}}),
+            json!({"event_index": -1, "event": {"Started": {}}}),
+            json!({"event_index": 1}),
+            json!({"event_index": 1, "event": 5}),
+            json!({"event_index": 1, "event": {"event": {"event": {}}}}),
+        ] {
+            let err = Event::from_value(bad.clone()).unwrap_err();
+            assert!(matches!(err, Error::Decode { .. }), "{bad}: {err:?}");
+        }
+        let err = Event::from_value(json!({"event_index": 1, "secret": "hunter2"})).unwrap_err();
+        let Error::Decode { excerpt, .. } = err else {
+            panic!("not a decode error")
+        };
+        assert!(
+            !excerpt.contains("hunter2") && excerpt.contains("secret"),
+            "{excerpt}"
+        );
+    }
+
+    #[test]
+    fn debug_hides_the_payload() {
+        let e = Event::from_value(real(
+            "UserTick",
+            json!({"instructions": "my key is hunter2"}),
+            9,
+        ))
+        .unwrap();
+        let dbg = format!("{e:?}");
+        assert!(
+            !dbg.contains("hunter2") && dbg.contains("UserTick"),
+            "{dbg}"
+        );
+    }
+
+    #[test]
+    fn deserializes_through_serde() {
+        let events: Vec<Event> = serde_json::from_value(json!([
+            {"index": 1, "event": {"started": {}}},
+            {"index": 2, "event": {"finished": {}}}
+        ]))
+        .unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(serde_json::from_value::<Event>(json!({"nope": 1})).is_err());
+    }
+
+    #[test]
+    fn decodes_every_value_variant() {
+        let tree = json!({"kind": {"StructValue": {"fields": {
+            "s": {"kind": {"StringValue": "x"}},
+            "n": {"kind": {"NumberValue": 1.5}},
+            "b": {"kind": {"BoolValue": true}},
+            "z": {"kind": {"NullValue": 0}},
+            "l": {"kind": {"ListValue": {"values": [{"kind": {"NumberValue": 2}}, {"kind": {"StringValue": "y"}}]}}},
+            "e": {"kind": {"ListValue": {}}},
+            "o": {"kind": {"StructValue": {"fields": {}}}},
+            "snake": {"kind": {"string_value": "ok"}}
+        }}}});
+        assert_eq!(
+            decode_value(&tree),
+            json!({"s": "x", "n": 1.5, "b": true, "z": null, "l": [2, "y"], "e": [], "o": {}, "snake": "ok"})
+        );
+    }
+
+    #[test]
+    fn decodes_trees_anywhere_and_leaves_the_rest() {
+        let v = json!({
+            "call_id": "c1",
+            "output": {"kind": {"StringValue": "done"}},
+            "tool": {"EmbeddedTool": {"arguments": {"kind": {"StructValue": {"fields": {"q": {"kind": {"StringValue": "rust"}}}}}}}},
+            "list": [{"kind": {"BoolValue": false}}, 3],
+            "not_a_tree": {"kind": "plain", "other": 1},
+            "also_not": {"kind": {"StringValue": 5}},
+            "two_variants": {"kind": {"StringValue": "a", "BoolValue": true}}
+        });
+        assert_eq!(
+            decode_value(&v),
+            json!({
+                "call_id": "c1",
+                "output": "done",
+                "tool": {"EmbeddedTool": {"arguments": {"q": "rust"}}},
+                "list": [false, 3],
+                "not_a_tree": {"kind": "plain", "other": 1},
+                "also_not": {"kind": {"StringValue": 5}},
+                "two_variants": {"kind": {"StringValue": "a", "BoolValue": true}}
+            })
+        );
+    }
+
+    #[test]
+    fn deep_input_is_capped_not_overflowed() {
+        let mut v = json!({"kind": {"StringValue": "leaf"}});
+        for _ in 0..MAX_DECODE_DEPTH + 72 {
+            v = json!({"kind": {"ListValue": {"values": [v]}}});
+        }
+        let out = decode_value(&v);
+        // The first MAX_DECODE_DEPTH levels are decoded to arrays; below that the tree stays.
+        let mut cur = &out;
+        for _ in 0..MAX_DECODE_DEPTH {
+            cur = &cur[0];
+        }
+        assert!(
+            cur.get("kind").is_some(),
+            "expected the raw tree below the cap"
+        );
+    }
+
+    fn resolved(tool: &str, output: Value, index: u64) -> Event {
+        let body = json!({"tool_name": tool, "output": output});
+        Event::from_value(real("ToolCallResolved", body, index)).unwrap()
+    }
+
+    #[test]
+    fn final_output_prefers_finished_then_latest_llm() {
+        let llm_tree = json!({"kind": {"StructValue": {"fields": {"body": {"kind": {"StringValue": "Hello"}}}}}});
+        let early = resolved("llm", json!({"kind": {"StringValue": "draft"}}), 10);
+        let late = resolved("llm", llm_tree, 30);
+        let shell = resolved("shell", json!("ls"), 40);
+        let evs = vec![late.clone(), early.clone(), shell.clone()];
+        assert_eq!(final_output(&evs), Some(json!({"body": "Hello"})));
+        let finished =
+            Event::from_value(real("Finished", json!({"output": {"answer": 42}}), 50)).unwrap();
+        let mut with_finished = evs.clone();
+        with_finished.push(finished);
+        assert_eq!(final_output(&with_finished), Some(json!({"answer": 42})));
+        let bare_finish = Event::from_value(real("Finished", json!({}), 60)).unwrap();
+        assert_eq!(
+            final_output(&[early, bare_finish.clone()]),
+            Some(json!("draft"))
+        );
+        assert_eq!(final_output(&[shell, bare_finish]), None);
+        assert_eq!(final_output(&[]), None);
+    }
+}
