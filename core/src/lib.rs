@@ -33,17 +33,44 @@
 // matters on the error path, which already involved a network round trip.
 #![allow(clippy::result_large_err)]
 
+mod cancel;
+mod client;
 pub mod cron;
 mod de;
 mod error;
 mod events;
+mod pagination;
 mod problem;
+mod resources;
 mod signature;
+mod transport;
 
 pub use error::{AGENT_NOT_FOUND_DETAIL, Error, Result};
 pub use events::{Event, decode_value, final_output};
 pub use problem::{Problem, reason_phrase};
 pub use signature::SignatureError;
+
+pub use cancel::CancelToken;
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
+pub use pagination::{Page, Pager, Pages};
+pub use resources::Model;
+pub use resources::agents::{Agent, AgentCreateParams, AgentListParams, Agents, DeploymentState};
+pub use resources::api_keys::{ApiKey, ApiKeys, CreatedApiKey, MAX_KEY_NAME_CHARS};
+pub use resources::events::{EventListParams, Events, Follow, FollowOptions, MAX_EVENTS_PER_PAGE};
+pub use resources::instructions::{
+    InstructionVersion, Instructions, InstructionsApi, InstructionsUpdateParams,
+};
+pub use resources::me::Me;
+pub use resources::runs::{
+    CancelResult, Outcome, Run, RunListParams, RunMode, RunStartParams, RunStatus, Runs,
+    WaitOptions,
+};
+pub use resources::schedules::{Schedule, Schedules};
+pub use resources::webhooks::{
+    CreatedWebhook, WEBHOOK_EVENT_TYPES, Webhook, WebhookStatus, WebhookUpdateParams, Webhooks,
+};
+pub use resources::workspaces::{Workspace, Workspaces};
+pub use transport::Timeouts;
 
 /// Webhook deliveries: verify `X-Cobb-Signature`, check `X-Cobb-Event` and the timestamp, and
 /// read the payload into a [`WebhookEvent`](webhooks::WebhookEvent) (twin-api.md section 5).

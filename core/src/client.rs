@@ -1,0 +1,645 @@
+//! [`Client`] and its builder, and the private generic request functions: the only place that
+//! builds URLs (every path segment percent-encoded) and calls the transport.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use ureq::http::Method;
+
+use crate::error::{EXCERPT_CHARS, Error, Result};
+use crate::problem::Problem;
+use crate::transport::{Idempotency, Outgoing, Reply, Timeouts, Transport};
+
+/// The only host that serves the API (twin-api.md 1.1).
+pub const DEFAULT_BASE_URL: &str = "https://build.twin.so";
+/// Environment variable read for the API key.
+pub const ENV_API_KEY: &str = "TWIN_API_KEY";
+/// Environment variable read for the base URL.
+pub const ENV_BASE_URL: &str = "TWIN_BASE_URL";
+
+/// Everything but RFC 3986 unreserved characters is encoded, so an id with `/`, `?`, `#`, `%`,
+/// spaces or non-ASCII reaches the server as exactly one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'.');
+
+/// A client of the Twin API. Cheap to clone (clones share connections); `Send + Sync`, so one
+/// client serves many threads. Its `Debug` output never shows the API key.
+///
+/// ```no_run
+/// let client = twin_core::Client::builder().api_key("twin_...").build()?;
+/// for agent in client.agents().list(&Default::default()) {
+///     println!("{}", agent?.agent_id);
+/// }
+/// # Ok::<(), twin_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    timeouts: Timeouts,
+}
+
+struct Inner {
+    transport: Transport,
+    base_url: String,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &"<redacted>")
+            .field("timeouts", &self.timeouts)
+            .finish()
+    }
+}
+
+/// Builds a [`Client`]. Explicit values win over the environment (`TWIN_API_KEY`,
+/// `TWIN_BASE_URL`), which wins over the defaults.
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    timeouts: Timeouts,
+    user_agent_suffix: Option<String>,
+    root_certificates: Vec<Vec<u8>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("timeouts", &self.timeouts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key sent as `x-api-key` (default: `TWIN_API_KEY`).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The API's base URL (default: `TWIN_BASE_URL`, else `https://build.twin.so`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Time to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.timeouts.connect = d;
+        self
+    }
+
+    /// Time for one attempt (default 60 s).
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeouts.attempt = d;
+        self
+    }
+
+    /// Time for a whole call, retries included (default 120 s).
+    pub fn total_timeout(mut self, d: Duration) -> Self {
+        self.timeouts.total = d;
+        self
+    }
+
+    /// Retries after the first attempt (default 2). See [`Client`] for what is retried.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.timeouts.max_retries = n;
+        self
+    }
+
+    /// Appended to the `User-Agent` (`twin-sdk/<version> <suffix>`), e.g. `python/3.12`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Trusts this PEM-encoded certificate (or bundle) in addition to the system's roots, e.g.
+    /// a private CA or a test server's self-signed certificate. Certificates are always
+    /// verified; this is the only way to make an untrusted one pass.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::InvalidArgument`] when no API key is given or
+    /// set in the environment, or the base URL is not an http(s) URL.
+    pub fn build(self) -> Result<Client> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let api_key = self.api_key.or_else(|| env(ENV_API_KEY)).ok_or_else(|| {
+            Error::InvalidArgument(format!("no API key: pass one or set {ENV_API_KEY}"))
+        })?;
+        if api_key.trim().is_empty() || api_key.chars().any(|c| c.is_control()) {
+            return Err(Error::InvalidArgument(
+                "the API key is empty or has control characters".into(),
+            ));
+        }
+        let base_url = self
+            .base_url
+            .or_else(|| env(ENV_BASE_URL))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.into());
+        let base_url = check_base_url(&base_url)?;
+        let t = &self.timeouts;
+        if [t.connect, t.attempt, t.total]
+            .iter()
+            .any(Duration::is_zero)
+        {
+            return Err(Error::InvalidArgument(
+                "timeouts must be greater than zero".into(),
+            ));
+        }
+        let user_agent = match self.user_agent_suffix {
+            Some(s) => format!("twin-sdk/{} {s}", env!("CARGO_PKG_VERSION")),
+            None => format!("twin-sdk/{} rust", env!("CARGO_PKG_VERSION")),
+        };
+        let tls = tls_config(&self.root_certificates)?;
+        let transport = Transport::new(api_key, &user_agent, &self.timeouts, tls);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                base_url,
+            }),
+            timeouts: self.timeouts,
+        })
+    }
+}
+
+fn check_base_url(url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let uri: ureq::http::Uri = trimmed
+        .parse()
+        .map_err(|_| Error::InvalidArgument(format!("base url {trimmed:?} is not a URL")))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none_or(str::is_empty) {
+        return Err(Error::InvalidArgument(format!(
+            "base url {trimmed:?} must be an http or https URL"
+        )));
+    }
+    if uri.query().is_some() {
+        return Err(Error::InvalidArgument(format!(
+            "base url {trimmed:?} must not have a query"
+        )));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn tls_config(pems: &[Vec<u8>]) -> Result<ureq::tls::TlsConfig> {
+    use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+    if pems.is_empty() {
+        return Ok(TlsConfig::default());
+    }
+    let mut certs = Vec::new();
+    for pem in pems {
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(PemItem::Certificate(c)) => certs.push(c),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(Error::InvalidArgument(format!(
+                        "bad root certificate pem: {e}"
+                    )));
+                }
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::InvalidArgument(
+            "no certificate in the root certificate pem".into(),
+        ));
+    }
+    let certs: Vec<Certificate<'static>> = certs;
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&certs))
+        .build())
+}
+
+impl Client {
+    /// A builder; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `TWIN_API_KEY` and `TWIN_BASE_URL` alone.
+    pub fn from_env() -> Result<Client> {
+        Client::builder().build()
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The time limits and retries in force.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// A client that shares this one's connections but uses other limits, for one call or
+    /// several: `client.with_timeouts(Timeouts { max_retries: 0, ..client.timeouts() })`.
+    pub fn with_timeouts(&self, timeouts: Timeouts) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            timeouts,
+        }
+    }
+
+    /// Sends a request and returns the raw reply of a 2xx API answer; every other outcome is an
+    /// error (see [`classify`]).
+    fn execute(&self, call: Call) -> Result<Reply> {
+        let path = call.path?;
+        let mut url = format!("{}{}", self.inner.base_url, path);
+        if !call.query.is_empty() {
+            url.push('?');
+            url.push_str(&encode_query(&call.query));
+        }
+        let body = call
+            .body
+            .map(|b| serde_json::to_vec(&b))
+            .transpose()
+            .map_err(|e| Error::InvalidArgument(format!("cannot encode request body: {e}")))?;
+        let outgoing = Outgoing {
+            method: call.method,
+            url: &url,
+            path: &path,
+            body,
+            idempotency: call.idempotency,
+        };
+        let reply = self.inner.transport.send(&outgoing, &self.timeouts)?;
+        classify(reply)
+    }
+
+    /// A request whose answer is JSON.
+    pub(crate) fn json(&self, call: Call) -> Result<Value> {
+        let reply = self.execute(call)?;
+        parse_json(&reply)
+    }
+
+    /// A request whose body, if any, is not needed (204, or `{"success": true}`-like).
+    pub(crate) fn send(&self, call: Call) -> Result<()> {
+        self.execute(call).map(drop)
+    }
+}
+
+/// One API call, described; the client turns it into a URL and a request.
+pub(crate) struct Call {
+    method: Method,
+    /// The encoded path, or why it could not be built.
+    path: Result<String>,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+    idempotency: Idempotency,
+}
+
+impl Call {
+    /// A GET of `path` (segments, each encoded).
+    pub fn get(path: &[&str]) -> Self {
+        Call::new(Method::GET, path, Idempotency::Safe)
+    }
+    /// A POST; `idempotency` says whether it may be repeated.
+    pub fn post(path: &[&str], idempotency: Idempotency) -> Self {
+        Call::new(Method::POST, path, idempotency)
+    }
+    pub fn put(path: &[&str]) -> Self {
+        Call::new(Method::PUT, path, Idempotency::Safe)
+    }
+    pub fn patch(path: &[&str]) -> Self {
+        Call::new(Method::PATCH, path, Idempotency::Safe)
+    }
+    pub fn delete(path: &[&str]) -> Self {
+        Call::new(Method::DELETE, path, Idempotency::Safe)
+    }
+    fn new(method: Method, path: &[&str], idempotency: Idempotency) -> Self {
+        Call {
+            method,
+            path: build_path(path),
+            query: Vec::new(),
+            body: None,
+            idempotency,
+        }
+    }
+    /// Adds the non-null fields of `params` as query parameters.
+    pub fn query(mut self, params: &impl Serialize) -> Self {
+        self.query.extend(query_pairs(params));
+        self
+    }
+    /// Sends `body` as JSON.
+    pub fn body(mut self, body: &impl Serialize) -> Self {
+        self.body = serde_json::to_value(body).ok();
+        self
+    }
+}
+
+/// `/seg/seg/...`, each segment percent-encoded; `.` and `..` too, so no client or proxy
+/// folds them. An empty segment is refused: it would change which route is called.
+fn build_path(segments: &[&str]) -> Result<String> {
+    let mut path = String::new();
+    for seg in segments {
+        if seg.is_empty() {
+            return Err(Error::InvalidArgument("an id in the path is empty".into()));
+        }
+        path.push('/');
+        match *seg {
+            "." => path.push_str("%2E"),
+            ".." => path.push_str("%2E%2E"),
+            s => path.extend(utf8_percent_encode(s, SEGMENT)),
+        }
+    }
+    Ok(path)
+}
+
+/// The non-null fields of a `Serialize` struct, as query pairs (strings as-is, others as JSON).
+fn query_pairs(params: &impl Serialize) -> Vec<(String, String)> {
+    let Ok(Value::Object(map)) = serde_json::to_value(params) else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| match v {
+            Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect()
+}
+
+fn encode_query(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, SEGMENT),
+                utf8_percent_encode(v, SEGMENT)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A reply is an API answer only if it is 2xx and not `application/grpc` or `text/html`
+/// (twin-api.md 1.1, 1.3). Other statuses become [`Error::Api`] with a [`Problem`].
+pub(crate) fn classify(reply: Reply) -> Result<Reply> {
+    if !(200..300).contains(&reply.status) {
+        let problem = Problem::from_response(
+            reply.status,
+            reply.content_type.as_deref(),
+            reply.allow.as_deref(),
+            &reply.body,
+        );
+        return Err(Error::Api {
+            status: reply.status,
+            problem,
+            request_id: reply.request_id,
+            retry_after: reply.retry_after,
+        });
+    }
+    let mime = reply
+        .content_type
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    if matches!(mime.as_deref(), Some(m) if m.starts_with("application/grpc") || m == "text/html") {
+        return Err(unexpected(&reply));
+    }
+    Ok(reply)
+}
+
+fn unexpected(reply: &Reply) -> Error {
+    Error::UnexpectedResponse {
+        status: reply.status,
+        content_type: reply.content_type.clone(),
+        excerpt: excerpt(&reply.body),
+    }
+}
+
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)])
+        .chars()
+        .take(EXCERPT_CHARS)
+        .collect()
+}
+
+fn parse_json(reply: &Reply) -> Result<Value> {
+    if reply.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(unexpected(reply)); // JSON was due, nothing came
+    }
+    serde_json::from_slice(&reply.body).map_err(|e| {
+        let says_json = reply
+            .content_type
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_lowercase().contains("json"));
+        if says_json {
+            Error::Decode {
+                message: e.to_string(),
+                excerpt: excerpt(&reply.body),
+            }
+        } else {
+            unexpected(reply) // not JSON, and never said it was
+        }
+    })
+}
+
+/// Decodes a JSON value of the expected shape; a mismatch is [`Error::Decode`] naming the field.
+pub(crate) fn decode_ref<T: DeserializeOwned>(value: &Value) -> Result<T> {
+    T::deserialize(value).map_err(|e| Error::Decode {
+        message: e.to_string(),
+        excerpt: excerpt(value.to_string().as_bytes()),
+    })
+}
+
+/// Takes the object out of its envelope (`{"agent": {...}}`), or the object itself when the
+/// service sent it top-level.
+pub(crate) fn unwrap_one(mut value: Value, key: &str) -> Value {
+    match value.get_mut(key) {
+        Some(inner) if inner.is_object() => inner.take(),
+        _ => value,
+    }
+}
+
+/// Takes the list out of its envelope (`{"agents": [...]}`), falling back to `data` and to a
+/// bare array (twin-api.md 7).
+pub(crate) fn unwrap_list(mut value: Value, key: &str) -> Result<Vec<Value>> {
+    let list = match &mut value {
+        Value::Array(items) => std::mem::take(items),
+        Value::Object(map) => match map.remove(key).or_else(|| map.remove("data")) {
+            Some(Value::Array(items)) => items,
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => {
+                return Err(Error::Decode {
+                    message: format!("{key} is not a list"),
+                    excerpt: excerpt(other.to_string().as_bytes()),
+                });
+            }
+        },
+        other => {
+            return Err(Error::Decode {
+                message: format!("expected an object with {key}"),
+                excerpt: excerpt(other.to_string().as_bytes()),
+            });
+        }
+    };
+    Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_encoded_one_each() {
+        assert_eq!(
+            build_path(&["v1", "agents", "a/b"]).unwrap(),
+            "/v1/agents/a%2Fb"
+        );
+        assert_eq!(build_path(&["x", ".."]).unwrap(), "/x/%2E%2E");
+        assert_eq!(build_path(&["x", "."]).unwrap(), "/x/%2E");
+        assert_eq!(build_path(&["x", "a..b"]).unwrap(), "/x/a..b");
+        assert_eq!(
+            build_path(&["x", "q?#% é"]).unwrap(),
+            "/x/q%3F%23%25%20%C3%A9"
+        );
+        assert_eq!(
+            build_path(&["019db5a5-56b8-7a40_~"]).unwrap(),
+            "/019db5a5-56b8-7a40_~"
+        );
+        assert!(matches!(
+            build_path(&["v1", ""]),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn query_skips_none_and_encodes() {
+        #[derive(Serialize)]
+        struct Q {
+            a: Option<String>,
+            b: Option<u32>,
+            c: Option<bool>,
+        }
+        let pairs = query_pairs(&Q {
+            a: Some("x y&z".into()),
+            b: None,
+            c: Some(true),
+        });
+        assert_eq!(encode_query(&pairs), "a=x%20y%26z&c=true");
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_trimmed() {
+        assert_eq!(
+            check_base_url("https://build.twin.so/").unwrap(),
+            "https://build.twin.so"
+        );
+        assert_eq!(
+            check_base_url("http://127.0.0.1:8080/proxy/").unwrap(),
+            "http://127.0.0.1:8080/proxy"
+        );
+        for bad in ["build.twin.so", "ftp://x", "https://", "https://x/?a=1", ""] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn reply(status: u16, ct: Option<&str>, body: &str) -> Reply {
+        Reply {
+            status,
+            content_type: ct.map(str::to_string),
+            request_id: Some("req-1".into()),
+            retry_after: None,
+            allow: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_2xx_api_answers_succeed() {
+        assert!(classify(reply(200, Some("application/json"), "{}")).is_ok());
+        assert!(classify(reply(204, None, "")).is_ok());
+        let grpc = classify(reply(200, Some("application/grpc"), "")).unwrap_err();
+        assert!(
+            matches!(grpc, Error::UnexpectedResponse { status: 200, .. }),
+            "{grpc:?}"
+        );
+        let html = classify(reply(
+            200,
+            Some("text/html; charset=utf-8"),
+            "<html></html>",
+        ))
+        .unwrap_err();
+        assert!(matches!(html, Error::UnexpectedResponse { .. }));
+        let e = classify(reply(403, Some("application/problem+json"), r#"{"detail":"you do not have access to this agent","status":403,"title":"Forbidden","type":"about:blank"}"#)).unwrap_err();
+        match e {
+            Error::Api {
+                status: 403,
+                problem,
+                request_id,
+                ..
+            } => {
+                assert_eq!(
+                    problem.detail.as_deref(),
+                    Some("you do not have access to this agent")
+                );
+                assert_eq!(request_id.as_deref(), Some("req-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn envelopes_and_fallbacks() {
+        let v = serde_json::json!({ "agent": { "agent_id": "a" } });
+        assert_eq!(unwrap_one(v, "agent")["agent_id"], "a");
+        let top = serde_json::json!({ "webhook_id": "w" });
+        assert_eq!(unwrap_one(top, "webhook")["webhook_id"], "w");
+        assert_eq!(
+            unwrap_list(serde_json::json!({ "agents": [1, 2] }), "agents")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            unwrap_list(serde_json::json!({ "data": [1] }), "agents")
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            unwrap_list(serde_json::json!([1, 2, 3]), "agents")
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(
+            unwrap_list(serde_json::json!({}), "agents").unwrap().len(),
+            0
+        );
+        assert!(unwrap_list(serde_json::json!({ "agents": 5 }), "agents").is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let c = Client::builder()
+            .api_key("twin_secret_marker_123")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("secret_marker"), "{shown}");
+        assert!(shown.contains("127.0.0.1:9"));
+    }
+
+    #[test]
+    fn missing_key_is_a_clear_error() {
+        // An empty explicit key is refused even if the environment has one.
+        let e = Client::builder().api_key("  ").build().unwrap_err();
+        assert!(matches!(e, Error::InvalidArgument(_)), "{e:?}");
+    }
+}

@@ -1,0 +1,187 @@
+//! Lazy paging for the three styles the API uses: an opaque cursor (agents), page numbers
+//! (runs) and `after_index` (events). Every list call returns a [`Pager`]: an iterator of
+//! `Result<T>` that fetches the next page only when the previous one is used up, keeping every
+//! filter on later pages. [`Pager::pages`] walks it a page at a time instead.
+
+use std::fmt;
+
+use crate::error::Result;
+
+/// Where the next page starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PageToken {
+    /// `next_cursor` of the previous page (agents).
+    Cursor(String),
+    /// A 1-based page number (runs).
+    Page(u64),
+    /// The last `event_index` seen (events).
+    AfterIndex(u64),
+}
+
+/// One page of a list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page, in the service's order.
+    pub items: Vec<T>,
+    /// The total the service reported for the whole list (`total_runs`, `total_count`), if any.
+    pub total: Option<u64>,
+    next: Option<PageToken>,
+}
+
+impl<T> Page<T> {
+    pub(crate) fn new(items: Vec<T>, total: Option<u64>, next: Option<PageToken>) -> Page<T> {
+        Page { items, total, next }
+    }
+
+    /// Whether another page follows.
+    pub fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+}
+
+type Fetch<T> = Box<dyn FnMut(Option<&PageToken>) -> Result<Page<T>> + Send>;
+
+/// A lazily fetched list: iterate it for items, or call [`Pager::pages`] for pages.
+///
+/// After an error the pager ends (it yields the error once, then `None`).
+pub struct Pager<T> {
+    fetch: Fetch<T>,
+    /// `None` when no page is left; `Some(None)` before the first page.
+    next: Option<Option<PageToken>>,
+    buffer: std::vec::IntoIter<T>,
+    total: Option<u64>,
+}
+
+impl<T> fmt::Debug for Pager<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pager")
+            .field("done", &self.next.is_none())
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+impl<T> Pager<T> {
+    pub(crate) fn new(
+        fetch: impl FnMut(Option<&PageToken>) -> Result<Page<T>> + Send + 'static,
+    ) -> Pager<T> {
+        Pager {
+            fetch: Box::new(fetch),
+            next: Some(None),
+            buffer: Vec::new().into_iter(),
+            total: None,
+        }
+    }
+
+    /// Fetches the next page, or `None` when the list is exhausted. Items still buffered by
+    /// item iteration are dropped.
+    pub fn next_page(&mut self) -> Option<Result<Page<T>>> {
+        let token = self.next.take()?;
+        let result = (self.fetch)(token.as_ref());
+        if let Ok(page) = &result {
+            self.total = page.total.or(self.total);
+            // A page that adds nothing ends the list, whatever its token says.
+            self.next = page
+                .next
+                .clone()
+                .filter(|_| !page.items.is_empty())
+                .map(Some);
+        }
+        self.buffer = Vec::new().into_iter();
+        Some(result)
+    }
+
+    /// The remaining pages, one fetch per item.
+    pub fn pages(self) -> Pages<T> {
+        Pages(self)
+    }
+
+    /// The total the service reported with the last page fetched, if any.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+}
+
+impl<T> Iterator for Pager<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        loop {
+            if let Some(item) = self.buffer.next() {
+                return Some(Ok(item));
+            }
+            match self.next_page()? {
+                Ok(page) => self.buffer = page.items.into_iter(),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// The pages of a [`Pager`]; from [`Pager::pages`].
+pub struct Pages<T>(Pager<T>);
+
+impl<T> Iterator for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn next(&mut self) -> Option<Result<Page<T>>> {
+        self.0.next_page()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    fn numbers(pages: Vec<Vec<u32>>) -> Pager<u32> {
+        let mut calls = 0usize;
+        Pager::new(move |token| {
+            assert_eq!(
+                token.cloned(),
+                (calls > 0).then(|| PageToken::Page(calls as u64 + 1))
+            );
+            let items = pages[calls].clone();
+            calls += 1;
+            let next = (calls < pages.len()).then(|| PageToken::Page(calls as u64 + 1));
+            Ok(Page::new(items, Some(6), next))
+        })
+    }
+
+    #[test]
+    fn items_span_pages_lazily() {
+        let all: Vec<u32> = numbers(vec![vec![1, 2], vec![3], vec![4, 5, 6]])
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(all, [1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn pages_and_totals() {
+        let mut p = numbers(vec![vec![1, 2], vec![3]]);
+        assert_eq!(p.total(), None);
+        let first = p.next_page().unwrap().unwrap();
+        assert!(first.has_next());
+        assert_eq!(p.total(), Some(6));
+        let sizes: Vec<usize> = p.pages().map(|pg| pg.unwrap().items.len()).collect();
+        assert_eq!(sizes, [1]);
+    }
+
+    #[test]
+    fn an_empty_page_ends_the_list() {
+        let mut calls = 0;
+        let p: Pager<u32> = Pager::new(move |_| {
+            calls += 1;
+            assert!(calls <= 1, "fetched past an empty page");
+            Ok(Page::new(vec![], None, Some(PageToken::AfterIndex(9))))
+        });
+        assert_eq!(p.count(), 0);
+    }
+
+    #[test]
+    fn an_error_is_yielded_once_then_the_pager_ends() {
+        let mut p: Pager<u32> = Pager::new(|_| Err(Error::InvalidArgument("boom".into())));
+        assert!(matches!(p.next(), Some(Err(Error::InvalidArgument(_)))));
+        assert!(p.next().is_none());
+    }
+}

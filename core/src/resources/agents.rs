@@ -1,0 +1,237 @@
+//! `/v1/agents`: list (by cursor), create, get, delete and move agents.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use crate::client::{Call, Client, unwrap_list};
+use crate::error::Result;
+use crate::pagination::{Page, PageToken, Pager};
+use crate::resources::runs::RunStatus;
+use crate::resources::{model, model_one, models, open_enum};
+use crate::transport::Idempotency;
+
+open_enum! {
+    /// Whether an agent is deployed. Live agents are `draft`; the docs also name `deployed`
+    /// and `not_deployed`.
+    DeploymentState {
+        /// Not deployed yet (what the live service reports for new agents).
+        Draft = "draft",
+        /// Deployed.
+        Deployed = "deployed",
+        /// Not deployed (documented name).
+        NotDeployed = "not_deployed",
+    }
+}
+
+/// An agent.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Agent {
+    /// A UUIDv7, or the id given at creation.
+    pub agent_id: String,
+    /// Display name; the platform fills it in some time after creation (`agent_name.name`).
+    #[serde(rename = "agent_name", default, deserialize_with = "agent_name")]
+    pub name: Option<String>,
+    /// The workspace it belongs to.
+    #[serde(default)]
+    pub workspace_id: Option<String>,
+    /// `draft`, `deployed`, ... (open set).
+    #[serde(default)]
+    pub deployment_state: Option<DeploymentState>,
+    /// Whether it has ever run.
+    #[serde(default)]
+    pub has_runs: bool,
+    /// The latest run's id, if any.
+    #[serde(default)]
+    pub latest_run_id: Option<String>,
+    /// The latest run's status, if any.
+    #[serde(default)]
+    pub latest_run_status: Option<RunStatus>,
+    /// Whether the latest run has finished.
+    #[serde(default)]
+    pub latest_run_is_finished: bool,
+    /// Whether the latest run waits for a person's input (it cannot be given over REST).
+    #[serde(default)]
+    pub latest_run_has_pending_input: bool,
+    /// Last time anything happened to it.
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub last_activity_at: Option<DateTime<Utc>>,
+    /// Icon settings as a JSON-encoded string.
+    #[serde(default, deserialize_with = "crate::resources::opt_json_string")]
+    pub icon_config: Option<String>,
+    #[serde(skip)]
+    raw: Value,
+}
+model!(Agent);
+
+/// `agent_name` is `{"name": "..."}` live; a plain string is accepted too.
+fn agent_name<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Object(o)) => o.get("name").and_then(Value::as_str).map(str::to_owned),
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    })
+}
+
+/// Filters and page size for [`Agents::list`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AgentListParams {
+    /// Only agents of this workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// Agents per page (the service's default is 10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// What a new agent gets; every field optional. The API has no name or instructions here:
+/// set instructions afterwards with [`Client::instructions`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AgentCreateParams {
+    /// Target workspace; without it the agent lands in the user's default workspace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// Owner override.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_user_id: Option<String>,
+    /// Create as a sub-agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_subagent: Option<bool>,
+    /// Source agent of a derived agent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from_agent_id: Option<String>,
+    /// An explicit id. With one, creating is safe to retry (a repeat cannot make a second agent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MoveBody<'a> {
+    workspace_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct CursorQuery<'a> {
+    #[serde(flatten)]
+    params: &'a AgentListParams,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor: Option<&'a str>,
+}
+
+/// Agent endpoints; from [`Client::agents`].
+#[derive(Clone, Debug)]
+pub struct Agents {
+    client: Client,
+}
+
+impl Client {
+    /// Agents of the account.
+    pub fn agents(&self) -> Agents {
+        Agents {
+            client: self.clone(),
+        }
+    }
+}
+
+impl Agents {
+    /// Every agent (newest first), fetched lazily page by page following `next_cursor`.
+    pub fn list(&self, params: &AgentListParams) -> Pager<Agent> {
+        let (client, params) = (self.client.clone(), params.clone());
+        Pager::new(move |token| {
+            let cursor = match token {
+                Some(PageToken::Cursor(c)) => Some(c.as_str()),
+                _ => None,
+            };
+            let body = client.json(Call::get(&["v1", "agents"]).query(&CursorQuery {
+                params: &params,
+                cursor,
+            }))?;
+            let next = body
+                .get("next_cursor")
+                .and_then(Value::as_str)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned);
+            let items = models(unwrap_list(body, "agents")?)?;
+            Ok(Page::new(items, None, next.map(PageToken::Cursor)))
+        })
+    }
+
+    /// Creates an agent. Retried on failure only when `agent_id` is given.
+    pub fn create(&self, params: &AgentCreateParams) -> Result<Agent> {
+        let idempotency = if params.agent_id.is_some() {
+            Idempotency::Safe
+        } else {
+            Idempotency::Unsafe
+        };
+        let call = Call::post(&["v1", "agents"], idempotency).body(params);
+        model_one(self.client.json(call)?, "agent")
+    }
+
+    /// One agent. An unknown or deleted agent is a 403 "you do not have access to this agent"
+    /// (the service never says 404 here); [`crate::Error::is_not_found`] covers both.
+    pub fn get(&self, agent_id: &str) -> Result<Agent> {
+        model_one(
+            self.client.json(Call::get(&["v1", "agents", agent_id]))?,
+            "agent",
+        )
+    }
+
+    /// Deletes an agent and its runs.
+    pub fn delete(&self, agent_id: &str) -> Result<()> {
+        self.client.send(Call::delete(&["v1", "agents", agent_id]))
+    }
+
+    /// Moves an agent to another workspace.
+    pub fn move_to(&self, agent_id: &str, workspace_id: &str) -> Result<()> {
+        let call = Call::post(&["v1", "agents", agent_id, "move"], Idempotency::Safe)
+            .body(&MoveBody { workspace_id });
+        self.client.send(call)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{Model, sample};
+
+    #[test]
+    fn decodes_the_live_shape() {
+        let a: Agent = sample(
+            r##"{"agent_id":"019db59b-8abb-7913-bb07-a0f546af631f","agent_name":{"name":"Docs mirror"},"deployment_state":"draft","has_instruction_build":false,"has_runs":true,"icon_config":"{\"backgroundColor\":\"#4ADE80\"}","last_activity_at":"2026-04-22T14:32:42.961047100+00:00","latest_run_has_pending_input":false,"latest_run_id":"019db59b-8ad0-76d3-a040-5f37d3083999","latest_run_is_finished":false,"latest_run_status":"in_progress","workspace_id":"019db568-4171-7e62-9497-c42e4afd2b93","brand_new_field":7}"##,
+        );
+        assert_eq!(a.name.as_deref(), Some("Docs mirror"));
+        assert_eq!(a.deployment_state, Some(DeploymentState::Draft));
+        assert_eq!(a.latest_run_status, Some(RunStatus::InProgress));
+        assert_eq!(a.raw()["brand_new_field"], 7);
+        let fresh: Agent = sample(r#"{"agent_id":"x","deployment_state":"hibernating"}"#);
+        assert_eq!(fresh.name, None);
+        assert_eq!(
+            fresh.deployment_state,
+            Some(DeploymentState::Other("hibernating".into()))
+        );
+    }
+
+    #[test]
+    fn params_serialize_only_what_is_set() {
+        let p = AgentCreateParams {
+            workspace_id: Some("w".into()),
+            is_subagent: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({ "workspace_id": "w", "is_subagent": false })
+        );
+        let q = CursorQuery {
+            params: &AgentListParams {
+                limit: Some(5),
+                ..Default::default()
+            },
+            cursor: Some("c1"),
+        };
+        assert_eq!(
+            serde_json::to_value(&q).unwrap(),
+            serde_json::json!({ "limit": 5, "cursor": "c1" })
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! `/api/public/v1/access-api-keys`: list, create and revoke API keys.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::{Call, Client};
+use crate::error::{Error, Result};
+use crate::resources::{Model, model, model_list};
+use crate::transport::Idempotency;
+
+const PATH: [&str; 4] = ["api", "public", "v1", "access-api-keys"];
+/// Longest key name the service accepts, in characters.
+pub const MAX_KEY_NAME_CHARS: usize = 128;
+
+/// An API key as listed: never the secret itself. Accepts snake_case and the older camelCase.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ApiKey {
+    /// 32 lowercase hex characters.
+    #[serde(alias = "keyId")]
+    pub key_id: String,
+    /// The name given at creation.
+    #[serde(default)]
+    pub name: String,
+    /// The first 8 characters of the key's secret, to recognise it.
+    #[serde(alias = "displayPrefix", default)]
+    pub display_prefix: String,
+    /// When it was created (sent as Unix seconds).
+    #[serde(
+        alias = "createdAt",
+        default,
+        deserialize_with = "crate::de::opt_timestamp"
+    )]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it was last used; `None` if never.
+    #[serde(
+        alias = "lastUsedAt",
+        default,
+        deserialize_with = "crate::de::opt_timestamp"
+    )]
+    pub last_used_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    raw: Value,
+}
+
+/// A key just created: the only time its full value (`api_key`) is available. `Debug`
+/// redacts it.
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct CreatedApiKey {
+    /// The full key, to send as `x-api-key`. Store it now: it is never shown again.
+    #[serde(alias = "apiKey")]
+    pub api_key: String,
+    /// The listed fields of the new key.
+    #[serde(flatten)]
+    pub key: ApiKey,
+    #[serde(skip)]
+    raw: Value,
+}
+model!(ApiKey, CreatedApiKey);
+
+impl fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedApiKey")
+            .field("api_key", &"<redacted>")
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+/// API-key endpoints; from [`Client::api_keys`].
+#[derive(Clone, Debug)]
+pub struct ApiKeys {
+    client: Client,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    name: &'a str,
+}
+
+impl Client {
+    /// API keys of the account.
+    pub fn api_keys(&self) -> ApiKeys {
+        ApiKeys {
+            client: self.clone(),
+        }
+    }
+}
+
+impl ApiKeys {
+    /// Every key of the account (not paginated).
+    pub fn list(&self) -> Result<Vec<ApiKey>> {
+        model_list(self.client.json(Call::get(&PATH))?, "keys")
+    }
+
+    /// Creates a key named `name` (1 to 128 characters). Never retried once sent.
+    pub fn create(&self, name: &str) -> Result<CreatedApiKey> {
+        let chars = name.chars().count();
+        if name.trim().is_empty() || chars > MAX_KEY_NAME_CHARS {
+            return Err(Error::InvalidArgument(format!(
+                "key name must be 1 to {MAX_KEY_NAME_CHARS} characters, got {chars}"
+            )));
+        }
+        let call = Call::post(&PATH, Idempotency::Unsafe).body(&CreateBody { name });
+        let mut created = CreatedApiKey::from_value(self.client.json(call)?)?;
+        created.key.raw = created.raw.clone();
+        Ok(created)
+    }
+
+    /// Revokes a key: requests using it fail from now on.
+    pub fn revoke(&self, key_id: &str) -> Result<()> {
+        self.client.send(Call::delete(&[
+            "api",
+            "public",
+            "v1",
+            "access-api-keys",
+            key_id,
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::sample;
+
+    #[test]
+    fn snake_and_camel_case_keys() {
+        let k: ApiKey = sample(
+            r#"{"created_at":1776867709,"display_prefix":"7fpJD8sY","key_id":"89cfb82b7ab50872962c35f674dee255","last_used_at":1776868928,"name":"test"}"#,
+        );
+        assert_eq!(k.key_id, "89cfb82b7ab50872962c35f674dee255");
+        assert_eq!(k.created_at.unwrap().timestamp(), 1_776_867_709);
+        assert_eq!(k.last_used_at.unwrap().timestamp(), 1_776_868_928);
+        let old: ApiKey = sample(
+            r#"{"keyId":"abc","name":"n","displayPrefix":"tw_live_","createdAt":1706000000}"#,
+        );
+        assert_eq!(
+            (old.key_id.as_str(), old.display_prefix.as_str()),
+            ("abc", "tw_live_")
+        );
+        assert_eq!(old.last_used_at, None);
+    }
+
+    #[test]
+    fn created_key_is_redacted_in_debug() {
+        let c: CreatedApiKey = sample(
+            r#"{"api_key":"twin_marker_SECRET","created_at":1776869096,"display_prefix":"5XKODXoM","key_id":"f28d7f04b58e24361d2b0dd4e8e96579","name":"tmp"}"#,
+        );
+        assert_eq!(c.api_key, "twin_marker_SECRET");
+        assert_eq!(c.key.display_prefix, "5XKODXoM");
+        assert!(!format!("{c:?}").contains("SECRET"));
+    }
+}

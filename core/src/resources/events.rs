@@ -1,0 +1,238 @@
+//! `GET /v1/agents/{agent_id}/runs/{run_id}/events`: list (by `after_index`) and follow live.
+//! The [`Event`] model and its decoding live in `events.rs`.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::cancel::{self, CancelToken};
+use crate::client::{Call, Client, unwrap_list};
+use crate::error::{Error, Result};
+use crate::events::Event;
+use crate::pagination::{Page, PageToken, Pager};
+
+/// Most events the service returns in one response.
+pub const MAX_EVENTS_PER_PAGE: u32 = 500;
+
+/// Where to start and how many per page, for [`Events::list`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct EventListParams {
+    /// Only events with an `event_index` greater than this (omit for the first event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_index: Option<u64>,
+    /// Events per page, at most 500 (the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// How [`Events::follow`] polls.
+#[derive(Clone, Debug)]
+pub struct FollowOptions {
+    /// Start after this `event_index` (default: from the first event).
+    pub after_index: Option<u64>,
+    /// Give up with [`Error::Timeout`] after this long (default: no limit).
+    pub timeout: Option<Duration>,
+    /// Pause after a poll that found nothing new; it grows by half each idle poll...
+    pub poll_interval: Duration,
+    /// ...up to this. At most one request per `max_poll_interval` once the run is idle.
+    pub max_poll_interval: Duration,
+    /// Stops the follow with [`Error::Cancelled`] when cancelled from another thread.
+    pub cancel: Option<CancelToken>,
+}
+
+impl Default for FollowOptions {
+    fn default() -> Self {
+        FollowOptions {
+            after_index: None,
+            timeout: None,
+            poll_interval: Duration::from_millis(100),
+            max_poll_interval: Duration::from_millis(500),
+            cancel: None,
+        }
+    }
+}
+
+/// Event endpoints; from [`Client::events`].
+#[derive(Clone, Debug)]
+pub struct Events {
+    client: Client,
+}
+
+impl Client {
+    /// Events of runs.
+    pub fn events(&self) -> Events {
+        Events {
+            client: self.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Query {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    after_index: Option<u64>,
+    limit: u32,
+}
+
+/// One page of events after `after`, and the run's `total_count`.
+fn fetch(
+    client: &Client,
+    agent_id: &str,
+    run_id: &str,
+    after: Option<u64>,
+    limit: u32,
+) -> Result<(Vec<Event>, Option<u64>)> {
+    let call = Call::get(&["v1", "agents", agent_id, "runs", run_id, "events"]).query(&Query {
+        after_index: after,
+        limit,
+    });
+    let body = client.json(call)?;
+    let total = body.get("total_count").and_then(crate::de::u64_from_value);
+    let events = unwrap_list(body, "events")?
+        .into_iter()
+        .map(Event::from_value)
+        .collect::<Result<Vec<Event>>>()?;
+    Ok((events, total))
+}
+
+impl Events {
+    /// The run's events in order, fetched lazily 500 (or `limit`) at a time, each page
+    /// starting after the last `event_index` seen. A snapshot: use [`Events::follow`] to also
+    /// get events still to come. An unknown run has no events (the service does not say 404).
+    pub fn list(&self, agent_id: &str, run_id: &str, params: &EventListParams) -> Pager<Event> {
+        let (client, agent_id, run_id) =
+            (self.client.clone(), agent_id.to_owned(), run_id.to_owned());
+        let limit = params
+            .limit
+            .unwrap_or(MAX_EVENTS_PER_PAGE)
+            .clamp(1, MAX_EVENTS_PER_PAGE);
+        let start = params.after_index;
+        let mut seen: u64 = 0;
+        Pager::new(move |token| {
+            let after = match token {
+                Some(PageToken::AfterIndex(i)) => Some(*i),
+                _ => start,
+            };
+            let (events, total) = fetch(&client, &agent_id, &run_id, after, limit)?;
+            seen += events.len() as u64;
+            // More remain if the page was full, or (counting from the first event) fewer
+            // than the total were seen.
+            let more = events.len() as u32 >= limit
+                || (start.is_none() && total.is_some_and(|t| seen < t));
+            let next = events
+                .last()
+                .filter(|_| more)
+                .map(|e| PageToken::AfterIndex(e.index));
+            Ok(Page::new(events, total, next))
+        })
+    }
+
+    /// Every event of the run as it appears, each once and in order, until the run is
+    /// terminal (or paused) and every event has been read. Idle polling backs off.
+    pub fn follow(&self, agent_id: &str, run_id: &str, opts: &FollowOptions) -> Follow {
+        Follow {
+            client: self.client.clone(),
+            agent_id: agent_id.to_owned(),
+            run_id: run_id.to_owned(),
+            after: opts.after_index,
+            buffer: VecDeque::new(),
+            pause: opts.poll_interval,
+            opts: opts.clone(),
+            deadline: opts.timeout.map(|t| Instant::now() + t),
+            idle_polls: 0,
+            saw_finish: false,
+            run_ended: false,
+            done: false,
+        }
+    }
+}
+
+/// Live events of a run; from [`Events::follow`]. Yields `Err` once (then ends) on a failure,
+/// a timeout or a cancellation.
+#[derive(Debug)]
+pub struct Follow {
+    client: Client,
+    agent_id: String,
+    run_id: String,
+    after: Option<u64>,
+    buffer: VecDeque<Event>,
+    pause: Duration,
+    opts: FollowOptions,
+    deadline: Option<Instant>,
+    idle_polls: u32,
+    saw_finish: bool,
+    run_ended: bool,
+    done: bool,
+}
+
+/// Every this many idle polls, the run's status is checked instead of its events.
+const STATUS_EVERY: u32 = 4;
+
+impl Follow {
+    /// The `event_index` of the last event yielded or buffered: resume from here.
+    pub fn last_index(&self) -> Option<u64> {
+        self.after
+    }
+
+    fn step(&mut self) -> Result<()> {
+        cancel::check(self.opts.cancel.as_ref())?;
+        let (events, _) = fetch(
+            &self.client,
+            &self.agent_id,
+            &self.run_id,
+            self.after,
+            MAX_EVENTS_PER_PAGE,
+        )?;
+        if let Some(last) = events.last() {
+            self.after = Some(last.index);
+            self.saw_finish |= events.iter().any(Event::is_terminal_kind);
+            self.buffer.extend(events);
+            self.pause = self.opts.poll_interval;
+            self.idle_polls = 0;
+            return Ok(());
+        }
+        if self.run_ended {
+            self.done = true; // drained after the run ended
+            return Ok(());
+        }
+        self.idle_polls += 1;
+        if self.saw_finish || self.idle_polls % STATUS_EVERY == 0 {
+            let run = self.client.runs().get(&self.agent_id, &self.run_id)?;
+            if run.is_terminal() || run.is_paused() {
+                self.run_ended = true;
+                return Ok(()); // one more fetch drains what came meanwhile
+            }
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(Error::Timeout {
+                message: format!("following run {} took too long", self.run_id),
+            });
+        }
+        cancel::sleep(self.pause, self.deadline, self.opts.cancel.as_ref())?;
+        self.pause = self
+            .pause
+            .mul_f64(1.5)
+            .min(self.opts.max_poll_interval.max(self.opts.poll_interval));
+        Ok(())
+    }
+}
+
+impl Iterator for Follow {
+    type Item = Result<Event>;
+
+    fn next(&mut self) -> Option<Result<Event>> {
+        loop {
+            if let Some(event) = self.buffer.pop_front() {
+                return Some(Ok(event));
+            }
+            if self.done {
+                return None;
+            }
+            if let Err(e) = self.step() {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}

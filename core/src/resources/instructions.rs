@@ -1,0 +1,150 @@
+//! `/v1/agents/{agent_id}/instructions`: the agent's instructions and their version history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::{Call, Client};
+use crate::error::Result;
+use crate::resources::{model, model_list, model_opt};
+
+/// The agent's current instructions.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Instructions {
+    /// The text (Markdown).
+    pub content: String,
+    /// SHA-256 of the content, hex.
+    #[serde(default)]
+    pub content_hash: Option<String>,
+    /// When this version was written.
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Where it came from, e.g. `api:...` or `checkpoint:instructions:...`.
+    #[serde(default)]
+    pub source_id: Option<String>,
+    #[serde(skip)]
+    raw: Value,
+}
+
+/// One version in the history.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct InstructionVersion {
+    /// The version's integer id.
+    #[serde(deserialize_with = "crate::de::u64_lenient")]
+    pub id: u64,
+    /// The text.
+    #[serde(default)]
+    pub content: String,
+    /// SHA-256 of the content, hex.
+    #[serde(default)]
+    pub content_hash: Option<String>,
+    /// When it was written.
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// `api`, `checkpoint`, ...
+    #[serde(default)]
+    pub source_type: Option<String>,
+    /// The writer's reference.
+    #[serde(default)]
+    pub source_id: Option<String>,
+    #[serde(skip)]
+    raw: Value,
+}
+model!(Instructions, InstructionVersion);
+
+/// What [`InstructionsApi::update`] writes besides the content.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct InstructionsUpdateParams {
+    /// Where the text comes from (the service's default is `api`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<String>,
+    /// The writer's own reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct UpdateBody<'a> {
+    content: &'a str,
+    #[serde(flatten)]
+    params: &'a InstructionsUpdateParams,
+}
+
+#[derive(Serialize)]
+struct HistoryQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
+}
+
+/// Instruction endpoints; from [`Client::instructions`].
+#[derive(Clone, Debug)]
+pub struct InstructionsApi {
+    client: Client,
+}
+
+impl Client {
+    /// Instructions of agents.
+    pub fn instructions(&self) -> InstructionsApi {
+        InstructionsApi {
+            client: self.clone(),
+        }
+    }
+}
+
+impl InstructionsApi {
+    /// The current instructions, or `None` (the service answers `{}`).
+    pub fn get(&self, agent_id: &str) -> Result<Option<Instructions>> {
+        model_opt(
+            self.client
+                .json(Call::get(&["v1", "agents", agent_id, "instructions"]))?,
+            "instructions",
+        )
+    }
+
+    /// Replaces the instructions; each write adds a version to the history.
+    pub fn update(
+        &self,
+        agent_id: &str,
+        content: &str,
+        params: &InstructionsUpdateParams,
+    ) -> Result<()> {
+        self.client.send(
+            Call::put(&["v1", "agents", agent_id, "instructions"])
+                .body(&UpdateBody { content, params }),
+        )
+    }
+
+    /// Versions, newest first; all of them unless `limit`.
+    pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
+        let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
+            .query(&HistoryQuery { limit });
+        model_list(self.client.json(call)?, "instruction_versions")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::{Model, sample};
+
+    #[test]
+    fn decodes_live_shapes() {
+        let v: InstructionVersion = sample(
+            r#"{"content":"x","content_hash":"da27","created_at":"2026-04-22T14:43:45.469076031+00:00","id":109843,"source_id":"checkpoint:instructions:t","source_type":"checkpoint","storage_key":"agents/a/instructions/1.md"}"#,
+        );
+        assert_eq!(v.id, 109_843);
+        assert_eq!(v.raw()["storage_key"], "agents/a/instructions/1.md");
+        let body = serde_json::to_value(UpdateBody {
+            content: "c",
+            params: &InstructionsUpdateParams {
+                source_type: Some("api".into()),
+                source_id: None,
+            },
+        })
+        .unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({ "content": "c", "source_type": "api" })
+        );
+    }
+}

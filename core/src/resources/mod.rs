@@ -1,0 +1,142 @@
+//! One file per resource: its models beside its endpoints. Shared here: the [`Model`] trait
+//! (every model keeps the JSON it was decoded from) and the open-enum macro.
+
+pub mod agents;
+pub mod api_keys;
+pub mod events;
+pub mod instructions;
+pub mod me;
+pub mod runs;
+pub mod schedules;
+pub mod webhooks;
+pub mod workspaces;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::Result;
+
+/// A resource object decoded from the API. Every model keeps the exact JSON it was decoded
+/// from ([`Model::raw`]), unknown fields included.
+pub trait Model: DeserializeOwned + Sized {
+    /// The JSON object as received.
+    fn raw(&self) -> &Value;
+
+    /// Decodes a model from JSON as the API returns it (without the envelope), e.g. from a
+    /// stored copy. Unknown fields are kept in [`Model::raw`].
+    fn from_value(value: Value) -> Result<Self>;
+}
+
+/// Implements [`Model`] for a struct with a `#[serde(skip)] raw: Value` field.
+macro_rules! model {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::resources::Model for $t {
+            fn raw(&self) -> &serde_json::Value {
+                &self.raw
+            }
+            fn from_value(value: serde_json::Value) -> $crate::error::Result<Self> {
+                let mut model: Self = $crate::client::decode_ref(&value)?;
+                model.raw = value;
+                Ok(model)
+            }
+        }
+    )*};
+}
+pub(crate) use model;
+
+/// An open set of string values: the known ones as variants, anything else kept as `Other`.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this version of the SDK does not know yet.
+            Other(String),
+        }
+
+        impl $name {
+            /// The value as the API writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($text => $name::$variant,)*
+                    other => $name::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Ok($name::from(s.as_ref()))
+            }
+        }
+    };
+}
+pub(crate) use open_enum;
+
+/// Decodes each item of a list as a model.
+pub(crate) fn models<T: Model>(items: Vec<Value>) -> Result<Vec<T>> {
+    items.into_iter().map(T::from_value).collect()
+}
+
+/// A list envelope (`{"agents": [...]}`) decoded as models.
+pub(crate) fn model_list<T: Model>(body: Value, key: &str) -> Result<Vec<T>> {
+    models(crate::client::unwrap_list(body, key)?)
+}
+
+/// An object envelope (`{"agent": {...}}`, or top-level) decoded as a model.
+pub(crate) fn model_one<T: Model>(body: Value, key: &str) -> Result<T> {
+    T::from_value(crate::client::unwrap_one(body, key))
+}
+
+/// `Some(model)` unless the body is `{}`, `null` or an empty envelope (twin-api.md 6.11).
+pub(crate) fn model_opt<T: Model>(body: Value, key: &str) -> Result<Option<T>> {
+    let inner = crate::client::unwrap_one(body, key);
+    if crate::de::none_if_empty(&inner) || inner.get(key).is_some_and(crate::de::none_if_empty) {
+        return Ok(None);
+    }
+    T::from_value(inner).map(Some)
+}
+
+/// Reads `T` from any serde deserializer, as a step before keeping the raw JSON.
+#[cfg(test)]
+pub(crate) fn sample<T: Model>(json: &str) -> T {
+    T::from_value(serde_json::from_str(json).expect("valid json")).expect("decodes")
+}
+
+/// `deserialize_with` for settings the API sends as a JSON-encoded string (`icon_config`):
+/// a string is kept as-is; an object (should the service ever send one) is re-encoded.
+pub(crate) fn opt_json_string<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    Ok(
+        match <Option<Value> as serde::Deserialize>::deserialize(d)? {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s),
+            Some(other) => Some(other.to_string()),
+        },
+    )
+}

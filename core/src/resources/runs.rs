@@ -1,0 +1,497 @@
+//! `/v1/agents/{agent_id}/runs`: list (by page number), start, get, cancel, delete, and wait.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::cancel::{self, CancelToken};
+use crate::client::{Call, Client, unwrap_list};
+use crate::error::{Error, Result};
+use crate::pagination::{Page, PageToken, Pager};
+use crate::problem::Problem;
+use crate::resources::{Model, model, model_one, open_enum};
+use crate::transport::Idempotency;
+
+open_enum! {
+    /// A run's status (twin-api.md 3.1).
+    RunStatus {
+        /// Running.
+        InProgress = "in_progress",
+        /// Finished; see the outcome.
+        Completed = "completed",
+        /// Ended by a policy error.
+        Error = "error",
+        /// Stopped by a user.
+        Stopped = "stopped",
+        /// Waiting for a person (not finished).
+        Paused = "paused",
+    }
+}
+
+impl RunStatus {
+    /// `completed`, `error` or `stopped`: the run will not change again.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            RunStatus::Completed | RunStatus::Error | RunStatus::Stopped
+        )
+    }
+}
+
+open_enum! {
+    /// How a completed run went (twin-api.md 3.2).
+    Outcome {
+        /// It did what was asked.
+        Success = "success",
+        /// Part of it.
+        Partial = "partial",
+        /// It did not.
+        Fail = "fail",
+    }
+}
+
+/// Which policy a run uses. Sent lowercase, the only form the service accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunMode {
+    /// Run the agent (`runner_v2`).
+    #[default]
+    Run,
+    /// Build or change the agent (`builder_v3`).
+    Build,
+}
+
+impl RunMode {
+    /// `"run"` or `"build"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunMode::Run => "run",
+            RunMode::Build => "build",
+        }
+    }
+}
+
+impl std::str::FromStr for RunMode {
+    type Err = Error;
+    /// Accepts `run` and `build` in any case.
+    fn from_str(s: &str) -> Result<RunMode> {
+        match s.to_ascii_lowercase().as_str() {
+            "run" => Ok(RunMode::Run),
+            "build" => Ok(RunMode::Build),
+            _ => Err(Error::InvalidArgument(format!(
+                "run mode must be \"run\" or \"build\", got {s:?}"
+            ))),
+        }
+    }
+}
+
+/// A run. From a list it also carries its entry of `all_run_summaries` (`outcome`, `summary`,
+/// `credits_consumed`, ...), which the service sends beside the run rather than in it.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Run {
+    /// A UUIDv7.
+    pub run_id: String,
+    /// The agent it belongs to.
+    pub agent_id: String,
+    /// Current status.
+    pub status: RunStatus,
+    /// Whether it has finished (`completed`, `error` or `stopped`).
+    #[serde(default)]
+    pub is_finished: bool,
+    /// Outcome of a completed run (from the summary).
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// A sentence on what happened (from the summary).
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Credits used (from the summary).
+    #[serde(default, deserialize_with = "crate::de::opt_u64_lenient")]
+    pub credits_consumed: Option<u64>,
+    /// Position among the agent's runs, from 1 (the start response says 0).
+    #[serde(default, deserialize_with = "crate::de::opt_u64_lenient")]
+    pub run_number: Option<u64>,
+    /// `run` or `build`.
+    #[serde(default)]
+    pub run_kind: Option<String>,
+    /// `runner_v2`, `builder_v3`, ...
+    #[serde(default)]
+    pub policy_type: Option<String>,
+    /// The model, e.g. `claude-sonnet-4-6`.
+    #[serde(default)]
+    pub policy_model: Option<String>,
+    /// When it started.
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub started_at: Option<DateTime<Utc>>,
+    /// When its last event was recorded.
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub last_event_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    raw: Value,
+}
+model!(Run);
+
+impl Run {
+    /// Whether the status is terminal (see [`RunStatus::is_terminal`]).
+    pub fn is_terminal(&self) -> bool {
+        self.status.is_terminal()
+    }
+
+    /// Whether the run waits for a person (`paused`).
+    pub fn is_paused(&self) -> bool {
+        self.status == RunStatus::Paused
+    }
+}
+
+/// What [`Runs::start`] sends.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RunStartParams {
+    /// `run` (default) or `build`.
+    #[serde(rename = "run_mode")]
+    pub mode: RunMode,
+    /// The user's message to the agent.
+    #[serde(rename = "user_message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Skip the deployment check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_deploy_check: Option<bool>,
+}
+
+/// Filters and page size for [`Runs::list`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RunListParams {
+    /// Only runs with this status (`filter_status`).
+    #[serde(rename = "filter_status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Only the run with this id (`filter_run_id`).
+    #[serde(rename = "filter_run_id", skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// Only runs started at or after (`filter_started_after`).
+    #[serde(
+        rename = "filter_started_after",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub started_after: Option<DateTime<Utc>>,
+    /// Only runs started at or before (`filter_started_before`).
+    #[serde(
+        rename = "filter_started_before",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub started_before: Option<DateTime<Utc>>,
+    /// Only this policy type, e.g. `runner_v2` (`filter_policy_type`).
+    #[serde(rename = "filter_policy_type", skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// Only `builder` or `runner` runs (`filter_policy_group`).
+    #[serde(
+        rename = "filter_policy_group",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_group: Option<String>,
+    /// Runs per page (the service's default is 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct PageQuery<'a> {
+    #[serde(flatten)]
+    params: &'a RunListParams,
+    page: u64,
+}
+
+/// The answer to a cancel. Cancelling is best-effort and idempotent: a run that already
+/// finished still gives success, with a note such as `run already completed`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancelResult {
+    /// Always true for a returned result (a refusal is an error).
+    pub success: bool,
+    /// The service's informational `error` string, if any.
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CancelBody<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+/// How [`Runs::wait`] polls.
+#[derive(Clone, Debug)]
+pub struct WaitOptions {
+    /// Give up with [`Error::Timeout`] after this long (default 10 minutes; `None`: never).
+    pub timeout: Option<Duration>,
+    /// First pause between polls (default 0.5 s); it grows by half each poll...
+    pub poll_interval: Duration,
+    /// ...up to this (default 5 s).
+    pub max_poll_interval: Duration,
+    /// Stops the wait with [`Error::Cancelled`] when cancelled from another thread.
+    pub cancel: Option<CancelToken>,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            timeout: Some(Duration::from_secs(600)),
+            poll_interval: Duration::from_millis(500),
+            max_poll_interval: Duration::from_secs(5),
+            cancel: None,
+        }
+    }
+}
+
+/// Run endpoints; from [`Client::runs`].
+#[derive(Clone, Debug)]
+pub struct Runs {
+    client: Client,
+}
+
+impl Client {
+    /// Runs of agents.
+    pub fn runs(&self) -> Runs {
+        Runs {
+            client: self.clone(),
+        }
+    }
+}
+
+/// Decodes a runs page: each run joined with its `all_run_summaries` entry.
+fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
+    let total = body.get("total_runs").and_then(crate::de::u64_from_value);
+    let page_size = body.get("page_size").and_then(crate::de::u64_from_value);
+    let summaries: Vec<Value> = body
+        .get_mut("all_run_summaries")
+        .map(Value::take)
+        .map_or(Ok(Vec::new()), |s| unwrap_list(s, "all_run_summaries"))?;
+    let mut by_id: std::collections::HashMap<String, Map<String, Value>> = summaries
+        .into_iter()
+        .filter_map(|s| match s {
+            Value::Object(o) => Some((o.get("run_id")?.as_str()?.to_owned(), o)),
+            _ => None,
+        })
+        .collect();
+    let runs = unwrap_list(body, "runs")?
+        .into_iter()
+        .map(|mut run| {
+            let id = run.get("run_id").and_then(Value::as_str).map(str::to_owned);
+            if let (Some(summary), Value::Object(fields)) =
+                (id.and_then(|id| by_id.remove(&id)), &mut run)
+            {
+                for (k, v) in summary {
+                    fields.entry(k).or_insert(v);
+                }
+            }
+            Run::from_value(run)
+        })
+        .collect::<Result<Vec<Run>>>()?;
+    Ok((runs, total, page_size))
+}
+
+impl Runs {
+    /// The agent's runs (newest first), fetched lazily page by page; filters apply to every page.
+    pub fn list(&self, agent_id: &str, params: &RunListParams) -> Pager<Run> {
+        let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
+        Pager::new(move |token| {
+            let page = match token {
+                Some(PageToken::Page(n)) => *n,
+                _ => 1,
+            };
+            let call = Call::get(&["v1", "agents", &agent_id, "runs"]).query(&PageQuery {
+                params: &params,
+                page,
+            });
+            let (runs, total, page_size) = decode_page(client.json(call)?)?;
+            let size = page_size
+                .or(params.page_size.map(u64::from))
+                .unwrap_or(runs.len() as u64);
+            let more = total.is_some_and(|t| page.saturating_mul(size) < t);
+            Ok(Page::new(
+                runs,
+                total,
+                more.then_some(PageToken::Page(page + 1)),
+            ))
+        })
+    }
+
+    /// Starts a run; `mode` is sent lowercase. Never retried once it may have reached the
+    /// service (a repeat could start, and bill, a second run).
+    pub fn start(&self, agent_id: &str, params: &RunStartParams) -> Result<Run> {
+        let call =
+            Call::post(&["v1", "agents", agent_id, "runs"], Idempotency::Unsafe).body(params);
+        model_one(self.client.json(call)?, "run")
+    }
+
+    /// One run. The API has no "get run" route; this lists with `filter_run_id`. A missing run
+    /// is an [`Error::Api`] with status 404 ([`Error::is_not_found`]).
+    pub fn get(&self, agent_id: &str, run_id: &str) -> Result<Run> {
+        if run_id.is_empty() {
+            return Err(Error::InvalidArgument("run_id must not be empty".into()));
+        }
+        let params = RunListParams {
+            run_id: Some(run_id.to_owned()),
+            page_size: Some(1),
+            ..Default::default()
+        };
+        let call = Call::get(&["v1", "agents", agent_id, "runs"]).query(&PageQuery {
+            params: &params,
+            page: 1,
+        });
+        let (runs, _, _) = decode_page(self.client.json(call)?)?;
+        runs.into_iter()
+            .find(|r| r.run_id == run_id)
+            .ok_or_else(|| {
+                let mut problem = Problem::from_status(404);
+                problem.detail = Some(format!("run {run_id} not found"));
+                Error::Api {
+                    status: 404,
+                    problem,
+                    request_id: None,
+                    retry_after: None,
+                }
+            })
+    }
+
+    /// Cancels a run. Success unless the service says `success: false`; its `error` string is
+    /// kept as [`CancelResult::note`] (e.g. `run already completed`).
+    pub fn cancel(
+        &self,
+        agent_id: &str,
+        run_id: &str,
+        reason: Option<&str>,
+    ) -> Result<CancelResult> {
+        let call = Call::post(
+            &["v1", "agents", agent_id, "runs", run_id, "cancel"],
+            Idempotency::Safe,
+        )
+        .body(&CancelBody { reason });
+        let body = self.client.json(call)?;
+        let note = body
+            .get("error")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        if body.get("success") == Some(&Value::Bool(false)) {
+            return Err(Error::UnexpectedResponse {
+                status: 200,
+                content_type: Some("application/json".into()),
+                excerpt: crate::client::excerpt(body.to_string().as_bytes()),
+            });
+        }
+        Ok(CancelResult {
+            success: true,
+            note,
+        })
+    }
+
+    /// Deletes a run.
+    pub fn delete(&self, agent_id: &str, run_id: &str) -> Result<()> {
+        self.client
+            .send(Call::delete(&["v1", "agents", agent_id, "runs", run_id]))
+    }
+
+    /// Polls until the run is terminal or paused (a person must act), with a growing pause.
+    pub fn wait(&self, agent_id: &str, run_id: &str, opts: &WaitOptions) -> Result<Run> {
+        let started = Instant::now();
+        let deadline = opts.timeout.map(|t| started + t);
+        let token = opts.cancel.as_ref();
+        let mut pause = opts.poll_interval;
+        loop {
+            cancel::check(token)?;
+            let run = self.get(agent_id, run_id)?;
+            if run.is_terminal() || run.is_paused() {
+                return Ok(run);
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(Error::Timeout {
+                    message: format!(
+                        "run {run_id} still {} after {:?}",
+                        run.status,
+                        started.elapsed()
+                    ),
+                });
+            }
+            cancel::sleep(pause, deadline, token)?;
+            pause = pause
+                .mul_f64(1.5)
+                .min(opts.max_poll_interval.max(opts.poll_interval));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn runs_are_joined_with_their_summaries() {
+        let body = json!({
+            "all_run_summaries": [{"credits_consumed": 2, "is_finished": true, "outcome": "success",
+                "run_id": "r1", "summary": "All done.", "run_number": 1}],
+            "page": 1, "page_size": 100,
+            "runs": [{"agent_id": "a", "is_finished": true, "run_id": "r1", "run_number": 1, "status": "completed",
+                       "started_at": "2026-04-22T14:44:36.897083341+00:00", "event_count": 0},
+                     {"agent_id": "a", "is_finished": false, "run_id": "r2", "status": "in_progress"}],
+            "total_runs": "2"
+        });
+        let (runs, total, size) = decode_page(body).unwrap();
+        assert_eq!((total, size), (Some(2), Some(100)));
+        assert_eq!(runs[0].outcome, Some(Outcome::Success));
+        assert_eq!(runs[0].summary.as_deref(), Some("All done."));
+        assert_eq!(runs[0].credits_consumed, Some(2));
+        assert!(runs[0].is_terminal());
+        assert_eq!(runs[0].raw()["event_count"], 0);
+        assert_eq!(runs[1].outcome, None);
+        assert!(!runs[1].is_terminal());
+    }
+
+    #[test]
+    fn mode_is_sent_lowercase() {
+        let p = RunStartParams {
+            mode: RunMode::Build,
+            message: Some("hi".into()),
+            skip_deploy_check: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({ "run_mode": "build", "user_message": "hi" })
+        );
+        assert_eq!(
+            serde_json::to_value(RunStartParams::default()).unwrap(),
+            json!({ "run_mode": "run" })
+        );
+        assert_eq!("RUN".parse::<RunMode>().unwrap(), RunMode::Run);
+        assert!("subagent".parse::<RunMode>().is_err());
+    }
+
+    #[test]
+    fn list_filters_use_the_wire_names() {
+        let p = RunListParams {
+            status: Some("completed".into()),
+            started_after: Some(
+                DateTime::parse_from_rfc3339("2026-04-22T14:00:00Z")
+                    .unwrap()
+                    .to_utc(),
+            ),
+            policy_group: Some("runner".into()),
+            ..Default::default()
+        };
+        let q = serde_json::to_value(PageQuery {
+            params: &p,
+            page: 3,
+        })
+        .unwrap();
+        assert_eq!(
+            q,
+            json!({ "filter_status": "completed", "filter_started_after": "2026-04-22T14:00:00Z",
+                              "filter_policy_group": "runner", "page": 3 })
+        );
+    }
+
+    #[test]
+    fn status_is_open() {
+        assert_eq!(RunStatus::from("queued"), RunStatus::Other("queued".into()));
+        assert!(!RunStatus::from("queued").is_terminal());
+        assert!(RunStatus::from("stopped").is_terminal());
+    }
+}

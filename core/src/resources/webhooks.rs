@@ -1,0 +1,247 @@
+//! `/v1/agents/{agent_id}/webhooks`: create, list, get, update and delete outbound webhooks.
+//! Verifying their deliveries is in [`crate::webhooks`].
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::{Call, Client};
+use crate::error::{Error, Result};
+use crate::resources::{model, model_list, model_one, open_enum};
+use crate::transport::Idempotency;
+
+/// The five run-lifecycle events a webhook can subscribe to.
+pub const WEBHOOK_EVENT_TYPES: [&str; 5] = [
+    "run.started",
+    "run.completed",
+    "run.failed",
+    "run.stopped",
+    "run.paused",
+];
+
+open_enum! {
+    /// Whether a webhook receives deliveries.
+    WebhookStatus {
+        /// Deliveries are sent.
+        Active = "active",
+        /// Nothing is sent.
+        Disabled = "disabled",
+    }
+}
+
+/// A webhook of an agent (never with its secret, except [`CreatedWebhook`]).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Webhook {
+    /// A UUIDv7.
+    pub webhook_id: String,
+    /// The agent it belongs to (filled in from the request when the response omits it).
+    #[serde(default)]
+    pub agent_id: String,
+    /// Where deliveries go.
+    pub url: String,
+    /// Subscribed event types, e.g. `run.completed`.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// `active` or `disabled`.
+    pub status: WebhookStatus,
+    /// When it was created.
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub created_at: Option<DateTime<Utc>>,
+    /// When it last changed (absent from the create response).
+    #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(skip)]
+    raw: Value,
+}
+
+/// A webhook just created, with the `signing_secret` its deliveries are signed with: shown
+/// only now, so store it. `Debug` redacts it.
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct CreatedWebhook {
+    /// The HMAC-SHA256 key of `X-Cobb-Signature`.
+    pub signing_secret: String,
+    /// The webhook's fields.
+    #[serde(flatten)]
+    pub webhook: Webhook,
+    #[serde(skip)]
+    raw: Value,
+}
+model!(Webhook, CreatedWebhook);
+
+impl fmt::Debug for CreatedWebhook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedWebhook")
+            .field("signing_secret", &"<redacted>")
+            .field("webhook", &self.webhook)
+            .finish()
+    }
+}
+
+/// What [`Webhooks::update`] changes; fields left `None` stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct WebhookUpdateParams {
+    /// A new URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A new set of event types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<String>>,
+    /// `active` or `disabled`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<WebhookStatus>,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    url: &'a str,
+    events: &'a [&'a str],
+}
+
+fn check_url(url: &str) -> Result<()> {
+    let lower = url.trim().to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(Error::InvalidArgument(format!(
+            "webhook url must be http or https, got {url:?}"
+        )));
+    }
+    Ok(())
+}
+
+fn check_events<S: AsRef<str>>(events: &[S]) -> Result<()> {
+    if events.is_empty() {
+        return Err(Error::InvalidArgument(
+            "a webhook needs at least one event type".into(),
+        ));
+    }
+    if let Some(bad) = events
+        .iter()
+        .map(AsRef::as_ref)
+        .find(|e| !WEBHOOK_EVENT_TYPES.contains(e))
+    {
+        return Err(Error::InvalidArgument(format!(
+            "unknown webhook event {bad:?}; known: {}",
+            WEBHOOK_EVENT_TYPES.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Webhook endpoints; from [`Client::webhooks`].
+#[derive(Clone, Debug)]
+pub struct Webhooks {
+    client: Client,
+}
+
+impl Client {
+    /// Outbound webhooks of agents.
+    pub fn webhooks(&self) -> Webhooks {
+        Webhooks {
+            client: self.clone(),
+        }
+    }
+}
+
+/// The response lacks `agent_id` on create; the request knows it.
+fn with_agent(mut w: Webhook, agent_id: &str) -> Webhook {
+    if w.agent_id.is_empty() {
+        w.agent_id = agent_id.to_owned();
+    }
+    w
+}
+
+impl Webhooks {
+    /// Registers `url` for `events` of the agent's runs. Never retried once sent.
+    pub fn create(&self, agent_id: &str, url: &str, events: &[&str]) -> Result<CreatedWebhook> {
+        check_url(url)?;
+        check_events(events)?;
+        let call = Call::post(&["v1", "agents", agent_id, "webhooks"], Idempotency::Unsafe)
+            .body(&CreateBody { url, events });
+        let mut created: CreatedWebhook = model_one(self.client.json(call)?, "webhook")?;
+        created.webhook.raw = created.raw.clone();
+        created.webhook = with_agent(created.webhook, agent_id);
+        Ok(created)
+    }
+
+    /// The agent's webhooks (not paginated).
+    pub fn list(&self, agent_id: &str) -> Result<Vec<Webhook>> {
+        let list: Vec<Webhook> = model_list(
+            self.client
+                .json(Call::get(&["v1", "agents", agent_id, "webhooks"]))?,
+            "webhooks",
+        )?;
+        Ok(list.into_iter().map(|w| with_agent(w, agent_id)).collect())
+    }
+
+    /// One webhook.
+    pub fn get(&self, agent_id: &str, webhook_id: &str) -> Result<Webhook> {
+        let w = model_one(
+            self.client.json(Call::get(&[
+                "v1", "agents", agent_id, "webhooks", webhook_id,
+            ]))?,
+            "webhook",
+        )?;
+        Ok(with_agent(w, agent_id))
+    }
+
+    /// Changes the URL, the events or the status; returns the updated webhook.
+    pub fn update(
+        &self,
+        agent_id: &str,
+        webhook_id: &str,
+        params: &WebhookUpdateParams,
+    ) -> Result<Webhook> {
+        if let Some(url) = &params.url {
+            check_url(url)?;
+        }
+        if let Some(events) = &params.events {
+            check_events(events)?;
+        }
+        let call = Call::patch(&["v1", "agents", agent_id, "webhooks", webhook_id]).body(params);
+        Ok(with_agent(
+            model_one(self.client.json(call)?, "webhook")?,
+            agent_id,
+        ))
+    }
+
+    /// Deletes a webhook: no further deliveries.
+    pub fn delete(&self, agent_id: &str, webhook_id: &str) -> Result<()> {
+        self.client.send(Call::delete(&[
+            "v1", "agents", agent_id, "webhooks", webhook_id,
+        ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::sample;
+
+    #[test]
+    fn created_webhook_is_top_level_and_redacted() {
+        let c: CreatedWebhook = sample(
+            r#"{"created_at":"2026-04-22T14:43:55.949962620+00:00","events":["run.started","run.completed"],"signing_secret":"whsec_MARKER","status":"active","url":"https://example.com/hook","webhook_id":"019db5a5-cfac-71b1-9a8f-2d9320d7f3de"}"#,
+        );
+        assert_eq!(c.webhook.status, WebhookStatus::Active);
+        assert_eq!(c.webhook.events, ["run.started", "run.completed"]);
+        assert!(!format!("{c:?}").contains("MARKER"));
+    }
+
+    #[test]
+    fn local_checks() {
+        assert!(check_url("ftp://x").is_err());
+        assert!(check_url("https://example.com").is_ok());
+        assert!(check_events::<&str>(&[]).is_err());
+        assert!(check_events(&["run.finished"]).is_err());
+        assert!(check_events(&["run.completed", "run.paused"]).is_ok());
+        let p = WebhookUpdateParams {
+            status: Some(WebhookStatus::Disabled),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({ "status": "disabled" })
+        );
+    }
+}
