@@ -1,22 +1,36 @@
 # twin-sdk: the few commands a newcomer needs.
 #   make demo   the main job, on the embedded emulator
 #   make test   every test (what CI runs)
-.PHONY: test demo emulator lint build
+# Everything beyond Rust, Python 3 and a C compiler is installed here, into .venv.
+.PHONY: test demo emulator lint build venv test-rust test-demo
 
 CARGO ?= cargo
 PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+
+test: test-rust test-python test-c test-demo
 
 build:
 	$(CARGO) build --workspace
 
-test: build
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+test-rust:
 	$(CARGO) test --workspace
+
+test-demo: build
 	$(PYTHON) examples/python/emulator_tour.py > /dev/null
 
 demo: build
 	$(PYTHON) examples/python/emulator_tour.py
 
-# Runs the emulator on its own (Ctrl-C stops it).
+# Runs the emulator on its own (Ctrl-C stops it): make emulator ARGS="--port 8080"
 emulator:
 	$(CARGO) run -q -p twin-emulator -- $(ARGS)
 
@@ -24,3 +38,7 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+# Each binding keeps its own targets (test-python, test-c, ...) beside its code.
+include bindings-python/python.mk
+include bindings-c/c.mk
