@@ -1,0 +1,1 @@
+//! libtwin: the C ABI over twin-core.
