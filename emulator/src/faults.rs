@@ -13,6 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -245,7 +246,9 @@ fn dropped() -> Response {
 }
 
 /// Sends the status, headers and the full `Content-Length`, then half the body, then fails
-/// the stream so the server closes the connection mid-body.
+/// the stream so the server closes the connection mid-body. The failure waits a moment so
+/// that hyper flushes the headers and the half first; failing at once would make it drop
+/// the buffered bytes, and the client would see no response at all instead of a cut body.
 async fn truncate(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
@@ -259,12 +262,16 @@ async fn truncate(resp: Response) -> Response {
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
     let half = bytes.slice(..bytes.len() / 2);
-    let chunks: Vec<Result<axum::body::Bytes, std::io::Error>> = vec![
-        Ok(half),
+    let head = futures_util::stream::iter([Ok::<_, std::io::Error>(half)]);
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(TRUNCATE_FLUSH).await;
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionAborted,
             "injected truncation",
-        )),
-    ];
-    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+        ))
+    });
+    Response::from_parts(parts, Body::from_stream(head.chain(cut)))
 }
+
+/// How long a truncated body waits before its connection is cut.
+const TRUNCATE_FLUSH: Duration = Duration::from_millis(20);
