@@ -55,7 +55,7 @@ pub async fn list(State(app): State<AppState>, Query(q): Query<ListQuery>) -> Ap
         .values()
         .filter(|a| a.seq < before && q.workspace_id.as_ref().is_none_or(|w| &a.workspace_id == w))
         .collect();
-    agents.sort_by(|a, b| b.seq.cmp(&a.seq));
+    agents.sort_by_key(|a| std::cmp::Reverse(a.seq));
     let more = agents.len() > limit;
     agents.truncate(limit);
     let mut body =
