@@ -1,1 +1,97 @@
-//! libtwin: the C ABI over twin-core.
+//! libtwin: the C ABI over twin-core (`include/twin.h`, generated from this crate by cbindgen).
+//!
+//! Each module mirrors the core file it wraps (`runs.rs` pairs with
+//! `core/src/resources/runs.rs`); `ffi.rs` is the boundary, the only module that touches raw
+//! pointers; `error.rs` holds the status codes, the one mapping from core's errors and the
+//! thread's last error. The conventions C users rely on are written in the header's preamble
+//! (`cbindgen.toml`).
+#![allow(non_camel_case_types)]
+// A failure carries core's `Error` inline, as core does; its size only matters on the error path.
+#![allow(clippy::result_large_err)]
+
+mod agents;
+mod api_keys;
+mod cancel;
+mod client;
+mod cron;
+mod error;
+mod events;
+mod ffi;
+mod instructions;
+mod me;
+mod runs;
+mod schedules;
+mod signature;
+mod webhooks;
+mod workspaces;
+
+use std::ffi::{CStr, c_char};
+
+pub use error::twin_status;
+
+/// The library's version, e.g. `0.1.0`: the same as TWIN_VERSION_STRING of the header it was
+/// built with. A static string.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_version() -> *const c_char {
+    ffi::call_or(std::ptr::null(), || Ok(ffi::static_str(VERSION)))
+}
+
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => panic!("the version has no NUL"),
+    };
+
+/// Frees a string the library gave to the caller (a `char **..._out` argument). NULL does
+/// nothing.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_string_free(string: *mut c_char) {
+    ffi::call_or((), || {
+        ffi::free_string(string);
+        Ok(())
+    })
+}
+
+/// A timestamp as Unix seconds.
+pub(crate) fn unix(t: Option<chrono::DateTime<chrono::Utc>>) -> Option<i64> {
+    t.map(|t| t.timestamp())
+}
+
+/// Unix seconds as a timestamp; out of range is an invalid argument.
+pub(crate) fn from_unix(
+    secs: i64,
+    name: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, error::Failure> {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .ok_or_else(|| error::invalid(format!("{name} is out of range: {secs}")))
+}
+
+/// A JSON value as compact text.
+pub(crate) fn json(value: &serde_json::Value) -> String {
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_is_generated_with_cargos_version() {
+        let header = include_str!("../../include/twin.h");
+        let expect = |name: &str, value: &str| {
+            let line = format!("#define {name} {value}");
+            assert!(header.contains(&line), "missing {line}");
+        };
+        expect("TWIN_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR"));
+        expect("TWIN_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR"));
+        expect("TWIN_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH"));
+        expect(
+            "TWIN_VERSION_STRING",
+            &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
+        );
+        assert_eq!(
+            ffi::read_c(twin_version()).as_deref(),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
