@@ -1,0 +1,122 @@
+"""twin: the Python SDK for the Twin REST API.
+
+::
+
+    import twin
+
+    with twin.Client() as client:               # TWIN_API_KEY, TWIN_BASE_URL
+        agent = client.agents.create()
+        run = client.runs.start(agent.agent_id, message="Summarise my inbox")
+        for event in run.follow():
+            print(event.index, event.kind)
+        print(run.wait().outcome)
+
+Everything is backed by one Rust core (retries, paging, timeouts, webhook verification, cron);
+every network call releases the GIL, and waits can be interrupted with Ctrl-C. Logs go to the
+``logging`` logger ``"twin"`` (or set ``TWIN_LOG=debug``). ``twin.testing.Emulator`` runs a
+local Twin API for tests.
+"""
+
+from __future__ import annotations
+
+import atexit as _atexit
+
+from . import _logging
+from . import _twin
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidCronError,
+    NotFoundError,
+    PermissionDeniedError,
+    Problem,
+    RateLimitError,
+    TwinError,
+    UnexpectedResponseError,
+    UnprocessableEntityError,
+    WaitTimeoutError,
+    WebhookVerificationError,
+)
+from ._html import ModelList
+from ._twin import (
+    Agent,
+    ApiKey,
+    CancelResult,
+    Client,
+    CreatedApiKey,
+    CreatedWebhook,
+    Event,
+    Follow,
+    Instructions,
+    InstructionVersion,
+    Me,
+    Page,
+    Pager,
+    Run,
+    Schedule,
+    Webhook,
+    WebhookEvent,
+    Workspace,
+    final_output,
+)
+from ._async import AsyncClient
+from . import cron, testing, webhooks
+
+__version__: str = _twin.__version__
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "Pager",
+    "Page",
+    "ModelList",
+    "Follow",
+    "Me",
+    "ApiKey",
+    "CreatedApiKey",
+    "Workspace",
+    "Agent",
+    "Run",
+    "CancelResult",
+    "Event",
+    "Webhook",
+    "CreatedWebhook",
+    "Schedule",
+    "Instructions",
+    "InstructionVersion",
+    "WebhookEvent",
+    "final_output",
+    "Problem",
+    "TwinError",
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "UnexpectedResponseError",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+    "InvalidCronError",
+    "webhooks",
+    "cron",
+    "testing",
+]
+
+_logging.setup()
+# Threads still running at exit (a follower being stopped) must not log into a finalizing
+# interpreter.
+_atexit.register(_twin._shutdown_logging)

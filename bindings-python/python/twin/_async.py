@@ -1,0 +1,403 @@
+"""``AsyncClient``: the same surface as :class:`twin.Client` with ``async def`` methods.
+
+Each call runs the blocking native call in a worker thread (``asyncio.to_thread``), where it
+releases the GIL, so the event loop keeps running. Pagers and ``follow`` are async
+iterators. Cancelling the awaiting task stops a ``wait`` or ``follow`` in the worker too.
+``asyncio`` is imported on first use, so ``import twin`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar
+
+from . import _twin
+from ._twin import (
+    Agent,
+    ApiKey,
+    CancelResult,
+    Client,
+    CreatedApiKey,
+    CreatedWebhook,
+    Event,
+    Follow,
+    InstructionVersion,
+    Instructions,
+    Me,
+    Page,
+    Pager,
+    Run,
+    Schedule,
+    Webhook,
+    Workspace,
+)
+
+__all__ = ["AsyncClient", "AsyncPager", "AsyncFollow"]
+
+T = TypeVar("T")
+_DONE = object()
+
+
+async def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    import asyncio
+
+    return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+class AsyncPager(Generic[T]):
+    """An async iterator over a lazily paged list; ``pages()`` iterates whole pages."""
+
+    def __init__(self, pager: Pager[T]) -> None:
+        self._pager = pager
+
+    def __aiter__(self) -> AsyncPager[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        item = await _call(next, self._pager, _DONE)
+        if item is _DONE:
+            raise StopAsyncIteration
+        return item  # type: ignore[return-value]
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """The remaining pages, one request each."""
+        pages = self._pager.pages()
+        while True:
+            page = await _call(next, pages, _DONE)
+            if page is _DONE:
+                return
+            yield page  # type: ignore[misc]
+
+    async def to_list(self) -> list[T]:
+        """Every remaining item."""
+        return [item async for item in self]
+
+    @property
+    def total(self) -> Optional[int]:
+        return self._pager.total
+
+    def __repr__(self) -> str:
+        return f"Async{self._pager!r}"
+
+
+class AsyncFollow:
+    """An async iterator over a run's events as they happen; ``aclose()`` stops it."""
+
+    def __init__(self, follow: Follow) -> None:
+        self._follow = follow
+
+    def __aiter__(self) -> AsyncFollow:
+        return self
+
+    async def __anext__(self) -> Event:
+        import asyncio
+
+        try:
+            item = await _call(next, self._follow, _DONE)
+        except asyncio.CancelledError:
+            self._follow.close()
+            raise
+        if item is _DONE:
+            raise StopAsyncIteration
+        return item  # type: ignore[return-value]
+
+    @property
+    def last_index(self) -> Optional[int]:
+        return self._follow.last_index
+
+    async def aclose(self) -> None:
+        self._follow.close()
+
+    async def __aenter__(self) -> AsyncFollow:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._follow.close()
+
+
+class _Resource:
+    def __init__(self, sync: Any) -> None:
+        self._sync = sync
+
+
+class AsyncApiKeys(_Resource):
+    async def list(self) -> list[ApiKey]:
+        return await _call(self._sync.list)
+
+    async def create(self, name: str) -> CreatedApiKey:
+        return await _call(self._sync.create, name)
+
+    async def revoke(self, key_id: str) -> None:
+        await _call(self._sync.revoke, key_id)
+
+
+class AsyncWorkspaces(_Resource):
+    async def list(self) -> list[Workspace]:
+        return await _call(self._sync.list)
+
+    async def create(self, name: str) -> Workspace:
+        return await _call(self._sync.create, name)
+
+    async def update(
+        self, workspace_id: str, *, name: str, icon_config: Optional[str] = None
+    ) -> Workspace:
+        return await _call(self._sync.update, workspace_id, name=name, icon_config=icon_config)
+
+    async def delete(self, workspace_id: str) -> None:
+        await _call(self._sync.delete, workspace_id)
+
+    async def reorder(self, workspace_ids: Sequence[str]) -> None:
+        await _call(self._sync.reorder, list(workspace_ids))
+
+
+class AsyncAgents(_Resource):
+    def list(
+        self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None
+    ) -> AsyncPager[Agent]:
+        """Not a coroutine: returns an async iterator that fetches pages as it goes."""
+        return AsyncPager(self._sync.list(workspace_id=workspace_id, limit=limit))
+
+    async def create(
+        self,
+        *,
+        workspace_id: Optional[str] = None,
+        owner_user_id: Optional[str] = None,
+        is_subagent: Optional[bool] = None,
+        derived_from_agent_id: Optional[str] = None,
+        agent_id: Optional[str] = None,
+    ) -> Agent:
+        return await _call(
+            self._sync.create,
+            workspace_id=workspace_id,
+            owner_user_id=owner_user_id,
+            is_subagent=is_subagent,
+            derived_from_agent_id=derived_from_agent_id,
+            agent_id=agent_id,
+        )
+
+    async def get(self, agent_id: str) -> Agent:
+        return await _call(self._sync.get, agent_id)
+
+    async def delete(self, agent_id: str) -> None:
+        await _call(self._sync.delete, agent_id)
+
+    async def move(self, agent_id: str, workspace_id: str) -> None:
+        await _call(self._sync.move, agent_id, workspace_id)
+
+
+class AsyncRuns(_Resource):
+    def list(
+        self,
+        agent_id: str,
+        *,
+        status: Optional[str] = None,
+        run_id: Optional[str] = None,
+        started_after: Optional[datetime.datetime] = None,
+        started_before: Optional[datetime.datetime] = None,
+        policy_type: Optional[str] = None,
+        policy_group: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> AsyncPager[Run]:
+        """Not a coroutine: returns an async iterator that fetches pages as it goes."""
+        return AsyncPager(
+            self._sync.list(
+                agent_id,
+                status=status,
+                run_id=run_id,
+                started_after=started_after,
+                started_before=started_before,
+                policy_type=policy_type,
+                policy_group=policy_group,
+                page_size=page_size,
+            )
+        )
+
+    async def start(
+        self,
+        agent_id: str,
+        *,
+        mode: str = "run",
+        message: Optional[str] = None,
+        skip_deploy_check: Optional[bool] = None,
+    ) -> Run:
+        return await _call(
+            self._sync.start, agent_id, mode=mode, message=message, skip_deploy_check=skip_deploy_check
+        )
+
+    async def get(self, agent_id: str, run_id: str) -> Run:
+        return await _call(self._sync.get, agent_id, run_id)
+
+    async def cancel(self, agent_id: str, run_id: str, *, reason: Optional[str] = None) -> CancelResult:
+        return await _call(self._sync.cancel, agent_id, run_id, reason=reason)
+
+    async def delete(self, agent_id: str, run_id: str) -> None:
+        await _call(self._sync.delete, agent_id, run_id)
+
+    async def wait(
+        self,
+        agent_id: str,
+        run_id: str,
+        *,
+        timeout: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+    ) -> Run:
+        import asyncio
+
+        token = _twin.CancelToken()
+        try:
+            return await _call(
+                self._sync.wait,
+                agent_id,
+                run_id,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                _cancel=token,
+            )
+        except asyncio.CancelledError:
+            token.cancel()
+            raise
+
+
+class AsyncEvents(_Resource):
+    def list(
+        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, limit: Optional[int] = None
+    ) -> AsyncPager[Event]:
+        """Not a coroutine: returns an async iterator that fetches pages as it goes."""
+        return AsyncPager(self._sync.list(agent_id, run_id, after_index=after_index, limit=limit))
+
+    def follow(
+        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, timeout: Optional[float] = None
+    ) -> AsyncFollow:
+        """Not a coroutine: returns an async iterator over events as they happen."""
+        return AsyncFollow(self._sync.follow(agent_id, run_id, after_index=after_index, timeout=timeout))
+
+
+class AsyncWebhooks(_Resource):
+    async def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
+        return await _call(self._sync.create, agent_id, url=url, events=list(events))
+
+    async def list(self, agent_id: str) -> list[Webhook]:
+        return await _call(self._sync.list, agent_id)
+
+    async def get(self, agent_id: str, webhook_id: str) -> Webhook:
+        return await _call(self._sync.get, agent_id, webhook_id)
+
+    async def update(
+        self,
+        agent_id: str,
+        webhook_id: str,
+        *,
+        url: Optional[str] = None,
+        events: Optional[Sequence[str]] = None,
+        status: Optional[str] = None,
+    ) -> Webhook:
+        return await _call(
+            self._sync.update,
+            agent_id,
+            webhook_id,
+            url=url,
+            events=None if events is None else list(events),
+            status=status,
+        )
+
+    async def delete(self, agent_id: str, webhook_id: str) -> None:
+        await _call(self._sync.delete, agent_id, webhook_id)
+
+
+class AsyncSchedules(_Resource):
+    async def get(self, agent_id: str) -> Optional[Schedule]:
+        return await _call(self._sync.get, agent_id)
+
+    async def set(self, agent_id: str, cron: str) -> None:
+        await _call(self._sync.set, agent_id, cron)
+
+    async def delete(self, agent_id: str) -> None:
+        await _call(self._sync.delete, agent_id)
+
+    async def pause(self, agent_id: str) -> None:
+        await _call(self._sync.pause, agent_id)
+
+    async def resume(self, agent_id: str) -> None:
+        await _call(self._sync.resume, agent_id)
+
+    async def list(self) -> list[Schedule]:
+        return await _call(self._sync.list)
+
+
+class AsyncInstructions(_Resource):
+    async def get(self, agent_id: str) -> Optional[Instructions]:
+        return await _call(self._sync.get, agent_id)
+
+    async def update(
+        self,
+        agent_id: str,
+        content: str,
+        *,
+        source_type: Optional[str] = None,
+        source_id: Optional[str] = None,
+    ) -> None:
+        await _call(self._sync.update, agent_id, content, source_type=source_type, source_id=source_id)
+
+    async def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
+        return await _call(self._sync.history, agent_id, limit=limit)
+
+
+class AsyncClient:
+    """An asyncio client of the Twin API, with the same arguments as :class:`twin.Client`::
+
+        async with twin.AsyncClient() as client:
+            agent = await client.agents.get(agent_id)
+            async for run in client.runs.list(agent_id):
+                ...
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        *,
+        timeout: float = 60.0,
+        connect_timeout: float = 10.0,
+        total_timeout: float = 120.0,
+        max_retries: int = 2,
+    ) -> None:
+        self._client = Client(
+            api_key,
+            base_url,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            total_timeout=total_timeout,
+            max_retries=max_retries,
+        )
+        self.api_keys = AsyncApiKeys(self._client.api_keys)
+        self.workspaces = AsyncWorkspaces(self._client.workspaces)
+        self.agents = AsyncAgents(self._client.agents)
+        self.runs = AsyncRuns(self._client.runs)
+        self.events = AsyncEvents(self._client.events)
+        self.webhooks = AsyncWebhooks(self._client.webhooks)
+        self.schedules = AsyncSchedules(self._client.schedules)
+        self.instructions = AsyncInstructions(self._client.instructions)
+
+    @property
+    def base_url(self) -> str:
+        return self._client.base_url
+
+    @property
+    def sync_client(self) -> Client:
+        """The blocking client this one runs on (shares its connections)."""
+        return self._client
+
+    async def me(self) -> Me:
+        return await _call(self._client.me)
+
+    async def close(self) -> None:
+        self._client.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AsyncClient(base_url={self.base_url!r})"

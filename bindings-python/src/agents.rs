@@ -1,0 +1,106 @@
+//! `client.agents`: list (by cursor), create, get, delete, move. Pairs with
+//! `core/src/resources/agents.rs`.
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+
+use crate::client::resource;
+use crate::model::{core_model, model};
+use crate::pagination::{self, Item, Pager};
+
+core_model!(twin_core::Agent);
+
+model! {
+    /// An agent.
+    Agent(twin_core::Agent) as "Agent";
+    repr: [agent_id, name];
+    fields {
+        /// A UUIDv7.
+        agent_id: String = |m| m.agent_id.clone();
+        /// Its display name; `None` until the agent has been built.
+        name: Option<String> = |m| m.name.clone();
+        workspace_id: Option<String> = |m| m.workspace_id.clone();
+        /// `draft`, `deployed`, `not_deployed`, or a newer value.
+        deployment_state: Option<String> = |m| m.deployment_state.as_ref().map(|s| s.as_str().to_owned());
+        has_runs: bool = |m| m.has_runs;
+        latest_run_id: Option<String> = |m| m.latest_run_id.clone();
+        latest_run_status: Option<String> = |m| m.latest_run_status.as_ref().map(|s| s.as_str().to_owned());
+        latest_run_is_finished: bool = |m| m.latest_run_is_finished;
+        /// The latest run waits for a person.
+        latest_run_has_pending_input: bool = |m| m.latest_run_has_pending_input;
+        last_activity_at: Option<DateTime<Utc>> = |m| m.last_activity_at;
+        /// A JSON-encoded string, as the API stores it.
+        icon_config: Option<String> = |m| m.icon_config.clone();
+    }
+}
+
+resource! {
+    /// Agents: `client.agents`.
+    AgentsResource as "AgentsResource"
+}
+
+#[pymethods]
+impl AgentsResource {
+    /// The agents, fetched lazily page by page (by cursor).
+    #[pyo3(signature = (*, workspace_id=None, limit=None))]
+    fn list(&self, workspace_id: Option<String>, limit: Option<u32>) -> PyResult<Pager> {
+        let client = self.client.get()?;
+        let params = twin_core::AgentListParams {
+            workspace_id,
+            limit,
+        };
+        let pager = client.agents().list(&params);
+        Ok(Pager::new(
+            pagination::source(pager, Item::Agent),
+            self.client.clone(),
+            "Agent",
+        ))
+    }
+
+    /// Creates an agent. Passing `agent_id` makes the call safe to retry.
+    #[pyo3(signature = (*, workspace_id=None, owner_user_id=None, is_subagent=None, derived_from_agent_id=None, agent_id=None))]
+    fn create(
+        &self,
+        py: Python<'_>,
+        workspace_id: Option<String>,
+        owner_user_id: Option<String>,
+        is_subagent: Option<bool>,
+        derived_from_agent_id: Option<String>,
+        agent_id: Option<String>,
+    ) -> PyResult<Agent> {
+        let params = twin_core::AgentCreateParams {
+            workspace_id,
+            owner_user_id,
+            is_subagent,
+            derived_from_agent_id,
+            agent_id,
+        };
+        self.client
+            .call(py, |c| c.agents().create(&params))
+            .map(Agent::from)
+    }
+
+    /// One agent. An unknown agent is a `PermissionDeniedError` (403, "you do not have
+    /// access to this agent"): the service never says 404 for agents.
+    fn get(&self, py: Python<'_>, agent_id: &str) -> PyResult<Agent> {
+        self.client
+            .call(py, |c| c.agents().get(agent_id))
+            .map(Agent::from)
+    }
+
+    /// Deletes an agent.
+    fn delete(&self, py: Python<'_>, agent_id: &str) -> PyResult<()> {
+        self.client.call(py, |c| c.agents().delete(agent_id))
+    }
+
+    /// Moves an agent to another workspace.
+    #[pyo3(name = "move")]
+    fn move_to(&self, py: Python<'_>, agent_id: &str, workspace_id: &str) -> PyResult<()> {
+        self.client
+            .call(py, |c| c.agents().move_to(agent_id, workspace_id))
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<twin agents>"
+    }
+}

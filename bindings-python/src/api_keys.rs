@@ -1,0 +1,70 @@
+//! `client.api_keys`: list, create, revoke. Pairs with `core/src/resources/api_keys.rs`.
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+
+use crate::client::resource;
+use crate::model::{core_model, model, model_list};
+
+core_model!(twin_core::ApiKey, twin_core::CreatedApiKey);
+
+model! {
+    /// An API key, as listed (never the key itself).
+    ApiKey(twin_core::ApiKey) as "ApiKey";
+    repr: [key_id, name, display_prefix];
+    fields {
+        /// 32 hex digits.
+        key_id: String = |m| m.key_id.clone();
+        name: String = |m| m.name.clone();
+        /// The first characters of the secret part, to recognise the key.
+        display_prefix: String = |m| m.display_prefix.clone();
+        created_at: Option<DateTime<Utc>> = |m| m.created_at;
+        last_used_at: Option<DateTime<Utc>> = |m| m.last_used_at;
+    }
+}
+
+model! {
+    /// A key just created: the listed fields plus `api_key`, the secret, shown only once.
+    /// Its repr never shows the secret.
+    CreatedApiKey(twin_core::CreatedApiKey) as "CreatedApiKey";
+    repr: [key_id, name, display_prefix];
+    fields {
+        /// The full key, to store in a secret manager now: it cannot be read again.
+        api_key: String = |m| m.api_key.clone();
+        key_id: String = |m| m.key.key_id.clone();
+        name: String = |m| m.key.name.clone();
+        display_prefix: String = |m| m.key.display_prefix.clone();
+        created_at: Option<DateTime<Utc>> = |m| m.key.created_at;
+        last_used_at: Option<DateTime<Utc>> = |m| m.key.last_used_at;
+    }
+}
+
+resource! {
+    /// API keys of the account: `client.api_keys`.
+    ApiKeysResource as "ApiKeysResource"
+}
+
+#[pymethods]
+impl ApiKeysResource {
+    /// Every key of the account.
+    fn list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let keys = self.client.call(py, |c| c.api_keys().list())?;
+        model_list(py, keys.into_iter().map(ApiKey::from).collect())
+    }
+
+    /// Creates a key; its secret is in `.api_key`, only this once.
+    fn create(&self, py: Python<'_>, name: &str) -> PyResult<CreatedApiKey> {
+        self.client
+            .call(py, |c| c.api_keys().create(name))
+            .map(CreatedApiKey::from)
+    }
+
+    /// Revokes a key; it stops working at once.
+    fn revoke(&self, py: Python<'_>, key_id: &str) -> PyResult<()> {
+        self.client.call(py, |c| c.api_keys().revoke(key_id))
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<twin api_keys>"
+    }
+}

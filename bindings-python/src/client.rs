@@ -1,0 +1,204 @@
+//! `twin.Client`: configuration, `close()`, the context manager, and the resource handles.
+//! Pairs with `core/src/client.rs`.
+
+use std::sync::{Arc, RwLock};
+
+use pyo3::prelude::*;
+
+use crate::errors::{self, Ctx};
+use crate::{
+    agents, api_keys, convert, events, instructions, logging, me, runs, schedules, webhooks,
+    workspaces,
+};
+
+/// A shared handle on the core client; `None` once closed. Resource handles and runs hold a
+/// clone, so closing the client closes them all.
+#[derive(Clone, Default)]
+pub struct ClientRef(Arc<RwLock<Option<twin_core::Client>>>);
+
+impl ClientRef {
+    /// The core client, or an error if closed.
+    pub fn get(&self) -> PyResult<twin_core::Client> {
+        self.0
+            .read()
+            .map_err(|_| errors::closed())?
+            .clone()
+            .ok_or_else(errors::closed)
+    }
+
+    fn close(&self) {
+        if let Ok(mut c) = self.0.write() {
+            *c = None;
+        }
+    }
+
+    /// Runs one blocking core call with the GIL released and maps its error.
+    pub fn call<T, F>(&self, py: Python<'_>, f: F) -> PyResult<T>
+    where
+        T: Send,
+        F: FnOnce(&twin_core::Client) -> twin_core::Result<T> + Send,
+    {
+        let client = self.get()?;
+        logging::refresh(py);
+        py.detach(|| f(&client))
+            .map_err(|e| errors::to_py(py, e, Ctx::Call))
+    }
+}
+
+/// A client of the Twin API. One client serves many threads; every call releases the GIL.
+///
+/// `api_key` defaults to `TWIN_API_KEY` and `base_url` to `TWIN_BASE_URL`, else
+/// `https://build.twin.so`. Timeouts are in seconds: `timeout` per attempt,
+/// `connect_timeout` to connect, `total_timeout` for a call including its retries.
+#[pyclass(frozen, module = "twin", name = "Client")]
+pub struct Client {
+    pub(crate) inner: ClientRef,
+    base_url: String,
+    timeouts: twin_core::Timeouts,
+    #[pyo3(get)]
+    api_keys: Py<api_keys::ApiKeysResource>,
+    #[pyo3(get)]
+    workspaces: Py<workspaces::WorkspacesResource>,
+    #[pyo3(get)]
+    agents: Py<agents::AgentsResource>,
+    #[pyo3(get)]
+    runs: Py<runs::RunsResource>,
+    #[pyo3(get)]
+    events: Py<events::EventsResource>,
+    #[pyo3(get)]
+    webhooks: Py<webhooks::WebhooksResource>,
+    #[pyo3(get)]
+    schedules: Py<schedules::SchedulesResource>,
+    #[pyo3(get)]
+    instructions: Py<instructions::InstructionsResource>,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2))]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        base_url: Option<String>,
+        timeout: f64,
+        connect_timeout: f64,
+        total_timeout: f64,
+        max_retries: u32,
+    ) -> PyResult<Self> {
+        let mut builder = twin_core::Client::builder()
+            .timeout(convert::seconds("timeout", timeout)?)
+            .connect_timeout(convert::seconds("connect_timeout", connect_timeout)?)
+            .total_timeout(convert::seconds("total_timeout", total_timeout)?)
+            .max_retries(max_retries)
+            .user_agent_suffix(python_suffix(py));
+        if let Some(key) = api_key {
+            builder = builder.api_key(key);
+        }
+        if let Some(url) = base_url {
+            builder = builder.base_url(url);
+        }
+        let core = builder
+            .build()
+            .map_err(|e| errors::to_py(py, e, Ctx::Call))?;
+        let base_url = core.base_url().to_owned();
+        let timeouts = core.timeouts();
+        let inner = ClientRef(Arc::new(RwLock::new(Some(core))));
+        Ok(Client {
+            api_keys: Py::new(py, api_keys::ApiKeysResource::new(inner.clone()))?,
+            workspaces: Py::new(py, workspaces::WorkspacesResource::new(inner.clone()))?,
+            agents: Py::new(py, agents::AgentsResource::new(inner.clone()))?,
+            runs: Py::new(py, runs::RunsResource::new(inner.clone()))?,
+            events: Py::new(py, events::EventsResource::new(inner.clone()))?,
+            webhooks: Py::new(py, webhooks::WebhooksResource::new(inner.clone()))?,
+            schedules: Py::new(py, schedules::SchedulesResource::new(inner.clone()))?,
+            instructions: Py::new(py, instructions::InstructionsResource::new(inner.clone()))?,
+            inner,
+            base_url,
+            timeouts,
+        })
+    }
+
+    /// The base URL requests go to, without a trailing slash.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Seconds allowed for one attempt.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.timeouts.attempt.as_secs_f64()
+    }
+
+    /// Seconds allowed to connect.
+    #[getter]
+    fn connect_timeout(&self) -> f64 {
+        self.timeouts.connect.as_secs_f64()
+    }
+
+    /// Seconds allowed for a whole call, retries included.
+    #[getter]
+    fn total_timeout(&self) -> f64 {
+        self.timeouts.total.as_secs_f64()
+    }
+
+    /// Retries after the first attempt.
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.timeouts.max_retries
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.get().is_err()
+    }
+
+    /// The account the API key belongs to.
+    fn me(&self, py: Python<'_>) -> PyResult<me::Me> {
+        self.inner.call(py, |c| c.me()).map(me::Me::from)
+    }
+
+    /// Closes the client's connections; later calls raise `RuntimeError`.
+    fn close(&self) {
+        self.inner.close();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) {
+        self.close();
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(base_url={:?})", self.base_url)
+    }
+}
+
+/// `python/3.11` for the User-Agent.
+fn python_suffix(py: Python<'_>) -> String {
+    let v = py.version_info();
+    format!("python/{}.{}", v.major, v.minor)
+}
+
+/// Defines a resource handle class holding a `ClientRef`.
+macro_rules! resource {
+    ($(#[$meta:meta])* $name:ident as $pyname:literal) => {
+        $(#[$meta])*
+        #[pyclass(frozen, module = "twin", name = $pyname)]
+        pub struct $name {
+            pub(crate) client: $crate::client::ClientRef,
+        }
+
+        impl $name {
+            pub fn new(client: $crate::client::ClientRef) -> Self {
+                $name { client }
+            }
+        }
+    };
+}
+pub(crate) use resource;

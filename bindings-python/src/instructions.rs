@@ -1,0 +1,87 @@
+//! `client.instructions`: get, update, history. Pairs with
+//! `core/src/resources/instructions.rs`.
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+
+use crate::client::resource;
+use crate::model::{core_model, model, model_list};
+
+core_model!(twin_core::Instructions, twin_core::InstructionVersion);
+
+model! {
+    /// An agent's current instructions.
+    Instructions(twin_core::Instructions) as "Instructions";
+    repr: [content_hash, updated_at];
+    fields {
+        content: String = |m| m.content.clone();
+        content_hash: Option<String> = |m| m.content_hash.clone();
+        updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
+        source_id: Option<String> = |m| m.source_id.clone();
+    }
+}
+
+model! {
+    /// One version in an agent's instruction history.
+    InstructionVersion(twin_core::InstructionVersion) as "InstructionVersion";
+    repr: [id, content_hash, created_at];
+    fields {
+        id: u64 = |m| m.id;
+        content: String = |m| m.content.clone();
+        content_hash: Option<String> = |m| m.content_hash.clone();
+        created_at: Option<DateTime<Utc>> = |m| m.created_at;
+        source_type: Option<String> = |m| m.source_type.clone();
+        source_id: Option<String> = |m| m.source_id.clone();
+    }
+}
+
+resource! {
+    /// Instructions of agents: `client.instructions`.
+    InstructionsResource as "InstructionsResource"
+}
+
+#[pymethods]
+impl InstructionsResource {
+    /// The agent's instructions, or `None` when it has none.
+    fn get(&self, py: Python<'_>, agent_id: &str) -> PyResult<Option<Instructions>> {
+        self.client
+            .call(py, |c| c.instructions().get(agent_id))
+            .map(|i| i.map(Instructions::from))
+    }
+
+    /// Replaces the agent's instructions.
+    #[pyo3(signature = (agent_id, content, *, source_type=None, source_id=None))]
+    fn update(
+        &self,
+        py: Python<'_>,
+        agent_id: &str,
+        content: &str,
+        source_type: Option<String>,
+        source_id: Option<String>,
+    ) -> PyResult<()> {
+        let params = twin_core::InstructionsUpdateParams {
+            source_type,
+            source_id,
+        };
+        self.client
+            .call(py, |c| c.instructions().update(agent_id, content, &params))
+    }
+
+    /// Earlier versions, newest first.
+    #[pyo3(signature = (agent_id, *, limit=None))]
+    fn history<'py>(
+        &self,
+        py: Python<'py>,
+        agent_id: &str,
+        limit: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let list = self
+            .client
+            .call(py, |c| c.instructions().history(agent_id, limit))?;
+        model_list(py, list.into_iter().map(InstructionVersion::from).collect())
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<twin instructions>"
+    }
+}

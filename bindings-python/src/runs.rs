@@ -1,0 +1,302 @@
+//! `client.runs` and `twin.Run`: list (by page), start, get, cancel, delete, wait. Pairs with
+//! `core/src/resources/runs.rs`.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::cancel::{self, CancelToken};
+use crate::client::{ClientRef, resource};
+use crate::errors::{self, Ctx};
+use crate::events::{self, Follow};
+use crate::model::{core_model, model};
+use crate::pagination::{self, Item, Pager};
+use crate::{convert, logging};
+
+core_model!(twin_core::Run);
+
+impl crate::model::CoreModel for twin_core::CancelResult {
+    fn raw_json(&self) -> serde_json::Value {
+        serde_json::json!({ "success": self.success, "error": self.note })
+    }
+    fn decode(value: serde_json::Value) -> twin_core::Result<Self> {
+        let note = value
+            .get("error")
+            .or_else(|| value.get("note"))
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        let success = value
+            .get("success")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true);
+        Ok(twin_core::CancelResult { success, note })
+    }
+}
+
+model! {
+    /// The answer to a cancel: always `success=True` when returned; `note` is the service's
+    /// remark, e.g. `run already completed`.
+    CancelResult(twin_core::CancelResult) as "CancelResult";
+    repr: [success, note];
+    fields {
+        success: bool = |m| m.success;
+        note: Option<String> = |m| m.note.clone();
+    }
+}
+
+model! {
+    /// A run of an agent. A run obtained from a client can `refresh()`, `wait()`,
+    /// `cancel()`, list its `events()` and `follow()` them; one built with `from_dict`
+    /// cannot (it has no client).
+    Run(twin_core::Run) as "Run";
+    repr: [run_id, status, outcome];
+    fields {
+        /// A UUIDv7.
+        run_id: String = |m| m.run_id.clone();
+        agent_id: String = |m| m.agent_id.clone();
+        /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value.
+        status: String = |m| m.status.as_str().to_owned();
+        is_finished: bool = |m| m.is_finished;
+        /// `completed`, `error` or `stopped`: the run will not change again.
+        is_terminal: bool = |m| m.is_terminal();
+        /// Waiting for a person (`paused`).
+        is_paused: bool = |m| m.is_paused();
+        /// `success`, `partial` or `fail`, for a completed run.
+        outcome: Option<String> = |m| m.outcome.as_ref().map(|o| o.as_str().to_owned());
+        summary: Option<String> = |m| m.summary.clone();
+        credits_consumed: Option<u64> = |m| m.credits_consumed;
+        run_number: Option<u64> = |m| m.run_number;
+        /// `run` or `build`.
+        run_kind: Option<String> = |m| m.run_kind.clone();
+        policy_type: Option<String> = |m| m.policy_type.clone();
+        policy_model: Option<String> = |m| m.policy_model.clone();
+        started_at: Option<DateTime<Utc>> = |m| m.started_at;
+        last_event_at: Option<DateTime<Utc>> = |m| m.last_event_at;
+    }
+    state { client: Option<ClientRef> }
+    methods {
+        /// The run as it is now (a new `Run`).
+        fn refresh(&self, py: Python<'_>) -> PyResult<Run> {
+            let client = self.client()?;
+            let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
+            client
+                .call(py, |c| c.runs().get(agent, run))
+                .map(|r| Run::bound(r, &client))
+        }
+
+        /// Waits until the run is terminal or paused; see `client.runs.wait`.
+        #[pyo3(signature = (*, timeout=None, poll_interval=None))]
+        fn wait(&self, py: Python<'_>, timeout: Option<f64>, poll_interval: Option<f64>) -> PyResult<Run> {
+            let client = self.client()?;
+            wait(py, &client, &self.inner.agent_id, &self.inner.run_id, timeout, poll_interval, None)
+        }
+
+        /// Cancels the run.
+        #[pyo3(signature = (*, reason=None))]
+        fn cancel(&self, py: Python<'_>, reason: Option<&str>) -> PyResult<CancelResult> {
+            let client = self.client()?;
+            let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
+            client
+                .call(py, |c| c.runs().cancel(agent, run, reason))
+                .map(CancelResult::from)
+        }
+
+        /// The run's events so far, paged lazily.
+        #[pyo3(signature = (*, after_index=None, limit=None))]
+        fn events(&self, after_index: Option<u64>, limit: Option<u32>) -> PyResult<Pager> {
+            let client = self.client()?;
+            events::list(&client, &self.inner.agent_id, &self.inner.run_id, after_index, limit)
+        }
+
+        /// The run's events as they happen, until it ends; see `client.events.follow`.
+        #[pyo3(signature = (*, after_index=None, timeout=None))]
+        fn follow(&self, after_index: Option<u64>, timeout: Option<f64>) -> PyResult<Follow> {
+            let client = self.client()?;
+            events::follow(&client, &self.inner.agent_id, &self.inner.run_id, after_index, timeout)
+        }
+    }
+}
+
+impl Run {
+    /// A run that remembers the client it came from.
+    pub fn bound(run: twin_core::Run, client: &ClientRef) -> Run {
+        Run {
+            inner: run,
+            client: Some(client.clone()),
+        }
+    }
+
+    fn client(&self) -> PyResult<ClientRef> {
+        self.client.clone().ok_or_else(|| {
+            PyValueError::new_err(
+                "this Run has no client (it was built from data); use client.runs instead",
+            )
+        })
+    }
+}
+
+resource! {
+    /// Runs of agents: `client.runs`.
+    RunsResource as "RunsResource"
+}
+
+#[pymethods]
+impl RunsResource {
+    /// The agent's runs, newest first, fetched lazily page by page; filters apply to every
+    /// page. Times are timezone-aware `datetime`s.
+    #[pyo3(signature = (agent_id, *, status=None, run_id=None, started_after=None, started_before=None, policy_type=None, policy_group=None, page_size=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &self,
+        agent_id: &str,
+        status: Option<String>,
+        run_id: Option<String>,
+        started_after: Option<DateTime<Utc>>,
+        started_before: Option<DateTime<Utc>>,
+        policy_type: Option<String>,
+        policy_group: Option<String>,
+        page_size: Option<u32>,
+    ) -> PyResult<Pager> {
+        let client = self.client.get()?;
+        let params = twin_core::RunListParams {
+            status,
+            run_id,
+            started_after,
+            started_before,
+            policy_type,
+            policy_group,
+            page_size,
+        };
+        let pager = client.runs().list(agent_id, &params);
+        Ok(Pager::new(
+            pagination::source(pager, Item::Run),
+            self.client.clone(),
+            "Run",
+        ))
+    }
+
+    /// Starts a run. `mode` is `"run"` (default) or `"build"`. Never retried once it may
+    /// have reached the service.
+    #[pyo3(signature = (agent_id, *, mode="run", message=None, skip_deploy_check=None))]
+    fn start(
+        &self,
+        py: Python<'_>,
+        agent_id: &str,
+        mode: &str,
+        message: Option<String>,
+        skip_deploy_check: Option<bool>,
+    ) -> PyResult<Run> {
+        let mode: twin_core::RunMode = mode.parse().map_err(|e| errors::to_py(py, e, Ctx::Call))?;
+        let params = twin_core::RunStartParams {
+            mode,
+            message,
+            skip_deploy_check,
+        };
+        self.client
+            .call(py, |c| c.runs().start(agent_id, &params))
+            .map(|r| Run::bound(r, &self.client))
+    }
+
+    /// One run; `NotFoundError` when the agent has no such run.
+    fn get(&self, py: Python<'_>, agent_id: &str, run_id: &str) -> PyResult<Run> {
+        self.client
+            .call(py, |c| c.runs().get(agent_id, run_id))
+            .map(|r| Run::bound(r, &self.client))
+    }
+
+    /// Cancels a run. Cancelling a finished run still succeeds, with a `note`.
+    #[pyo3(signature = (agent_id, run_id, *, reason=None))]
+    fn cancel(
+        &self,
+        py: Python<'_>,
+        agent_id: &str,
+        run_id: &str,
+        reason: Option<&str>,
+    ) -> PyResult<CancelResult> {
+        self.client
+            .call(py, |c| c.runs().cancel(agent_id, run_id, reason))
+            .map(CancelResult::from)
+    }
+
+    /// Deletes a run.
+    fn delete(&self, py: Python<'_>, agent_id: &str, run_id: &str) -> PyResult<()> {
+        self.client.call(py, |c| c.runs().delete(agent_id, run_id))
+    }
+
+    /// Polls until the run is terminal or paused and returns it. `timeout` in seconds
+    /// (default 600; `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is
+    /// the first pause (default 0.5 s), growing to 5 s. Ctrl-C interrupts it.
+    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, _cancel=None))]
+    fn wait(
+        &self,
+        py: Python<'_>,
+        agent_id: &str,
+        run_id: &str,
+        timeout: Option<f64>,
+        poll_interval: Option<f64>,
+        _cancel: Option<Bound<'_, CancelToken>>,
+    ) -> PyResult<Run> {
+        wait(
+            py,
+            &self.client,
+            agent_id,
+            run_id,
+            timeout,
+            poll_interval,
+            _cancel.map(|t| t.get().0.clone()),
+        )
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<twin runs>"
+    }
+}
+
+/// A wait timeout: `None` is the core's default, infinity is no limit.
+pub fn timeout_option(
+    name: &str,
+    value: Option<f64>,
+    default: Option<Duration>,
+) -> PyResult<Option<Duration>> {
+    match value {
+        None => Ok(default),
+        Some(v) if v == f64::INFINITY => Ok(None),
+        Some(v) => convert::seconds(name, v).map(Some),
+    }
+}
+
+fn wait(
+    py: Python<'_>,
+    client: &ClientRef,
+    agent_id: &str,
+    run_id: &str,
+    timeout: Option<f64>,
+    poll_interval: Option<f64>,
+    cancel: Option<twin_core::CancelToken>,
+) -> PyResult<Run> {
+    let mut opts = twin_core::WaitOptions::default();
+    opts.timeout = timeout_option("timeout", timeout, opts.timeout)?;
+    if let Some(p) = poll_interval {
+        opts.poll_interval = convert::seconds("poll_interval", p)?;
+    }
+    let token = cancel.unwrap_or_default();
+    opts.cancel = Some(token.clone());
+    let core = client.get()?;
+    logging::refresh(py);
+    let (agent, run) = (agent_id.to_owned(), run_id.to_owned());
+    let started = Instant::now();
+    let limit = opts.timeout;
+    let result = cancel::interruptible(py, Some(&token), move || {
+        core.runs().wait(&agent, &run, &opts)
+    })?;
+    match result {
+        Ok(run) => Ok(Run::bound(run, client)),
+        Err(e) => {
+            let expired = limit.is_some_and(|l| started.elapsed() >= l);
+            Err(errors::to_py(py, e, Ctx::Wait { expired }))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The embedded emulator behind `twin.testing.Emulator` (the admin calls are made from
+//! Python with urllib).
+
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+
+/// A Twin emulator running in this process on a loopback port.
+#[pyclass(frozen, module = "twin._twin", name = "EmbeddedEmulator")]
+pub struct EmbeddedEmulator {
+    running: Mutex<Option<twin_emulator::Running>>,
+    #[pyo3(get)]
+    url: String,
+    #[pyo3(get)]
+    api_key: String,
+}
+
+#[pymethods]
+impl EmbeddedEmulator {
+    #[new]
+    #[pyo3(signature = (*, api_key=None, step_ms=None, seed=None, host="127.0.0.1", port=0))]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        step_ms: Option<u64>,
+        seed: Option<u64>,
+        host: &str,
+        port: u16,
+    ) -> PyResult<Self> {
+        let host: IpAddr = host.parse().map_err(|_| {
+            PyValueError::new_err(format!("host must be an IP address, got {host:?}"))
+        })?;
+        let defaults = twin_emulator::Options::default();
+        let options = twin_emulator::Options {
+            host,
+            port,
+            api_key,
+            step_ms: step_ms.unwrap_or(defaults.step_ms),
+            seed,
+        };
+        let running = py
+            .detach(|| twin_emulator::Emulator::start(options))
+            .map_err(|e| PyOSError::new_err(format!("cannot start the emulator: {e}")))?;
+        Ok(EmbeddedEmulator {
+            url: running.url().to_owned(),
+            api_key: running.api_key().to_owned(),
+            running: Mutex::new(Some(running)),
+        })
+    }
+
+    /// Whether it is still running.
+    #[getter]
+    fn running(&self) -> bool {
+        self.running.lock().map(|r| r.is_some()).unwrap_or(false)
+    }
+
+    /// Stops the emulator (idempotent).
+    fn shutdown(&self, py: Python<'_>) {
+        let taken = self.running.lock().ok().and_then(|mut r| r.take());
+        if let Some(running) = taken {
+            py.detach(|| running.shutdown());
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("EmbeddedEmulator(url='{}')", self.url)
+    }
+}
+
+impl Drop for EmbeddedEmulator {
+    fn drop(&mut self) {
+        if let Ok(mut r) = self.running.lock() {
+            r.take();
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `client.webhooks`: create, list, get, update, delete. Pairs with
+//! `core/src/resources/webhooks.rs`. Verifying deliveries is in `signature.rs`.
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+
+use crate::client::resource;
+use crate::model::{CoreModel, core_model, model, model_list};
+
+core_model!(twin_core::CreatedWebhook);
+
+impl CoreModel for twin_core::Webhook {
+    fn raw_json(&self) -> serde_json::Value {
+        twin_core::Model::raw(self).clone()
+    }
+    fn decode(value: serde_json::Value) -> twin_core::Result<Self> {
+        <twin_core::Webhook as twin_core::Model>::from_value(value)
+    }
+    // The agent id is filled in from the request path when the body lacks it.
+    fn extra(&self) -> Option<String> {
+        Some(self.agent_id.clone()).filter(|a| !a.is_empty())
+    }
+    fn apply_extra(&mut self, extra: String) {
+        self.agent_id = extra;
+    }
+}
+
+model! {
+    /// A webhook subscription of an agent.
+    Webhook(twin_core::Webhook) as "Webhook";
+    repr: [webhook_id, url, status];
+    fields {
+        webhook_id: String = |m| m.webhook_id.clone();
+        agent_id: String = |m| m.agent_id.clone();
+        url: String = |m| m.url.clone();
+        /// Subscribed event types, e.g. `["run.completed"]`.
+        events: Vec<String> = |m| m.events.clone();
+        /// `active` or `disabled` (or a newer value).
+        status: String = |m| m.status.as_str().to_owned();
+        created_at: Option<DateTime<Utc>> = |m| m.created_at;
+        updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
+    }
+}
+
+model! {
+    /// A webhook just created: the webhook's fields plus `signing_secret`, returned only
+    /// once. Its repr never shows the secret.
+    CreatedWebhook(twin_core::CreatedWebhook) as "CreatedWebhook";
+    repr: [webhook_id, url, status];
+    fields {
+        /// The secret deliveries are signed with; store it now.
+        signing_secret: String = |m| m.signing_secret.clone();
+        webhook_id: String = |m| m.webhook.webhook_id.clone();
+        agent_id: String = |m| m.webhook.agent_id.clone();
+        url: String = |m| m.webhook.url.clone();
+        events: Vec<String> = |m| m.webhook.events.clone();
+        status: String = |m| m.webhook.status.as_str().to_owned();
+        created_at: Option<DateTime<Utc>> = |m| m.webhook.created_at;
+        updated_at: Option<DateTime<Utc>> = |m| m.webhook.updated_at;
+    }
+}
+
+resource! {
+    /// Webhooks of agents: `client.webhooks`.
+    WebhooksResource as "WebhooksResource"
+}
+
+#[pymethods]
+impl WebhooksResource {
+    /// Subscribes `url` to `events` (`run.started`, `run.completed`, `run.failed`,
+    /// `run.stopped`, `run.paused`). Keep the returned `signing_secret`.
+    #[pyo3(signature = (agent_id, *, url, events))]
+    fn create(
+        &self,
+        py: Python<'_>,
+        agent_id: &str,
+        url: &str,
+        events: Vec<String>,
+    ) -> PyResult<CreatedWebhook> {
+        let events: Vec<&str> = events.iter().map(String::as_str).collect();
+        self.client
+            .call(py, |c| c.webhooks().create(agent_id, url, &events))
+            .map(CreatedWebhook::from)
+    }
+
+    /// The agent's webhooks.
+    fn list<'py>(&self, py: Python<'py>, agent_id: &str) -> PyResult<Bound<'py, PyAny>> {
+        let list = self.client.call(py, |c| c.webhooks().list(agent_id))?;
+        model_list(py, list.into_iter().map(Webhook::from).collect())
+    }
+
+    /// One webhook.
+    fn get(&self, py: Python<'_>, agent_id: &str, webhook_id: &str) -> PyResult<Webhook> {
+        self.client
+            .call(py, |c| c.webhooks().get(agent_id, webhook_id))
+            .map(Webhook::from)
+    }
+
+    /// Changes a webhook's url, events or status (`active`/`disabled`).
+    #[pyo3(signature = (agent_id, webhook_id, *, url=None, events=None, status=None))]
+    fn update(
+        &self,
+        py: Python<'_>,
+        agent_id: &str,
+        webhook_id: &str,
+        url: Option<String>,
+        events: Option<Vec<String>>,
+        status: Option<&str>,
+    ) -> PyResult<Webhook> {
+        let params = twin_core::WebhookUpdateParams {
+            url,
+            events,
+            status: status.map(twin_core::WebhookStatus::from),
+        };
+        self.client
+            .call(py, |c| c.webhooks().update(agent_id, webhook_id, &params))
+            .map(Webhook::from)
+    }
+
+    /// Deletes a webhook.
+    fn delete(&self, py: Python<'_>, agent_id: &str, webhook_id: &str) -> PyResult<()> {
+        self.client
+            .call(py, |c| c.webhooks().delete(agent_id, webhook_id))
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<twin webhooks>"
+    }
+}
