@@ -174,8 +174,9 @@ impl Client {
         self.close();
     }
 
-    fn __repr__(&self) -> String {
-        format!("Client(base_url={:?})", self.base_url)
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let url = pyo3::types::PyString::new(py, &self.base_url).repr()?;
+        Ok(format!("Client(base_url={url})"))
     }
 }
 

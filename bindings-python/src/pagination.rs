@@ -68,7 +68,7 @@ struct State {
 
 /// A list that fetches its pages lazily, keeping every filter on later pages. Iterate it for
 /// items, or call `pages()` for whole pages. Each page is one request.
-#[pyclass(frozen, module = "twin", name = "Pager")]
+#[pyclass(frozen, generic, module = "twin", name = "Pager")]
 pub struct Pager {
     source: Arc<Mutex<Source>>,
     state: Mutex<State>,
@@ -231,7 +231,7 @@ fn item_of(obj: &Bound<'_, PyAny>) -> PyResult<Item> {
 }
 
 /// The pages of a `Pager`, from `Pager.pages()`.
-#[pyclass(frozen, module = "twin", name = "PageIterator")]
+#[pyclass(frozen, generic, module = "twin", name = "PageIterator")]
 pub struct PageIterator {
     pager: Py<Pager>,
 }
@@ -251,7 +251,7 @@ impl PageIterator {
 
 /// One page of a list: `items`, the `total` the service reported (if any) and whether
 /// another page follows (`has_next`).
-#[pyclass(frozen, module = "twin", name = "Page")]
+#[pyclass(frozen, generic, module = "twin", name = "Page")]
 pub struct Page {
     items: Vec<Py<PyAny>>,
     #[pyo3(get)]

@@ -9,7 +9,7 @@ iterators. Cancelling the awaiting task stops a ``wait`` or ``follow`` in the wo
 from __future__ import annotations
 
 import datetime
-from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar
+from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar, cast
 
 from . import _twin
 from ._twin import (
@@ -57,7 +57,7 @@ class AsyncPager(Generic[T]):
         item = await _call(next, self._pager, _DONE)
         if item is _DONE:
             raise StopAsyncIteration
-        return item  # type: ignore[return-value]
+        return cast(T, item)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """The remaining pages, one request each."""
@@ -66,7 +66,7 @@ class AsyncPager(Generic[T]):
             page = await _call(next, pages, _DONE)
             if page is _DONE:
                 return
-            yield page  # type: ignore[misc]
+            yield cast("Page[T]", page)
 
     async def to_list(self) -> list[T]:
         """Every remaining item."""
@@ -99,7 +99,7 @@ class AsyncFollow:
             raise
         if item is _DONE:
             raise StopAsyncIteration
-        return item  # type: ignore[return-value]
+        return cast(Event, item)
 
     @property
     def last_index(self) -> Optional[int]:
