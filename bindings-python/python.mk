@@ -1,6 +1,7 @@
 # Python package targets (owned by the Python binding).
 #   make test-python   build the wheel (debug profile, fast), install it into .venv, check the
-#                      stubs against the module, run tests/python against the installed wheel
+#                      stubs against the module, type-check the example with mypy --strict,
+#                      run tests/python against the installed wheel
 .PHONY: test-python wheel-python
 
 PY_WHEEL_DIR := target/wheels-dev
@@ -13,4 +14,5 @@ wheel-python: venv
 
 test-python: wheel-python
 	cd tests/python && ../../$(VPY) -m mypy.stubtest twin._twin --allowlist stubtest-allowlist.txt
+	$(VPY) -m mypy --strict examples/python/quickstart.py
 	cd tests/python && ../../$(VPY) -m pytest -q

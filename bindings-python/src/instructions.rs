@@ -12,7 +12,7 @@ core_model!(twin_core::Instructions, twin_core::InstructionVersion);
 model! {
     /// An agent's current instructions.
     Instructions(twin_core::Instructions) as "Instructions";
-    repr: [content_hash, updated_at];
+    repr: [content_hash, source_id];
     fields {
         content: String = |m| m.content.clone();
         content_hash: Option<String> = |m| m.content_hash.clone();
@@ -24,7 +24,7 @@ model! {
 model! {
     /// One version in an agent's instruction history.
     InstructionVersion(twin_core::InstructionVersion) as "InstructionVersion";
-    repr: [id, content_hash, created_at];
+    repr: [id, source_type, source_id];
     fields {
         id: u64 = |m| m.id;
         content: String = |m| m.content.clone();

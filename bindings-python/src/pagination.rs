@@ -198,20 +198,19 @@ impl Pager {
         if state.buffer.is_empty() && state.pages_fetched == 0 {
             self.fetch(py, &mut state)?;
         }
+        // Show the buffered items as Python objects, then buffer them again unchanged.
         let items: Vec<Item> = state.buffer.drain(..).collect();
         let mut shown = Vec::with_capacity(items.len());
         for item in items {
             shown.push(item.into_py(py, &self.client)?);
         }
-        // Put them back as Rust items by re-reading what we need: keep Python objects instead.
+        for obj in &shown {
+            state.buffer.push_back(item_of(obj)?);
+        }
         let list = pyo3::types::PyList::new(py, &shown)?;
         let html = py
             .import("twin._html")?
             .call_method1("pager", (list, state.total, !state.exhausted, self.kind))?;
-        // Re-buffer: decode back from the Python objects' inner models.
-        for obj in shown {
-            state.buffer.push_back(item_of(&obj)?);
-        }
         html.extract()
     }
 }

@@ -1,0 +1,82 @@
+"""Paging across several pages, in the three styles, with filters kept on later pages."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import twin
+
+from conftest import script
+
+
+def test_agents_page_by_cursor_and_keep_the_workspace_filter(client: twin.Client) -> None:
+    ws = client.workspaces.create("paging")
+    elsewhere = client.workspaces.create("paging elsewhere")
+    ids = {client.agents.create(workspace_id=ws.workspace_id, agent_id=str(uuid.uuid4())).agent_id for _ in range(5)}
+    client.agents.create(workspace_id=elsewhere.workspace_id)
+    pager = client.agents.list(workspace_id=ws.workspace_id, limit=2)
+    assert isinstance(pager, twin.Pager)
+    pages = list(pager.pages())
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [p.has_next for p in pages] == [True, True, False]
+    assert all(isinstance(p, twin.Page) for p in pages)
+    seen = [a.agent_id for p in pages for a in p.items]
+    assert len(seen) == 5 and set(seen) == ids
+    assert all(a.workspace_id == ws.workspace_id for p in pages for a in p)
+    # Item iteration crosses the same pages lazily.
+    assert {a.agent_id for a in client.agents.list(workspace_id=ws.workspace_id, limit=2)} == ids
+
+
+def test_runs_page_by_number_and_keep_filters(client: twin.Client, agent: twin.Agent) -> None:
+    runs = [client.runs.start(agent.agent_id, message=script(events=7, step_ms=1)) for _ in range(5)]
+    for r in runs:
+        r.wait(timeout=60, poll_interval=0.05)
+    failing = client.runs.start(agent.agent_id, message=script(events=7, step_ms=1, error=True))
+    failing.wait(timeout=60, poll_interval=0.05)
+    pager = client.runs.list(agent.agent_id, status="completed", page_size=2)
+    pages = list(pager.pages())
+    assert [len(p) for p in pages] == [2, 2, 1]
+    assert [p.total for p in pages] == [5, 5, 5] and pager.total == 5
+    listed = [r.run_id for p in pages for r in p.items]
+    assert sorted(listed) == sorted(r.run_id for r in runs)
+    assert all(r.status == "completed" for p in pages for r in p)
+    everything = list(client.runs.list(agent.agent_id, page_size=4))
+    assert len(everything) == 6
+    assert {r.run_id for r in client.runs.list(agent.agent_id, status="error")} == {failing.run_id}
+    assert [r.run_id for r in client.runs.list(agent.agent_id, run_id=runs[2].run_id)] == [runs[2].run_id]
+    future = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+    assert list(client.runs.list(agent.agent_id, started_after=future, page_size=2)) == []
+    past = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+    assert len(list(client.runs.list(agent.agent_id, started_after=past, status="completed", page_size=2))) == 5
+
+
+def test_events_page_by_index_and_keep_after_index(client: twin.Client, agent: twin.Agent) -> None:
+    run = client.runs.start(agent.agent_id, message=script(events=30, step_ms=1))
+    run.wait(timeout=60, poll_interval=0.05)
+    pages = list(client.events.list(agent.agent_id, run.run_id, limit=7).pages())
+    assert [len(p) for p in pages] == [7, 7, 7, 7, 2]
+    events = [e for p in pages for e in p.items]
+    indexes = [e.index for e in events]
+    assert len(events) == 30 and indexes == sorted(set(indexes))
+    start = events[9].index
+    after = list(client.events.list(agent.agent_id, run.run_id, after_index=start, limit=5))
+    assert [e.index for e in after] == indexes[10:]
+    assert list(run.events(limit=500)) == events
+
+
+def test_pager_repr_total_and_exhaustion(client: twin.Client, agent: twin.Agent) -> None:
+    run = client.runs.start(agent.agent_id, message=script(events=7))
+    run.wait(timeout=60, poll_interval=0.05)
+    pager = client.events.list(agent.agent_id, run.run_id, limit=3)
+    assert repr(pager) == "Pager(Event, pages_fetched=0, buffered=0, done=False)"
+    first = next(pager)
+    assert first.kind == "Started"
+    assert repr(pager) == "Pager(Event, pages_fetched=1, buffered=2, done=False)"
+    rest = list(pager)
+    assert len(rest) == 6
+    assert list(pager) == [] and next(pager, None) is None
+    # pages() after some items yields the buffered ones first.
+    p2 = client.events.list(agent.agent_id, run.run_id, limit=3)
+    next(p2)
+    assert [len(p) for p in p2.pages()] == [2, 3, 1]
