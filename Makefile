@@ -21,8 +21,10 @@ $(VENV)/.installed: requirements-dev.txt
 	$(VPY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Built first, then run under a time limit: a hang fails the build instead of stalling CI.
 test-rust:
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --no-run
+	timeout 900 $(CARGO) test --workspace
 
 test-demo: build
 	$(PYTHON) examples/python/emulator_tour.py > /dev/null

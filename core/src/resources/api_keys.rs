@@ -105,7 +105,7 @@ impl ApiKeys {
         }
         let call = Call::post(&PATH, Idempotency::Unsafe).body(&CreateBody { name });
         let mut created = CreatedApiKey::from_value(self.client.json(call)?)?;
-        created.key.raw = created.raw.clone();
+        created.key.raw = crate::resources::without(&created.raw, "api_key");
         Ok(created)
     }
 

@@ -97,6 +97,16 @@ macro_rules! open_enum {
 }
 pub(crate) use open_enum;
 
+/// A copy of a JSON object without one member: the listed part of a created key or webhook
+/// must not carry the secret that only its creation returns.
+pub(crate) fn without(raw: &Value, secret_field: &str) -> Value {
+    let mut copy = raw.clone();
+    if let Value::Object(fields) = &mut copy {
+        fields.remove(secret_field);
+    }
+    copy
+}
+
 /// Decodes each item of a list as a model.
 pub(crate) fn models<T: Model>(items: Vec<Value>) -> Result<Vec<T>> {
     items.into_iter().map(T::from_value).collect()

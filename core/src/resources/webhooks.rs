@@ -159,7 +159,7 @@ impl Webhooks {
         let call = Call::post(&["v1", "agents", agent_id, "webhooks"], Idempotency::Unsafe)
             .body(&CreateBody { url, events });
         let mut created: CreatedWebhook = model_one(self.client.json(call)?, "webhook")?;
-        created.webhook.raw = created.raw.clone();
+        created.webhook.raw = crate::resources::without(&created.raw, "signing_secret");
         created.webhook = with_agent(created.webhook, agent_id);
         Ok(created)
     }

@@ -1,1 +1,11 @@
-//! Integration tests against the in-process emulator.
+//! Integration tests of twin-core against the emulator, in-process, over real HTTP.
+
+mod agents;
+mod common;
+mod errors;
+mod events;
+mod keys_and_workspaces;
+mod retries;
+mod runs;
+mod schedules_and_instructions;
+mod webhooks;

@@ -1,0 +1,101 @@
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use twin_core::{Error, RunMode, RunStartParams};
+
+use crate::common::env;
+
+#[test]
+fn a_503_is_retried_for_get_but_never_for_run_start() {
+    let env = env();
+    let agent = env.agent().agent_id;
+    let c = env.client_with(2, Duration::from_secs(20));
+
+    env.faults(json!({ "error_rate": 1.0, "error_status": 503, "times": 2 }));
+    c.agents().get(&agent).expect("third attempt succeeds");
+    assert_eq!(env.fault_stats()["errors"], 2);
+
+    env.faults(json!({ "error_rate": 1.0, "error_status": 503, "times": 1, "methods": ["POST"] }));
+    let e = c
+        .runs()
+        .start(&agent, &RunStartParams::default())
+        .unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(
+        env.admin("GET", "/_emulator/state", None)["runs_started"],
+        0,
+        "the POST was sent once"
+    );
+}
+
+#[test]
+fn a_429_is_retried_after_retry_after_even_for_run_start() {
+    let env = env();
+    let agent = env.agent().agent_id;
+    let c = env.client_with(2, Duration::from_secs(20));
+    env.faults(json!({ "rate_limit_rate": 1.0, "retry_after": 1, "times": 1 }));
+    let started = Instant::now();
+    let run = c
+        .runs()
+        .start(
+            &agent,
+            &RunStartParams {
+                mode: RunMode::Run,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert!(!run.run_id.is_empty());
+    assert_eq!(
+        env.admin("GET", "/_emulator/state", None)["runs_started"],
+        1
+    );
+}
+
+#[test]
+fn exhausted_retries_report_the_last_answer_with_its_problem() {
+    let env = env();
+    let c = env.client_with(1, Duration::from_secs(20));
+    env.faults(json!({ "rate_limit_rate": 1.0, "retry_after": 0 }));
+    let e = c.me().unwrap_err();
+    assert!(e.is_rate_limited(), "{e:?}");
+    assert_eq!(e.retry_after(), Some(Duration::ZERO));
+    assert_eq!(
+        env.fault_stats()["rate_limited"],
+        2,
+        "one try and one retry"
+    );
+}
+
+#[test]
+fn dropped_connections_and_cut_bodies_are_retried_for_safe_calls() {
+    let env = env();
+    let c = env.client_with(3, Duration::from_secs(20));
+    env.faults(json!({ "drop_rate": 1.0, "times": 2 }));
+    c.me().expect("dropped twice, then answered");
+    env.faults(json!({ "truncate_rate": 1.0, "times": 1 }));
+    c.workspaces().list().expect("cut once, then whole");
+    env.faults(json!({ "truncate_rate": 1.0, "times": 1, "methods": ["POST"] }));
+    let e = c.workspaces().create("maybe").unwrap_err();
+    assert!(matches!(e, Error::Connection { .. }), "{e:?}");
+}
+
+#[test]
+fn the_deadline_bounds_the_whole_call() {
+    let env = env();
+    let c = env.client_with(10, Duration::from_millis(1500));
+    env.faults(json!({ "error_rate": 1.0, "error_status": 503, "latency_ms": 200 }));
+    let started = Instant::now();
+    let e = c.me().unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert!(
+        matches!(e, Error::Api { status: 503, .. } | Error::Timeout { .. }),
+        "{e:?}"
+    );
+}
