@@ -196,11 +196,11 @@ pub extern "C" fn twin_runs_start(
     ffi::call(|| {
         let client = ffi::arg(client, "client")?;
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let mode: RunMode = ffi::str_arg(mode, "mode")?.parse()?;
+        let mode = ffi::str_arg(mode, "mode")?;
         let message = ffi::opt_str_arg(message, "message")?;
         let run_out = ffi::out(run_out, "run_out")?;
         let params = RunStartParams {
-            mode,
+            mode: mode.parse::<RunMode>()?,
             message: message.map(str::to_owned),
             ..RunStartParams::default()
         };
