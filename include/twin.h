@@ -212,8 +212,8 @@ typedef struct twin_client_options twin_client_options;
 typedef struct twin_event twin_event;
 
 /**
- * Iterates over events (listed or followed), fetching pages lazily. Use from one thread at a time; free with
- * twin_event_iter_free().
+ * Iterates over events (listed or followed), fetching pages lazily. Use from one thread at a
+ * time; free with twin_event_iter_free().
  */
 typedef struct twin_event_iter twin_event_iter;
 
@@ -228,7 +228,8 @@ typedef struct twin_follow_options twin_follow_options;
 typedef struct twin_instruction_version twin_instruction_version;
 
 /**
- * A list of instruction versions; its items are borrowed from it. Free with twin_instruction_version_list_free().
+ * A list of instruction versions; its items are borrowed from it. Free with
+ * twin_instruction_version_list_free().
  */
 typedef struct twin_instruction_version_list twin_instruction_version_list;
 
@@ -466,11 +467,10 @@ const char *twin_agent_json(const twin_agent *agent);
 void twin_agent_free(twin_agent *agent);
 
 /**
- * Fetches the next item: on success `*item_out` is a new twin_agent (free it with twin_agent_free()),
- * or NULL at the end of the list. After a failure the iteration ends.
+ * Fetches the next item: on success `*item_out` is a new twin_agent (free it with
+ * twin_agent_free()), or NULL at the end of the list. After a failure the iteration ends.
  */
-twin_status twin_agent_iter_next(twin_agent_iter *iter,
-                                 twin_agent **item_out);
+twin_status twin_agent_iter_next(twin_agent_iter *iter, twin_agent **item_out);
 
 /**
  * Frees an iterator. NULL does nothing.
@@ -829,11 +829,10 @@ const char *twin_event_json(const twin_event *event);
 void twin_event_free(twin_event *event);
 
 /**
- * Fetches the next item: on success `*item_out` is a new twin_event (free it with twin_event_free()),
- * or NULL at the end of the list. After a failure the iteration ends.
+ * Fetches the next item: on success `*item_out` is a new twin_event (free it with
+ * twin_event_free()), or NULL at the end of the list. After a failure the iteration ends.
  */
-twin_status twin_event_iter_next(twin_event_iter *iter,
-                                 twin_event **item_out);
+twin_status twin_event_iter_next(twin_event_iter *iter, twin_event **item_out);
 
 /**
  * Frees an iterator. NULL does nothing.

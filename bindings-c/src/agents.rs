@@ -360,8 +360,8 @@ pub struct twin_agent_iter {
     items: Pager<Agent>,
 }
 
-/// Fetches the next item: on success `*item_out` is a new twin_agent (free it with twin_agent_free()),
-/// or NULL at the end of the list. After a failure the iteration ends.
+/// Fetches the next item: on success `*item_out` is a new twin_agent (free it with
+/// twin_agent_free()), or NULL at the end of the list. After a failure the iteration ends.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_agent_iter_next(
     iter: *mut twin_agent_iter,

@@ -15,6 +15,8 @@ use crate::ffi::{self, CStrings};
 pub struct twin_api_key {
     key: ApiKey,
     secret: Option<String>,
+    /// The creation response, secret included (core keeps it out of the listed part).
+    created_json: Option<serde_json::Value>,
     strings: CStrings,
 }
 
@@ -23,6 +25,7 @@ impl From<ApiKey> for twin_api_key {
         twin_api_key {
             key,
             secret: None,
+            created_json: None,
             strings: CStrings::default(),
         }
     }
@@ -31,6 +34,7 @@ impl From<ApiKey> for twin_api_key {
 impl From<CreatedApiKey> for twin_api_key {
     fn from(created: CreatedApiKey) -> Self {
         twin_api_key {
+            created_json: Some(created.raw().clone()),
             secret: Some(created.api_key),
             ..twin_api_key::from(created.key)
         }
@@ -148,7 +152,9 @@ pub extern "C" fn twin_api_key_api_key(key: *const twin_api_key) -> *const c_cha
 pub extern "C" fn twin_api_key_json(key: *const twin_api_key) -> *const c_char {
     ffi::call_or(std::ptr::null(), || {
         let key = ffi::arg(key, "key")?;
-        Ok(key.strings.get_with("json", || crate::json(key.key.raw())))
+        Ok(key.strings.get_with("json", || {
+            crate::json(key.created_json.as_ref().unwrap_or(key.key.raw()))
+        }))
     })
 }
 

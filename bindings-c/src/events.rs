@@ -281,14 +281,14 @@ pub extern "C" fn twin_event_free(event: *mut twin_event) {
     })
 }
 
-/// Iterates over events (listed or followed), fetching pages lazily. Use from one thread at a time; free with
-/// twin_event_iter_free().
+/// Iterates over events (listed or followed), fetching pages lazily. Use from one thread at a
+/// time; free with twin_event_iter_free().
 pub struct twin_event_iter {
     items: Box<dyn Iterator<Item = twin_core::Result<Event>> + Send>,
 }
 
-/// Fetches the next item: on success `*item_out` is a new twin_event (free it with twin_event_free()),
-/// or NULL at the end of the list. After a failure the iteration ends.
+/// Fetches the next item: on success `*item_out` is a new twin_event (free it with
+/// twin_event_free()), or NULL at the end of the list. After a failure the iteration ends.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_event_iter_next(
     iter: *mut twin_event_iter,

@@ -277,7 +277,8 @@ pub extern "C" fn twin_instruction_version_free(version: *mut twin_instruction_v
     })
 }
 
-/// A list of instruction versions; its items are borrowed from it. Free with twin_instruction_version_list_free().
+/// A list of instruction versions; its items are borrowed from it. Free with
+/// twin_instruction_version_list_free().
 #[derive(Debug)]
 pub struct twin_instruction_version_list {
     items: Vec<twin_instruction_version>,

@@ -15,6 +15,8 @@ use crate::ffi::{self, CStrings};
 pub struct twin_webhook {
     webhook: Webhook,
     signing_secret: Option<String>,
+    /// The creation response, secret included (core keeps it out of the listed part).
+    created_json: Option<serde_json::Value>,
     events: Vec<CString>,
     strings: CStrings,
 }
@@ -25,6 +27,7 @@ impl From<Webhook> for twin_webhook {
             events: webhook.events.iter().map(|e| ffi::text(e)).collect(),
             webhook,
             signing_secret: None,
+            created_json: None,
             strings: CStrings::default(),
         }
     }
@@ -33,6 +36,7 @@ impl From<Webhook> for twin_webhook {
 impl From<CreatedWebhook> for twin_webhook {
     fn from(created: CreatedWebhook) -> Self {
         twin_webhook {
+            created_json: Some(created.raw().clone()),
             signing_secret: Some(created.signing_secret),
             ..twin_webhook::from(created.webhook)
         }
@@ -258,9 +262,14 @@ pub extern "C" fn twin_webhook_signing_secret(webhook: *const twin_webhook) -> *
 pub extern "C" fn twin_webhook_json(webhook: *const twin_webhook) -> *const c_char {
     ffi::call_or(std::ptr::null(), || {
         let webhook = ffi::arg(webhook, "webhook")?;
-        Ok(webhook
-            .strings
-            .get_with("json", || crate::json(webhook.webhook.raw())))
+        Ok(webhook.strings.get_with("json", || {
+            crate::json(
+                webhook
+                    .created_json
+                    .as_ref()
+                    .unwrap_or(webhook.webhook.raw()),
+            )
+        }))
     })
 }
 
