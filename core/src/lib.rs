@@ -1,33 +1,66 @@
 //! twin-core: the Rust client for the Twin REST API.
 //!
-//! This crate is the one implementation behind the Python package and the C library. So far it
-//! holds the pieces that need no network:
-//!
-//! * [`Error`] and [`Result`]: one error type for everything, with [`Problem`] details read
-//!   from every error body the service sends ([`Problem::from_response`]);
-//! * [`webhooks`]: verify `X-Cobb-Signature` on webhook deliveries ([`webhooks::verify`],
-//!   [`webhooks::unwrap`]) and sign bodies for tests ([`webhooks::sign`]);
-//! * [`cron`]: validate Twin's 7-field cron expressions and compute fire times (UTC,
-//!   day-of-week 1 = Sunday);
-//! * [`Event`]: run events with their nested type unwrapped and protobuf `Value` trees decoded
-//!   ([`decode_value`]), and [`final_output`] to pick a run's answer from its events.
+//! This crate is the one implementation behind the Python package and the C library: every
+//! endpoint, the error model, retries, paging, waiting for runs, following their events,
+//! verifying webhook deliveries and cron, written once.
 //!
 //! ```
-//! use twin_core::webhooks::{self, UnwrapOptions, WebhookEventKind};
+//! use twin_core::{AgentCreateParams, Client, RunStartParams, RunStatus, WaitOptions};
+//! # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+//! # let (url, key) = (emulator.url().to_string(), emulator.api_key().to_string());
 //!
-//! let body = br#"{"event":"run.completed","timestamp":"2026-03-11T14:32:15Z",
-//!   "data":{"run_id":"r1","agent_id":"a1","status":"completed","outcome":"success"}}"#;
-//! let secret = "whsec_example";
-//! let header = webhooks::sign(body, secret); // what Twin sends as X-Cobb-Signature
+//! // Or Client::from_env(), which reads TWIN_API_KEY and TWIN_BASE_URL.
+//! let client = Client::builder().api_key(key).base_url(url).build()?;
+//! let agent = client.agents().create(&AgentCreateParams::default())?;
+//! client.instructions().update(&agent.agent_id, "Say hello.", &Default::default())?;
 //!
-//! let opts = UnwrapOptions { tolerance: None, ..UnwrapOptions::default() };
-//! let event = webhooks::unwrap(body, Some(&header), Some("run.completed"), &[secret], &opts)?;
-//! assert_eq!(event.kind, WebhookEventKind::RunCompleted);
-//! assert_eq!(event.outcome.as_deref(), Some("success"));
+//! let run = client.runs().start(&agent.agent_id, &RunStartParams {
+//!     message: Some("Hello!".into()),
+//!     ..Default::default()
+//! })?;
+//! for event in client.events().follow(&agent.agent_id, &run.run_id, &Default::default()) {
+//!     println!("{}", event?.kind); // Started, RunPolicyInitialized, ..., Finished
+//! }
+//! let run = client.runs().wait(&agent.agent_id, &run.run_id, &WaitOptions::default())?;
+//! assert_eq!(run.status, RunStatus::Completed);
 //!
-//! twin_core::cron::validate("0 0 9 * * MON-FRI *")?;
+//! // Lists page lazily; filters apply to every page.
+//! for agent in client.agents().list(&Default::default()) {
+//!     println!("{}", agent?.agent_id);
+//! }
 //! # Ok::<(), twin_core::Error>(())
 //! ```
+//!
+//! # What is where
+//!
+//! * [`Client`] ([`ClientBuilder`], [`Timeouts`]): one per process is enough; cheap to clone,
+//!   `Send + Sync`. Resource handles: [`Client::me`], [`Client::api_keys`],
+//!   [`Client::workspaces`], [`Client::agents`], [`Client::runs`], [`Client::events`],
+//!   [`Client::webhooks`], [`Client::schedules`], [`Client::instructions`].
+//! * [`Error`] and [`Result`]: one error type, with [`Problem`] details read from every error
+//!   body the service sends ([`Problem::from_response`]).
+//! * [`Pager`]: the lazy iterator every list returns ([`Pager::pages`] for pages).
+//! * [`Event`]: run events with their nested type unwrapped and protobuf `Value` trees decoded
+//!   ([`decode_value`]); [`final_output`] picks a run's answer from its events.
+//! * [`webhooks`]: verify `X-Cobb-Signature` on deliveries ([`webhooks::verify`],
+//!   [`webhooks::unwrap`]) and sign bodies for tests ([`webhooks::sign`]).
+//! * [`cron`]: validate Twin's 7-field cron expressions and compute fire times (UTC,
+//!   day-of-week 1 = Sunday).
+//!
+//! # Retries and time limits
+//!
+//! A call makes up to `1 + max_retries` attempts (default 2 retries) within its total timeout
+//! (default 120 s; each attempt 60 s; connecting 10 s). Always retried: 429 (after its
+//! `Retry-After`, up to 60 s) and connections that failed before the request was sent.
+//! Retried only for calls that are safe to repeat (reads, PUT, DELETE, cancel, pause, resume,
+//! reorder, move, agent creation with an explicit id): timeouts, dropped connections, 408,
+//! 500, 502, 503, 504. Starting a run and creating a key, webhook, workspace or agent without
+//! an id are never sent twice. Pauses grow as `min(0.5 s * 2^n, 8 s)` with jitter.
+//!
+//! # Logging
+//!
+//! Through the `log` crate, at debug level: one line per attempt (method, path, status,
+//! attempt, elapsed). Never the API key, a signing secret or an event body.
 #![deny(missing_docs)]
 // `Error::Api` carries its `Problem` inline, as the bindings and callers expect; the size only
 // matters on the error path, which already involved a network round trip.

@@ -150,3 +150,6 @@ pub(crate) fn opt_json_string<'de, D: serde::Deserializer<'de>>(
         },
     )
 }
+
+#[cfg(test)]
+mod real_captures;

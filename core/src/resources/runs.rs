@@ -256,7 +256,7 @@ impl Client {
 }
 
 /// Decodes a runs page: each run joined with its `all_run_summaries` entry.
-fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
+pub(crate) fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
     let total = body.get("total_runs").and_then(crate::de::u64_from_value);
     let page_size = body.get("page_size").and_then(crate::de::u64_from_value);
     let summaries: Vec<Value> = body

@@ -1,4 +1,5 @@
 //! Integration tests of twin-core against the emulator, in-process, over real HTTP.
+#![allow(clippy::result_large_err)] // the crate allows it too: `Error::Api` carries its Problem inline
 
 mod agents;
 mod common;
