@@ -73,7 +73,7 @@ where
 
 /// Defines a model wrapper. Syntax:
 ///
-/// ```ignore
+/// ```text
 /// model! {
 ///     /// docs
 ///     Agent(twin_core::Agent) as "Agent";

@@ -79,7 +79,6 @@ CHILD = textwrap.dedent(
             emu.set_faults(latency_ms=20000, route="/v1/agents", methods=["GET"])
         baseline = threads()
         print("ready", flush=True)
-        started = time.monotonic()
         try:
             if mode == "wait":
                 run.wait(timeout=float("inf"))
@@ -89,9 +88,9 @@ CHILD = textwrap.dedent(
             else:
                 list(client.agents.list())
         except KeyboardInterrupt:
-            took = time.monotonic() - started
+            caught = time.monotonic()  # CLOCK_MONOTONIC: the parent's clock too
             time.sleep(0.5)
-            print(f"interrupted {took:.2f} threads {baseline} {threads()}", flush=True)
+            print(f"interrupted {caught:.6f} threads {baseline} {threads()}", flush=True)
             if mode == "pager":
                 emu.set_faults()
             raise
@@ -123,8 +122,8 @@ def test_ctrl_c_interrupts_promptly(mode: str) -> None:
     assert child.returncode != 0
     words = out.split()
     assert words[0] == "interrupted", out
-    took = float(words[1])
-    assert took < 1.5 + 0.5, out  # 0.5 s before the signal, then within a slice
+    # Signals are checked every 50 ms: "within about a second" holds with a wide margin.
+    assert float(words[1]) - sent < 1.0, (out, sent)
     assert exit_after < 15, exit_after
     if mode != "pager":
         # The worker thread ended too: nothing left behind.
