@@ -260,8 +260,8 @@ fn operations() -> Vec<Op> {
                 query_param("page_size", int_range(1, 1000, Some(100)), "Runs per page."),
                 query_param("filter_status", string(), "A run status (`in_progress`, `completed`, `error`, `stopped`, `paused`)."),
                 query_param("filter_run_id", string(), "Exactly this run."),
-                query_param("filter_started_after", date_time(), "Started at or after this RFC 3339 time; another format is a 400."),
-                query_param("filter_started_before", date_time(), "Started at or before this RFC 3339 time; another format is a 400."),
+                query_param("filter_started_after", date_or_time(), "Started at or after this ISO-8601 time (a date alone means midnight UTC); another format is a 400."),
+                query_param("filter_started_before", date_or_time(), "Started at or before this ISO-8601 time (a date alone means midnight UTC); another format is a 400."),
                 query_param("filter_policy_type", string(), "`runner_v2` or `builder_v3`."),
                 query_param("filter_policy_group", string(), "`runner` or `builder`."),
             ])
@@ -469,6 +469,11 @@ fn nonblank() -> Value {
 
 fn date_time() -> Value {
     json!({ "type": "string", "format": "date-time" })
+}
+
+/// A query bound: an RFC 3339 timestamp or a date.
+fn date_or_time() -> Value {
+    json!({ "anyOf": [date_time(), { "type": "string", "format": "date" }] })
 }
 
 /// A timestamp as the emulator writes it: RFC 3339, nanoseconds, `+00:00`.

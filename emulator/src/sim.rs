@@ -239,6 +239,10 @@ pub fn stop(app: &AppState, store: &mut Store, run_id: &str) {
     run.status = RunStatus::Stopped;
     run.finished_at = Some(now);
     run.summary = Some("Stopped by the user.".to_string());
+    let agent_id = run.agent_id.clone();
+    if let Some(agent) = store.agents.get_mut(&agent_id) {
+        agent.last_activity_at = now;
+    }
     let finished = json!({ "Finished": { "status": "stopped", "outcome": null } });
     push_event(app, store, run_id, finished, now);
     crate::delivery::fire(app, store, run_id, "run.stopped");

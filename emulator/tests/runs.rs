@@ -382,15 +382,24 @@ fn runs_list_pages_and_filters() {
     assert_eq!(ids_of(&both), [ids[3].clone(), ids[1].clone()]);
     assert_eq!(count("filter_started_after=2999-01-01T00:00:00Z"), 0);
     assert_eq!(count("filter_started_before=2000-01-01T00:00:00Z"), 0);
+    // ISO-8601 dates alone mean midnight UTC.
+    assert_eq!(count("filter_started_after=2000-01-01"), 5);
+    assert_eq!(count("filter_started_before=2000-01-01"), 0);
 
     // Bad parameters: 400 problems.
     api.get(&format!("{runs}?page=0"))
         .problem(400, "page starts at 1");
     api.get(&format!("{runs}?page_size=0")).problem_status(400);
     api.get(&format!("{runs}?filter_started_after=yesterday"))
-        .problem(400, "filter_started_after must be an RFC 3339 timestamp");
+        .problem(
+            400,
+            "filter_started_after must be an ISO-8601 date or timestamp",
+        );
     api.get(&format!("{runs}?filter_started_before=2026-13-01"))
-        .problem(400, "filter_started_before must be an RFC 3339 timestamp");
+        .problem(
+            400,
+            "filter_started_before must be an ISO-8601 date or timestamp",
+        );
 }
 
 #[test]

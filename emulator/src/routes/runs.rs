@@ -25,13 +25,20 @@ pub struct ListQuery {
     filter_policy_group: Option<String>,
 }
 
+/// An ISO-8601 bound: a full RFC 3339 timestamp, or a date (midnight UTC).
 fn parse_time(name: &str, value: &Option<String>) -> Result<Option<DateTime<Utc>>, ApiError> {
     value
         .as_deref()
         .map(|v| {
             DateTime::parse_from_rfc3339(v)
                 .map(|t| t.to_utc())
-                .map_err(|_| ApiError::bad_request(format!("{name} must be an RFC 3339 timestamp")))
+                .or_else(|_| {
+                    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                })
+                .map_err(|_| {
+                    ApiError::bad_request(format!("{name} must be an ISO-8601 date or timestamp"))
+                })
         })
         .transpose()
 }
@@ -179,9 +186,8 @@ pub async fn cancel(
             json!({ "success": true })
         }
         RunStatus::Completed => json!({ "error": "run already completed", "success": true }),
-        RunStatus::Error | RunStatus::Stopped => {
-            json!({ "error": format!("run already {}", status.as_str()), "success": true })
-        }
+        RunStatus::Error => json!({ "error": "run already failed", "success": true }),
+        RunStatus::Stopped => json!({ "error": "run already stopped", "success": true }),
     };
     Ok(ok(reply)?.into_response())
 }
