@@ -320,6 +320,354 @@ const char *twin_version(void);
 void twin_string_free(char *string);
 
 /**
+ * The message of the last failure on this thread, e.g. `403 forbidden: you do not have access
+ * to this agent`; an empty string if nothing failed yet. Valid until the next failure on this
+ * thread.
+ */
+const char *twin_last_error_message(void);
+
+/**
+ * The HTTP status of the last failure on this thread (TWIN_ERR_API, or
+ * TWIN_ERR_UNEXPECTED_RESPONSE), or 0 when it had none.
+ */
+uint16_t twin_last_error_http_status(void);
+
+/**
+ * The problem type URI of the last TWIN_ERR_API failure on this thread (`about:blank` when the
+ * service did not say), or NULL for other failures.
+ */
+const char *twin_last_error_problem_type(void);
+
+/**
+ * The problem title of the last TWIN_ERR_API failure on this thread (the HTTP reason phrase,
+ * e.g. `Forbidden`, when the service did not say), or NULL for other failures.
+ */
+const char *twin_last_error_problem_title(void);
+
+/**
+ * The problem detail of the last TWIN_ERR_API failure on this thread, e.g. `you do not have
+ * access to this agent`, or NULL when there is none.
+ */
+const char *twin_last_error_problem_detail(void);
+
+/**
+ * The request id (`x-request-id`) of the last TWIN_ERR_API failure on this thread, or NULL.
+ */
+const char *twin_last_error_request_id(void);
+
+/**
+ * How long the service asked to wait (`Retry-After`) in the last TWIN_ERR_API failure on this
+ * thread, in milliseconds. `has_value` may be NULL; it is set to whether there was one.
+ */
+uint64_t twin_last_error_retry_after_ms(bool *has_value);
+
+/**
+ * Why the last TWIN_ERR_SIGNATURE failure on this thread happened, as a stable name:
+ * `MissingHeader`, `MalformedHeader`, `NoMatch`, `NoSecrets`, `BodyTooLarge`, `EventMismatch`,
+ * `StaleTimestamp` or `InvalidPayload`; NULL for other failures.
+ */
+const char *twin_last_error_signature_kind(void);
+
+/**
+ * The name of a status as a static string, e.g. `TWIN_ERR_API`; `TWIN_ERR_UNKNOWN` for a value
+ * that is not a twin_status.
+ */
+const char *twin_status_str(int status);
+
+/**
+ * New, empty client options, freed with twin_client_options_free(). NULL only if the library
+ * panicked.
+ */
+twin_client_options *twin_client_options_new(void);
+
+/**
+ * Sets the API key sent as `x-api-key` (otherwise `TWIN_API_KEY`). The key is never shown in
+ * an error message.
+ */
+twin_status twin_client_options_set_api_key(twin_client_options *options, const char *api_key);
+
+/**
+ * Sets the API's base URL, e.g. `http://127.0.0.1:8080` for a local emulator (otherwise
+ * `TWIN_BASE_URL`, else `https://build.twin.so`). Checked by twin_client_new().
+ */
+twin_status twin_client_options_set_base_url(twin_client_options *options, const char *base_url);
+
+/**
+ * Sets the time to establish a connection, in milliseconds (default 10000; 0 is refused by
+ * twin_client_new()).
+ */
+twin_status twin_client_options_set_connect_timeout_ms(twin_client_options *options,
+                                                       uint64_t timeout_ms);
+
+/**
+ * Sets the time one attempt may take, from sending to the last byte of the response, in
+ * milliseconds (default 60000; 0 is refused by twin_client_new()).
+ */
+twin_status twin_client_options_set_timeout_ms(twin_client_options *options, uint64_t timeout_ms);
+
+/**
+ * Sets the time a whole call may take, retries and pauses included, in milliseconds (default
+ * 120000; 0 is refused by twin_client_new()).
+ */
+twin_status twin_client_options_set_total_timeout_ms(twin_client_options *options,
+                                                     uint64_t timeout_ms);
+
+/**
+ * Sets how many times a failed call is retried (default 2). Rate limits (429) and connections
+ * that failed before sending are always retried; timeouts, 408 and 5xx only for calls that are
+ * safe to repeat (never starting a run, nor creating a key, webhook, workspace or an agent
+ * without an explicit id).
+ */
+twin_status twin_client_options_set_max_retries(twin_client_options *options, uint32_t max_retries);
+
+/**
+ * Trusts the PEM certificate (or bundle) `pem` in addition to the system's roots, e.g. a
+ * private CA. Certificates are always verified; this is the only way to make an untrusted one
+ * pass. May be called several times. A PEM without a certificate is refused by
+ * twin_client_new().
+ */
+twin_status twin_client_options_add_root_certificate_pem(twin_client_options *options,
+                                                         const char *pem);
+
+/**
+ * Frees client options. NULL does nothing.
+ */
+void twin_client_options_free(twin_client_options *options);
+
+/**
+ * Makes a client. `options` may be NULL: everything then comes from the environment and the
+ * defaults. Fails with TWIN_ERR_INVALID_ARGUMENT when there is no API key, the base URL is not
+ * an http(s) URL, or a timeout is 0. Free the client with twin_client_free().
+ */
+twin_status twin_client_new(const twin_client_options *options, twin_client **client_out);
+
+/**
+ * Frees a client. NULL does nothing. Calls still running on other threads must have returned.
+ */
+void twin_client_free(twin_client *client);
+
+/**
+ * A token not cancelled yet, freed with twin_cancel_token_free(). NULL only if the library
+ * panicked.
+ */
+twin_cancel_token *twin_cancel_token_new(void);
+
+/**
+ * Asks every wait and follow holding this token to stop. Safe to call from any thread, and
+ * more than once.
+ */
+twin_status twin_cancel_token_cancel(const twin_cancel_token *token);
+
+/**
+ * Whether twin_cancel_token_cancel() was called; false for NULL.
+ */
+bool twin_cancel_token_is_cancelled(const twin_cancel_token *token);
+
+/**
+ * Frees a token. NULL does nothing.
+ */
+void twin_cancel_token_free(twin_cancel_token *token);
+
+/**
+ * The user the API key belongs to (`GET /v1/me`): a cheap check that the key works. On
+ * success `*me_out` is a new twin_me, freed with twin_me_free().
+ */
+twin_status twin_me_get(const twin_client *client, twin_me **me_out);
+
+/**
+ * The user's id (`user_id`): `user_` followed by a ULID.
+ */
+const char *twin_me_user_id(const twin_me *me);
+
+/**
+ * The complete JSON object as received, unknown fields included.
+ */
+const char *twin_me_json(const twin_me *me);
+
+/**
+ * Frees a twin_me. NULL does nothing.
+ */
+void twin_me_free(twin_me *me);
+
+/**
+ * Every API key of the account (not paginated). On success `*list_out` is a new list, freed
+ * with twin_api_key_list_free().
+ */
+twin_status twin_api_keys_list(const twin_client *client, twin_api_key_list **list_out);
+
+/**
+ * Creates an API key named `name` (1 to 128 characters). On success `*key_out` is a new
+ * twin_api_key whose twin_api_key_api_key() is the full key: store it, it is never shown
+ * again. Never retried once sent.
+ */
+twin_status twin_api_keys_create(const twin_client *client,
+                                 const char *name,
+                                 twin_api_key **key_out);
+
+/**
+ * Revokes the key `key_id`: requests using it fail from now on.
+ */
+twin_status twin_api_keys_revoke(const twin_client *client, const char *key_id);
+
+/**
+ * The key's id (`key_id`): 32 lowercase hex characters.
+ */
+const char *twin_api_key_id(const twin_api_key *key);
+
+/**
+ * The name given at creation (`name`).
+ */
+const char *twin_api_key_name(const twin_api_key *key);
+
+/**
+ * The first characters of the key's secret, to recognise it (`display_prefix`).
+ */
+const char *twin_api_key_display_prefix(const twin_api_key *key);
+
+/**
+ * When the key was created (`created_at`), in Unix seconds. `has_value` may be NULL.
+ */
+int64_t twin_api_key_created_at(const twin_api_key *key, bool *has_value);
+
+/**
+ * When the key was last used (`last_used_at`), in Unix seconds; absent if never. `has_value`
+ * may be NULL.
+ */
+int64_t twin_api_key_last_used_at(const twin_api_key *key, bool *has_value);
+
+/**
+ * The full key (`api_key`), to send as `x-api-key`: only for a key just created by
+ * twin_api_keys_create(), NULL for listed keys.
+ */
+const char *twin_api_key_api_key(const twin_api_key *key);
+
+/**
+ * The complete JSON object as received, unknown fields included (with `api_key` for a key just
+ * created).
+ */
+const char *twin_api_key_json(const twin_api_key *key);
+
+/**
+ * Frees a twin_api_key. NULL does nothing.
+ */
+void twin_api_key_free(twin_api_key *key);
+
+/**
+ * The number of items in the list; 0 for NULL.
+ */
+size_t twin_api_key_list_len(const twin_api_key_list *list);
+
+/**
+ * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
+ * `index` is out of range.
+ */
+const twin_api_key *twin_api_key_list_get(const twin_api_key_list *list, size_t index);
+
+/**
+ * Frees a list and its items. NULL does nothing.
+ */
+void twin_api_key_list_free(twin_api_key_list *list);
+
+/**
+ * Every workspace, in display order (not paginated). On success `*list_out` is a new list,
+ * freed with twin_workspace_list_free().
+ */
+twin_status twin_workspaces_list(const twin_client *client, twin_workspace_list **list_out);
+
+/**
+ * Creates a workspace named `name`; it goes first in the display order. On success
+ * `*workspace_out` is a new twin_workspace. Never retried once sent.
+ */
+twin_status twin_workspaces_create(const twin_client *client,
+                                   const char *name,
+                                   twin_workspace **workspace_out);
+
+/**
+ * Renames a workspace and optionally sets its icon. `icon_config` may be NULL: the icon is
+ * left as it is; otherwise it is a JSON text such as `{"icon":"Code"}`, checked before sending.
+ * On success `*workspace_out` is the updated workspace.
+ */
+twin_status twin_workspaces_update(const twin_client *client,
+                                   const char *workspace_id,
+                                   const char *name,
+                                   const char *icon_config,
+                                   twin_workspace **workspace_out);
+
+/**
+ * Deletes a workspace **and every agent in it**.
+ */
+twin_status twin_workspaces_delete(const twin_client *client, const char *workspace_id);
+
+/**
+ * Puts the `workspace_ids_len` workspaces of `workspace_ids` first, in this order (at least
+ * one).
+ */
+twin_status twin_workspaces_reorder(const twin_client *client,
+                                    const char *const *workspace_ids,
+                                    size_t workspace_ids_len);
+
+/**
+ * The workspace's id (`workspace_id`), a UUIDv7.
+ */
+const char *twin_workspace_id(const twin_workspace *workspace);
+
+/**
+ * The display name (`name`).
+ */
+const char *twin_workspace_name(const twin_workspace *workspace);
+
+/**
+ * The display position (`position`), 0 first.
+ */
+int64_t twin_workspace_position(const twin_workspace *workspace);
+
+/**
+ * The number of agents in the workspace (`agent_count`).
+ */
+uint64_t twin_workspace_agent_count(const twin_workspace *workspace);
+
+/**
+ * The icon settings as JSON text (`icon_config`), e.g. `{"icon":"Code"}`; NULL when unset.
+ */
+const char *twin_workspace_icon_config(const twin_workspace *workspace);
+
+/**
+ * When the workspace was created (`created_at`), in Unix seconds. `has_value` may be NULL.
+ */
+int64_t twin_workspace_created_at(const twin_workspace *workspace, bool *has_value);
+
+/**
+ * When the workspace last changed (`updated_at`), in Unix seconds. `has_value` may be NULL.
+ */
+int64_t twin_workspace_updated_at(const twin_workspace *workspace, bool *has_value);
+
+/**
+ * The complete JSON object as received, unknown fields included.
+ */
+const char *twin_workspace_json(const twin_workspace *workspace);
+
+/**
+ * Frees a twin_workspace. NULL does nothing.
+ */
+void twin_workspace_free(twin_workspace *workspace);
+
+/**
+ * The number of items in the list; 0 for NULL.
+ */
+size_t twin_workspace_list_len(const twin_workspace_list *list);
+
+/**
+ * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
+ * `index` is out of range.
+ */
+const twin_workspace *twin_workspace_list_get(const twin_workspace_list *list, size_t index);
+
+/**
+ * Frees a list and its items. NULL does nothing.
+ */
+void twin_workspace_list_free(twin_workspace_list *list);
+
+/**
  * New, empty agent creation parameters, freed with twin_agent_create_params_free(). NULL
  * only if the library panicked.
  */
@@ -476,505 +824,6 @@ twin_status twin_agent_iter_next(twin_agent_iter *iter, twin_agent **item_out);
  * Frees an iterator. NULL does nothing.
  */
 void twin_agent_iter_free(twin_agent_iter *iter);
-
-/**
- * Every API key of the account (not paginated). On success `*list_out` is a new list, freed
- * with twin_api_key_list_free().
- */
-twin_status twin_api_keys_list(const twin_client *client, twin_api_key_list **list_out);
-
-/**
- * Creates an API key named `name` (1 to 128 characters). On success `*key_out` is a new
- * twin_api_key whose twin_api_key_api_key() is the full key: store it, it is never shown
- * again. Never retried once sent.
- */
-twin_status twin_api_keys_create(const twin_client *client,
-                                 const char *name,
-                                 twin_api_key **key_out);
-
-/**
- * Revokes the key `key_id`: requests using it fail from now on.
- */
-twin_status twin_api_keys_revoke(const twin_client *client, const char *key_id);
-
-/**
- * The key's id (`key_id`): 32 lowercase hex characters.
- */
-const char *twin_api_key_id(const twin_api_key *key);
-
-/**
- * The name given at creation (`name`).
- */
-const char *twin_api_key_name(const twin_api_key *key);
-
-/**
- * The first characters of the key's secret, to recognise it (`display_prefix`).
- */
-const char *twin_api_key_display_prefix(const twin_api_key *key);
-
-/**
- * When the key was created (`created_at`), in Unix seconds. `has_value` may be NULL.
- */
-int64_t twin_api_key_created_at(const twin_api_key *key, bool *has_value);
-
-/**
- * When the key was last used (`last_used_at`), in Unix seconds; absent if never. `has_value`
- * may be NULL.
- */
-int64_t twin_api_key_last_used_at(const twin_api_key *key, bool *has_value);
-
-/**
- * The full key (`api_key`), to send as `x-api-key`: only for a key just created by
- * twin_api_keys_create(), NULL for listed keys.
- */
-const char *twin_api_key_api_key(const twin_api_key *key);
-
-/**
- * The complete JSON object as received, unknown fields included (with `api_key` for a key just
- * created).
- */
-const char *twin_api_key_json(const twin_api_key *key);
-
-/**
- * Frees a twin_api_key. NULL does nothing.
- */
-void twin_api_key_free(twin_api_key *key);
-
-/**
- * The number of items in the list; 0 for NULL.
- */
-size_t twin_api_key_list_len(const twin_api_key_list *list);
-
-/**
- * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
- * `index` is out of range.
- */
-const twin_api_key *twin_api_key_list_get(const twin_api_key_list *list, size_t index);
-
-/**
- * Frees a list and its items. NULL does nothing.
- */
-void twin_api_key_list_free(twin_api_key_list *list);
-
-/**
- * A token not cancelled yet, freed with twin_cancel_token_free(). NULL only if the library
- * panicked.
- */
-twin_cancel_token *twin_cancel_token_new(void);
-
-/**
- * Asks every wait and follow holding this token to stop. Safe to call from any thread, and
- * more than once.
- */
-twin_status twin_cancel_token_cancel(const twin_cancel_token *token);
-
-/**
- * Whether twin_cancel_token_cancel() was called; false for NULL.
- */
-bool twin_cancel_token_is_cancelled(const twin_cancel_token *token);
-
-/**
- * Frees a token. NULL does nothing.
- */
-void twin_cancel_token_free(twin_cancel_token *token);
-
-/**
- * New, empty client options, freed with twin_client_options_free(). NULL only if the library
- * panicked.
- */
-twin_client_options *twin_client_options_new(void);
-
-/**
- * Sets the API key sent as `x-api-key` (otherwise `TWIN_API_KEY`). The key is never shown in
- * an error message.
- */
-twin_status twin_client_options_set_api_key(twin_client_options *options, const char *api_key);
-
-/**
- * Sets the API's base URL, e.g. `http://127.0.0.1:8080` for a local emulator (otherwise
- * `TWIN_BASE_URL`, else `https://build.twin.so`). Checked by twin_client_new().
- */
-twin_status twin_client_options_set_base_url(twin_client_options *options, const char *base_url);
-
-/**
- * Sets the time to establish a connection, in milliseconds (default 10000; 0 is refused by
- * twin_client_new()).
- */
-twin_status twin_client_options_set_connect_timeout_ms(twin_client_options *options,
-                                                       uint64_t timeout_ms);
-
-/**
- * Sets the time one attempt may take, from sending to the last byte of the response, in
- * milliseconds (default 60000; 0 is refused by twin_client_new()).
- */
-twin_status twin_client_options_set_timeout_ms(twin_client_options *options, uint64_t timeout_ms);
-
-/**
- * Sets the time a whole call may take, retries and pauses included, in milliseconds (default
- * 120000; 0 is refused by twin_client_new()).
- */
-twin_status twin_client_options_set_total_timeout_ms(twin_client_options *options,
-                                                     uint64_t timeout_ms);
-
-/**
- * Sets how many times a failed call is retried (default 2). Rate limits (429) and connections
- * that failed before sending are always retried; timeouts, 408 and 5xx only for calls that are
- * safe to repeat (never starting a run, nor creating a key, webhook, workspace or an agent
- * without an explicit id).
- */
-twin_status twin_client_options_set_max_retries(twin_client_options *options, uint32_t max_retries);
-
-/**
- * Frees client options. NULL does nothing.
- */
-void twin_client_options_free(twin_client_options *options);
-
-/**
- * Makes a client. `options` may be NULL: everything then comes from the environment and the
- * defaults. Fails with TWIN_ERR_INVALID_ARGUMENT when there is no API key, the base URL is not
- * an http(s) URL, or a timeout is 0. Free the client with twin_client_free().
- */
-twin_status twin_client_new(const twin_client_options *options, twin_client **client_out);
-
-/**
- * Frees a client. NULL does nothing. Calls still running on other threads must have returned.
- */
-void twin_client_free(twin_client *client);
-
-/**
- * Checks that `expr` is a valid Twin schedule: `sec min hour day-of-month month day-of-week
- * year`, UTC, day-of-week 1 = Sunday (or `SUN`-`SAT`). Fails with TWIN_ERR_INVALID_CRON and a
- * message naming the faulty field.
- */
-twin_status twin_cron_validate(const char *expr);
-
-/**
- * Writes the next `count` fire times of `expr` strictly after `after_unix` (Unix seconds) into
- * `times_out` (room for `count` values), in order, as Unix seconds. When the schedule runs out
- * first, the remaining entries are TWIN_CRON_NO_TIME. `count` may be at most 10000.
- */
-twin_status twin_cron_next_times(const char *expr,
-                                 int64_t after_unix,
-                                 size_t count,
-                                 int64_t *times_out);
-
-/**
- * The message of the last failure on this thread, e.g. `403 forbidden: you do not have access
- * to this agent`; an empty string if nothing failed yet. Valid until the next failure on this
- * thread.
- */
-const char *twin_last_error_message(void);
-
-/**
- * The HTTP status of the last failure on this thread (TWIN_ERR_API, or
- * TWIN_ERR_UNEXPECTED_RESPONSE), or 0 when it had none.
- */
-uint16_t twin_last_error_http_status(void);
-
-/**
- * The problem type URI of the last TWIN_ERR_API failure on this thread (`about:blank` when the
- * service did not say), or NULL for other failures.
- */
-const char *twin_last_error_problem_type(void);
-
-/**
- * The problem title of the last TWIN_ERR_API failure on this thread (the HTTP reason phrase,
- * e.g. `Forbidden`, when the service did not say), or NULL for other failures.
- */
-const char *twin_last_error_problem_title(void);
-
-/**
- * The problem detail of the last TWIN_ERR_API failure on this thread, e.g. `you do not have
- * access to this agent`, or NULL when there is none.
- */
-const char *twin_last_error_problem_detail(void);
-
-/**
- * The request id (`x-request-id`) of the last TWIN_ERR_API failure on this thread, or NULL.
- */
-const char *twin_last_error_request_id(void);
-
-/**
- * How long the service asked to wait (`Retry-After`) in the last TWIN_ERR_API failure on this
- * thread, in milliseconds. `has_value` may be NULL; it is set to whether there was one.
- */
-uint64_t twin_last_error_retry_after_ms(bool *has_value);
-
-/**
- * Why the last TWIN_ERR_SIGNATURE failure on this thread happened, as a stable name:
- * `MissingHeader`, `MalformedHeader`, `NoMatch`, `NoSecrets`, `BodyTooLarge`, `EventMismatch`,
- * `StaleTimestamp` or `InvalidPayload`; NULL for other failures.
- */
-const char *twin_last_error_signature_kind(void);
-
-/**
- * The name of a status as a static string, e.g. `TWIN_ERR_API`; `TWIN_ERR_UNKNOWN` for a value
- * that is not a twin_status.
- */
-const char *twin_status_str(int status);
-
-/**
- * New follow options with the defaults (from the first event, no time limit, polls every
- * 100 ms growing to 500 ms while idle), freed with twin_follow_options_free(). NULL only if the
- * library panicked.
- */
-twin_follow_options *twin_follow_options_new(void);
-
-/**
- * Start after this `event_index` (default: from the first event).
- */
-twin_status twin_follow_options_set_after_index(twin_follow_options *options, uint64_t after_index);
-
-/**
- * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default: no limit).
- */
-twin_status twin_follow_options_set_timeout_ms(twin_follow_options *options, uint64_t timeout_ms);
-
-/**
- * The pause after a poll that found nothing new, in milliseconds (default 100); it grows by
- * half each idle poll up to the maximum.
- */
-twin_status twin_follow_options_set_poll_interval_ms(twin_follow_options *options,
-                                                     uint64_t poll_interval_ms);
-
-/**
- * The longest pause between idle polls, in milliseconds (default 500).
- */
-twin_status twin_follow_options_set_max_poll_interval_ms(twin_follow_options *options,
-                                                         uint64_t max_poll_interval_ms);
-
-/**
- * Frees follow options. NULL does nothing.
- */
-void twin_follow_options_free(twin_follow_options *options);
-
-/**
- * The run's events in order, fetched lazily (500, or `*limit`, per page), each page starting
- * after the last `event_index` seen: a snapshot (see twin_events_follow() for events still to
- * come). `after_index` may be NULL: from the first event; otherwise only events with a greater
- * `event_index`. `limit` may be NULL: 500 per page. Nothing is fetched until
- * twin_event_iter_next(). On success `*iter_out` is a new iterator.
- */
-twin_status twin_events_list(const twin_client *client,
-                             const char *agent_id,
-                             const char *run_id,
-                             const uint64_t *after_index,
-                             const uint32_t *limit,
-                             twin_event_iter **iter_out);
-
-/**
- * Every event of the run as it appears, each once and in order, until the run is terminal (or
- * paused) and every event has been read; twin_event_iter_next() blocks while it polls.
- * `options` may be NULL: the defaults. On success `*iter_out` is a new iterator.
- */
-twin_status twin_events_follow(const twin_client *client,
-                               const char *agent_id,
-                               const char *run_id,
-                               const twin_follow_options *options,
-                               twin_event_iter **iter_out);
-
-/**
- * twin_events_follow() that another thread can stop with twin_cancel_token_cancel(`token`):
- * the pending twin_event_iter_next() then fails with TWIN_ERR_CANCELLED. `options` may be NULL.
- */
-twin_status twin_events_follow_cancellable(const twin_client *client,
-                                           const char *agent_id,
-                                           const char *run_id,
-                                           const twin_follow_options *options,
-                                           const twin_cancel_token *token,
-                                           twin_event_iter **iter_out);
-
-/**
- * The event's index (`event_index`): large, sparse, growing within a run. Pass the last one as
- * `after_index` to continue.
- */
-uint64_t twin_event_index(const twin_event *event);
-
-/**
- * When the service recorded the event (`recorded_at`), in Unix seconds. `has_value` may be
- * NULL.
- */
-int64_t twin_event_recorded_at(const twin_event *event, bool *has_value);
-
-/**
- * The agent (`agent_id`), or NULL.
- */
-const char *twin_event_agent_id(const twin_event *event);
-
-/**
- * The run (`run_id`), or NULL.
- */
-const char *twin_event_run_id(const twin_event *event);
-
-/**
- * The event type as sent (the key under the nested `event`), e.g. `Started`,
- * `ToolCallResolved`, `Finished`.
- */
-const char *twin_event_kind(const twin_event *event);
-
-/**
- * The type's body as JSON text, with every protobuf Value tree decoded to plain JSON; `{}` for
- * types without a body.
- */
-const char *twin_event_payload_json(const twin_event *event);
-
-/**
- * The complete JSON item as received.
- */
-const char *twin_event_json(const twin_event *event);
-
-/**
- * Frees a twin_event. NULL does nothing.
- */
-void twin_event_free(twin_event *event);
-
-/**
- * Fetches the next item: on success `*item_out` is a new twin_event (free it with
- * twin_event_free()), or NULL at the end of the list. After a failure the iteration ends.
- */
-twin_status twin_event_iter_next(twin_event_iter *iter, twin_event **item_out);
-
-/**
- * Frees an iterator. NULL does nothing.
- */
-void twin_event_iter_free(twin_event_iter *iter);
-
-/**
- * The agent's current instructions. On success `*instructions_out` is a new twin_instructions,
- * or NULL when the agent has none.
- */
-twin_status twin_instructions_get(const twin_client *client,
-                                  const char *agent_id,
-                                  twin_instructions **instructions_out);
-
-/**
- * Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
- * history. `source_type` may be NULL (the service's default, `api`); `source_id` may be NULL.
- */
-twin_status twin_instructions_update(const twin_client *client,
-                                     const char *agent_id,
-                                     const char *content,
-                                     const char *source_type,
-                                     const char *source_id);
-
-/**
- * The agent's instruction versions, newest first. `limit` may be NULL: every version;
- * otherwise it points to the most to return. On success `*list_out` is a new list, freed with
- * twin_instruction_version_list_free().
- */
-twin_status twin_instructions_history(const twin_client *client,
-                                      const char *agent_id,
-                                      const uint32_t *limit,
-                                      twin_instruction_version_list **list_out);
-
-/**
- * The text, in Markdown (`content`).
- */
-const char *twin_instructions_content(const twin_instructions *instructions);
-
-/**
- * The SHA-256 of the content in hex (`content_hash`), or NULL.
- */
-const char *twin_instructions_content_hash(const twin_instructions *instructions);
-
-/**
- * When this version was written (`updated_at`), in Unix seconds. `has_value` may be NULL.
- */
-int64_t twin_instructions_updated_at(const twin_instructions *instructions, bool *has_value);
-
-/**
- * Where the text came from (`source_id`), e.g. `api:...`, or NULL.
- */
-const char *twin_instructions_source_id(const twin_instructions *instructions);
-
-/**
- * The complete JSON object as received, unknown fields included.
- */
-const char *twin_instructions_json(const twin_instructions *instructions);
-
-/**
- * Frees a twin_instructions. NULL does nothing.
- */
-void twin_instructions_free(twin_instructions *instructions);
-
-/**
- * The version's integer id (`id`).
- */
-uint64_t twin_instruction_version_id(const twin_instruction_version *version);
-
-/**
- * The text (`content`).
- */
-const char *twin_instruction_version_content(const twin_instruction_version *version);
-
-/**
- * The SHA-256 of the content in hex (`content_hash`), or NULL.
- */
-const char *twin_instruction_version_content_hash(const twin_instruction_version *version);
-
-/**
- * When the version was written (`created_at`), in Unix seconds. `has_value` may be NULL.
- */
-int64_t twin_instruction_version_created_at(const twin_instruction_version *version,
-                                            bool *has_value);
-
-/**
- * Where the version came from (`source_type`): `api`, `checkpoint`, ..., or NULL.
- */
-const char *twin_instruction_version_source_type(const twin_instruction_version *version);
-
-/**
- * The writer's reference (`source_id`), or NULL.
- */
-const char *twin_instruction_version_source_id(const twin_instruction_version *version);
-
-/**
- * The complete JSON object as received, unknown fields included.
- */
-const char *twin_instruction_version_json(const twin_instruction_version *version);
-
-/**
- * Frees a twin_instruction_version. NULL does nothing.
- */
-void twin_instruction_version_free(twin_instruction_version *version);
-
-/**
- * The number of items in the list; 0 for NULL.
- */
-size_t twin_instruction_version_list_len(const twin_instruction_version_list *list);
-
-/**
- * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
- * `index` is out of range.
- */
-const twin_instruction_version *twin_instruction_version_list_get(const twin_instruction_version_list *list,
-                                                                  size_t index);
-
-/**
- * Frees a list and its items. NULL does nothing.
- */
-void twin_instruction_version_list_free(twin_instruction_version_list *list);
-
-/**
- * The user the API key belongs to (`GET /v1/me`): a cheap check that the key works. On
- * success `*me_out` is a new twin_me, freed with twin_me_free().
- */
-twin_status twin_me_get(const twin_client *client, twin_me **me_out);
-
-/**
- * The user's id (`user_id`): `user_` followed by a ULID.
- */
-const char *twin_me_user_id(const twin_me *me);
-
-/**
- * The complete JSON object as received, unknown fields included.
- */
-const char *twin_me_json(const twin_me *me);
-
-/**
- * Frees a twin_me. NULL does nothing.
- */
-void twin_me_free(twin_me *me);
 
 /**
  * New, empty run list parameters, freed with twin_run_list_params_free(). NULL only if the
@@ -1212,96 +1061,256 @@ const char *twin_cancel_result_json(const twin_cancel_result *result);
 void twin_cancel_result_free(twin_cancel_result *result);
 
 /**
- * The agent's schedule. On success `*schedule_out` is a new twin_schedule, or NULL when the
- * agent has none.
+ * New follow options with the defaults (from the first event, no time limit, polls every
+ * 100 ms growing to 500 ms while idle), freed with twin_follow_options_free(). NULL only if the
+ * library panicked.
  */
-twin_status twin_schedules_get(const twin_client *client,
+twin_follow_options *twin_follow_options_new(void);
+
+/**
+ * Start after this `event_index` (default: from the first event).
+ */
+twin_status twin_follow_options_set_after_index(twin_follow_options *options, uint64_t after_index);
+
+/**
+ * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default: no limit).
+ */
+twin_status twin_follow_options_set_timeout_ms(twin_follow_options *options, uint64_t timeout_ms);
+
+/**
+ * The pause after a poll that found nothing new, in milliseconds (default 100); it grows by
+ * half each idle poll up to the maximum.
+ */
+twin_status twin_follow_options_set_poll_interval_ms(twin_follow_options *options,
+                                                     uint64_t poll_interval_ms);
+
+/**
+ * The longest pause between idle polls, in milliseconds (default 500).
+ */
+twin_status twin_follow_options_set_max_poll_interval_ms(twin_follow_options *options,
+                                                         uint64_t max_poll_interval_ms);
+
+/**
+ * Frees follow options. NULL does nothing.
+ */
+void twin_follow_options_free(twin_follow_options *options);
+
+/**
+ * The run's events in order, fetched lazily (500, or `*limit`, per page), each page starting
+ * after the last `event_index` seen: a snapshot (see twin_events_follow() for events still to
+ * come). `after_index` may be NULL: from the first event; otherwise only events with a greater
+ * `event_index`. `limit` may be NULL: 500 per page. Nothing is fetched until
+ * twin_event_iter_next(). On success `*iter_out` is a new iterator.
+ */
+twin_status twin_events_list(const twin_client *client,
+                             const char *agent_id,
+                             const char *run_id,
+                             const uint64_t *after_index,
+                             const uint32_t *limit,
+                             twin_event_iter **iter_out);
+
+/**
+ * Every event of the run as it appears, each once and in order, until the run is terminal (or
+ * paused) and every event has been read; twin_event_iter_next() blocks while it polls.
+ * `options` may be NULL: the defaults. On success `*iter_out` is a new iterator.
+ */
+twin_status twin_events_follow(const twin_client *client,
                                const char *agent_id,
-                               twin_schedule **schedule_out);
+                               const char *run_id,
+                               const twin_follow_options *options,
+                               twin_event_iter **iter_out);
 
 /**
- * Creates or replaces the agent's schedule: a 7-field cron expression (`sec min hour
- * day-of-month month day-of-week year`, UTC, 1 = Sunday), checked locally first
- * (TWIN_ERR_INVALID_CRON, nothing sent).
+ * twin_events_follow() that another thread can stop with twin_cancel_token_cancel(`token`):
+ * the pending twin_event_iter_next() then fails with TWIN_ERR_CANCELLED. `options` may be NULL.
  */
-twin_status twin_schedules_set(const twin_client *client, const char *agent_id, const char *cron);
+twin_status twin_events_follow_cancellable(const twin_client *client,
+                                           const char *agent_id,
+                                           const char *run_id,
+                                           const twin_follow_options *options,
+                                           const twin_cancel_token *token,
+                                           twin_event_iter **iter_out);
 
 /**
- * Removes the agent's schedule.
+ * The event's index (`event_index`): large, sparse, growing within a run. Pass the last one as
+ * `after_index` to continue.
  */
-twin_status twin_schedules_delete(const twin_client *client, const char *agent_id);
+uint64_t twin_event_index(const twin_event *event);
 
 /**
- * Stops the agent's schedule from firing until resumed.
+ * When the service recorded the event (`recorded_at`), in Unix seconds. `has_value` may be
+ * NULL.
  */
-twin_status twin_schedules_pause(const twin_client *client, const char *agent_id);
+int64_t twin_event_recorded_at(const twin_event *event, bool *has_value);
 
 /**
- * Lets a paused schedule fire again.
+ * The agent (`agent_id`), or NULL.
  */
-twin_status twin_schedules_resume(const twin_client *client, const char *agent_id);
+const char *twin_event_agent_id(const twin_event *event);
 
 /**
- * Every schedule of the user, across agents. On success `*list_out` is a new list, freed with
- * twin_schedule_list_free().
+ * The run (`run_id`), or NULL.
  */
-twin_status twin_schedules_list(const twin_client *client, twin_schedule_list **list_out);
+const char *twin_event_run_id(const twin_event *event);
 
 /**
- * The agent the schedule starts (`agent_id`): a schedule's key.
+ * The event type as sent (the key under the nested `event`), e.g. `Started`,
+ * `ToolCallResolved`, `Finished`.
  */
-const char *twin_schedule_agent_id(const twin_schedule *schedule);
+const char *twin_event_kind(const twin_event *event);
 
 /**
- * The 7-field cron expression (`cron`).
+ * The type's body as JSON text, with every protobuf Value tree decoded to plain JSON; `{}` for
+ * types without a body.
  */
-const char *twin_schedule_cron(const twin_schedule *schedule);
+const char *twin_event_payload_json(const twin_event *event);
 
 /**
- * Whether a user paused the schedule (`paused`).
+ * The complete JSON item as received.
  */
-bool twin_schedule_paused(const twin_schedule *schedule);
+const char *twin_event_json(const twin_event *event);
 
 /**
- * Whether the service paused the schedule after repeated failures (`auto_paused`).
+ * Frees a twin_event. NULL does nothing.
  */
-bool twin_schedule_auto_paused(const twin_schedule *schedule);
+void twin_event_free(twin_event *event);
 
 /**
- * Failed scheduled runs in a row (`consecutive_failures`).
+ * Fetches the next item: on success `*item_out` is a new twin_event (free it with
+ * twin_event_free()), or NULL at the end of the list. After a failure the iteration ends.
  */
-uint64_t twin_schedule_consecutive_failures(const twin_schedule *schedule);
+twin_status twin_event_iter_next(twin_event_iter *iter, twin_event **item_out);
 
 /**
- * The next fire time (`next_run`), in Unix seconds. `has_value` may be NULL.
+ * Frees an iterator. NULL does nothing.
  */
-int64_t twin_schedule_next_run(const twin_schedule *schedule, bool *has_value);
+void twin_event_iter_free(twin_event_iter *iter);
 
 /**
- * The complete JSON object as received, unknown fields included.
+ * Registers `url` (http or https) for the `events_len` event types of `events` (`run.started`,
+ * `run.completed`, `run.failed`, `run.stopped`, `run.paused`) of the agent's runs. On success
+ * `*webhook_out` is the new webhook with its signing secret: store it, it is shown only now.
+ * Never retried once sent.
  */
-const char *twin_schedule_json(const twin_schedule *schedule);
+twin_status twin_webhooks_create(const twin_client *client,
+                                 const char *agent_id,
+                                 const char *url,
+                                 const char *const *events,
+                                 size_t events_len,
+                                 twin_webhook **webhook_out);
 
 /**
- * Frees a twin_schedule. NULL does nothing.
+ * The agent's webhooks (not paginated). On success `*list_out` is a new list, freed with
+ * twin_webhook_list_free().
  */
-void twin_schedule_free(twin_schedule *schedule);
+twin_status twin_webhooks_list(const twin_client *client,
+                               const char *agent_id,
+                               twin_webhook_list **list_out);
+
+/**
+ * One webhook.
+ */
+twin_status twin_webhooks_get(const twin_client *client,
+                              const char *agent_id,
+                              const char *webhook_id,
+                              twin_webhook **webhook_out);
+
+/**
+ * Changes a webhook's URL, event types or status; what is NULL stays as it is. `url` may be
+ * NULL. `events` may be NULL (then `events_len` is ignored); otherwise it holds `events_len`
+ * event types. `status` may be NULL; otherwise `active` or `disabled`. On success
+ * `*webhook_out` is the updated webhook.
+ */
+twin_status twin_webhooks_update(const twin_client *client,
+                                 const char *agent_id,
+                                 const char *webhook_id,
+                                 const char *url,
+                                 const char *const *events,
+                                 size_t events_len,
+                                 const char *status,
+                                 twin_webhook **webhook_out);
+
+/**
+ * Deletes a webhook: no further deliveries.
+ */
+twin_status twin_webhooks_delete(const twin_client *client,
+                                 const char *agent_id,
+                                 const char *webhook_id);
+
+/**
+ * The webhook's id (`webhook_id`), a UUIDv7.
+ */
+const char *twin_webhook_id(const twin_webhook *webhook);
+
+/**
+ * The agent the webhook belongs to (`agent_id`).
+ */
+const char *twin_webhook_agent_id(const twin_webhook *webhook);
+
+/**
+ * Where deliveries go (`url`).
+ */
+const char *twin_webhook_url(const twin_webhook *webhook);
+
+/**
+ * The number of subscribed event types (`events`); 0 for NULL.
+ */
+size_t twin_webhook_events_len(const twin_webhook *webhook);
+
+/**
+ * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
+ * range.
+ */
+const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
+
+/**
+ * Whether deliveries are sent (`status`): `active`, `disabled`, or a newer value.
+ */
+const char *twin_webhook_status(const twin_webhook *webhook);
+
+/**
+ * When the webhook was created (`created_at`), in Unix seconds. `has_value` may be NULL.
+ */
+int64_t twin_webhook_created_at(const twin_webhook *webhook, bool *has_value);
+
+/**
+ * When the webhook last changed (`updated_at`, absent from the create response), in Unix
+ * seconds. `has_value` may be NULL.
+ */
+int64_t twin_webhook_updated_at(const twin_webhook *webhook, bool *has_value);
+
+/**
+ * The HMAC-SHA256 key of the deliveries' `X-Cobb-Signature` (`signing_secret`): only for a
+ * webhook just created by twin_webhooks_create(), NULL otherwise.
+ */
+const char *twin_webhook_signing_secret(const twin_webhook *webhook);
+
+/**
+ * The complete JSON object as received, unknown fields included (with `signing_secret` for a
+ * webhook just created).
+ */
+const char *twin_webhook_json(const twin_webhook *webhook);
+
+/**
+ * Frees a twin_webhook. NULL does nothing.
+ */
+void twin_webhook_free(twin_webhook *webhook);
 
 /**
  * The number of items in the list; 0 for NULL.
  */
-size_t twin_schedule_list_len(const twin_schedule_list *list);
+size_t twin_webhook_list_len(const twin_webhook_list *list);
 
 /**
  * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
  * `index` is out of range.
  */
-const twin_schedule *twin_schedule_list_get(const twin_schedule_list *list, size_t index);
+const twin_webhook *twin_webhook_list_get(const twin_webhook_list *list, size_t index);
 
 /**
  * Frees a list and its items. NULL does nothing.
  */
-void twin_schedule_list_free(twin_schedule_list *list);
+void twin_webhook_list_free(twin_webhook_list *list);
 
 /**
  * Checks `signature_header` (the value of `X-Cobb-Signature`, `sha256=<hex>`) against the raw
@@ -1440,229 +1449,229 @@ const char *twin_webhook_event_json(const twin_webhook_event *event);
 void twin_webhook_event_free(twin_webhook_event *event);
 
 /**
- * Registers `url` (http or https) for the `events_len` event types of `events` (`run.started`,
- * `run.completed`, `run.failed`, `run.stopped`, `run.paused`) of the agent's runs. On success
- * `*webhook_out` is the new webhook with its signing secret: store it, it is shown only now.
- * Never retried once sent.
+ * The agent's schedule. On success `*schedule_out` is a new twin_schedule, or NULL when the
+ * agent has none.
  */
-twin_status twin_webhooks_create(const twin_client *client,
-                                 const char *agent_id,
-                                 const char *url,
-                                 const char *const *events,
-                                 size_t events_len,
-                                 twin_webhook **webhook_out);
-
-/**
- * The agent's webhooks (not paginated). On success `*list_out` is a new list, freed with
- * twin_webhook_list_free().
- */
-twin_status twin_webhooks_list(const twin_client *client,
+twin_status twin_schedules_get(const twin_client *client,
                                const char *agent_id,
-                               twin_webhook_list **list_out);
+                               twin_schedule **schedule_out);
 
 /**
- * One webhook.
+ * Creates or replaces the agent's schedule: a 7-field cron expression (`sec min hour
+ * day-of-month month day-of-week year`, UTC, 1 = Sunday), checked locally first
+ * (TWIN_ERR_INVALID_CRON, nothing sent).
  */
-twin_status twin_webhooks_get(const twin_client *client,
-                              const char *agent_id,
-                              const char *webhook_id,
-                              twin_webhook **webhook_out);
+twin_status twin_schedules_set(const twin_client *client, const char *agent_id, const char *cron);
 
 /**
- * Changes a webhook's URL, event types or status; what is NULL stays as it is. `url` may be
- * NULL. `events` may be NULL (then `events_len` is ignored); otherwise it holds `events_len`
- * event types. `status` may be NULL; otherwise `active` or `disabled`. On success
- * `*webhook_out` is the updated webhook.
+ * Removes the agent's schedule.
  */
-twin_status twin_webhooks_update(const twin_client *client,
-                                 const char *agent_id,
-                                 const char *webhook_id,
-                                 const char *url,
-                                 const char *const *events,
-                                 size_t events_len,
-                                 const char *status,
-                                 twin_webhook **webhook_out);
+twin_status twin_schedules_delete(const twin_client *client, const char *agent_id);
 
 /**
- * Deletes a webhook: no further deliveries.
+ * Stops the agent's schedule from firing until resumed.
  */
-twin_status twin_webhooks_delete(const twin_client *client,
-                                 const char *agent_id,
-                                 const char *webhook_id);
+twin_status twin_schedules_pause(const twin_client *client, const char *agent_id);
 
 /**
- * The webhook's id (`webhook_id`), a UUIDv7.
+ * Lets a paused schedule fire again.
  */
-const char *twin_webhook_id(const twin_webhook *webhook);
+twin_status twin_schedules_resume(const twin_client *client, const char *agent_id);
 
 /**
- * The agent the webhook belongs to (`agent_id`).
+ * Every schedule of the user, across agents. On success `*list_out` is a new list, freed with
+ * twin_schedule_list_free().
  */
-const char *twin_webhook_agent_id(const twin_webhook *webhook);
+twin_status twin_schedules_list(const twin_client *client, twin_schedule_list **list_out);
 
 /**
- * Where deliveries go (`url`).
+ * The agent the schedule starts (`agent_id`): a schedule's key.
  */
-const char *twin_webhook_url(const twin_webhook *webhook);
+const char *twin_schedule_agent_id(const twin_schedule *schedule);
 
 /**
- * The number of subscribed event types (`events`); 0 for NULL.
+ * The 7-field cron expression (`cron`).
  */
-size_t twin_webhook_events_len(const twin_webhook *webhook);
+const char *twin_schedule_cron(const twin_schedule *schedule);
 
 /**
- * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
- * range.
+ * Whether a user paused the schedule (`paused`).
  */
-const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
+bool twin_schedule_paused(const twin_schedule *schedule);
 
 /**
- * Whether deliveries are sent (`status`): `active`, `disabled`, or a newer value.
+ * Whether the service paused the schedule after repeated failures (`auto_paused`).
  */
-const char *twin_webhook_status(const twin_webhook *webhook);
+bool twin_schedule_auto_paused(const twin_schedule *schedule);
 
 /**
- * When the webhook was created (`created_at`), in Unix seconds. `has_value` may be NULL.
+ * Failed scheduled runs in a row (`consecutive_failures`).
  */
-int64_t twin_webhook_created_at(const twin_webhook *webhook, bool *has_value);
+uint64_t twin_schedule_consecutive_failures(const twin_schedule *schedule);
 
 /**
- * When the webhook last changed (`updated_at`, absent from the create response), in Unix
- * seconds. `has_value` may be NULL.
+ * The next fire time (`next_run`), in Unix seconds. `has_value` may be NULL.
  */
-int64_t twin_webhook_updated_at(const twin_webhook *webhook, bool *has_value);
-
-/**
- * The HMAC-SHA256 key of the deliveries' `X-Cobb-Signature` (`signing_secret`): only for a
- * webhook just created by twin_webhooks_create(), NULL otherwise.
- */
-const char *twin_webhook_signing_secret(const twin_webhook *webhook);
-
-/**
- * The complete JSON object as received, unknown fields included (with `signing_secret` for a
- * webhook just created).
- */
-const char *twin_webhook_json(const twin_webhook *webhook);
-
-/**
- * Frees a twin_webhook. NULL does nothing.
- */
-void twin_webhook_free(twin_webhook *webhook);
-
-/**
- * The number of items in the list; 0 for NULL.
- */
-size_t twin_webhook_list_len(const twin_webhook_list *list);
-
-/**
- * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
- * `index` is out of range.
- */
-const twin_webhook *twin_webhook_list_get(const twin_webhook_list *list, size_t index);
-
-/**
- * Frees a list and its items. NULL does nothing.
- */
-void twin_webhook_list_free(twin_webhook_list *list);
-
-/**
- * Every workspace, in display order (not paginated). On success `*list_out` is a new list,
- * freed with twin_workspace_list_free().
- */
-twin_status twin_workspaces_list(const twin_client *client, twin_workspace_list **list_out);
-
-/**
- * Creates a workspace named `name`; it goes first in the display order. On success
- * `*workspace_out` is a new twin_workspace. Never retried once sent.
- */
-twin_status twin_workspaces_create(const twin_client *client,
-                                   const char *name,
-                                   twin_workspace **workspace_out);
-
-/**
- * Renames a workspace and optionally sets its icon. `icon_config` may be NULL: the icon is
- * left as it is; otherwise it is a JSON text such as `{"icon":"Code"}`, checked before sending.
- * On success `*workspace_out` is the updated workspace.
- */
-twin_status twin_workspaces_update(const twin_client *client,
-                                   const char *workspace_id,
-                                   const char *name,
-                                   const char *icon_config,
-                                   twin_workspace **workspace_out);
-
-/**
- * Deletes a workspace **and every agent in it**.
- */
-twin_status twin_workspaces_delete(const twin_client *client, const char *workspace_id);
-
-/**
- * Puts the `workspace_ids_len` workspaces of `workspace_ids` first, in this order (at least
- * one).
- */
-twin_status twin_workspaces_reorder(const twin_client *client,
-                                    const char *const *workspace_ids,
-                                    size_t workspace_ids_len);
-
-/**
- * The workspace's id (`workspace_id`), a UUIDv7.
- */
-const char *twin_workspace_id(const twin_workspace *workspace);
-
-/**
- * The display name (`name`).
- */
-const char *twin_workspace_name(const twin_workspace *workspace);
-
-/**
- * The display position (`position`), 0 first.
- */
-int64_t twin_workspace_position(const twin_workspace *workspace);
-
-/**
- * The number of agents in the workspace (`agent_count`).
- */
-uint64_t twin_workspace_agent_count(const twin_workspace *workspace);
-
-/**
- * The icon settings as JSON text (`icon_config`), e.g. `{"icon":"Code"}`; NULL when unset.
- */
-const char *twin_workspace_icon_config(const twin_workspace *workspace);
-
-/**
- * When the workspace was created (`created_at`), in Unix seconds. `has_value` may be NULL.
- */
-int64_t twin_workspace_created_at(const twin_workspace *workspace, bool *has_value);
-
-/**
- * When the workspace last changed (`updated_at`), in Unix seconds. `has_value` may be NULL.
- */
-int64_t twin_workspace_updated_at(const twin_workspace *workspace, bool *has_value);
+int64_t twin_schedule_next_run(const twin_schedule *schedule, bool *has_value);
 
 /**
  * The complete JSON object as received, unknown fields included.
  */
-const char *twin_workspace_json(const twin_workspace *workspace);
+const char *twin_schedule_json(const twin_schedule *schedule);
 
 /**
- * Frees a twin_workspace. NULL does nothing.
+ * Frees a twin_schedule. NULL does nothing.
  */
-void twin_workspace_free(twin_workspace *workspace);
+void twin_schedule_free(twin_schedule *schedule);
 
 /**
  * The number of items in the list; 0 for NULL.
  */
-size_t twin_workspace_list_len(const twin_workspace_list *list);
+size_t twin_schedule_list_len(const twin_schedule_list *list);
 
 /**
  * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
  * `index` is out of range.
  */
-const twin_workspace *twin_workspace_list_get(const twin_workspace_list *list, size_t index);
+const twin_schedule *twin_schedule_list_get(const twin_schedule_list *list, size_t index);
 
 /**
  * Frees a list and its items. NULL does nothing.
  */
-void twin_workspace_list_free(twin_workspace_list *list);
+void twin_schedule_list_free(twin_schedule_list *list);
+
+/**
+ * The agent's current instructions. On success `*instructions_out` is a new twin_instructions,
+ * or NULL when the agent has none.
+ */
+twin_status twin_instructions_get(const twin_client *client,
+                                  const char *agent_id,
+                                  twin_instructions **instructions_out);
+
+/**
+ * Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
+ * history. `source_type` may be NULL (the service's default, `api`); `source_id` may be NULL.
+ */
+twin_status twin_instructions_update(const twin_client *client,
+                                     const char *agent_id,
+                                     const char *content,
+                                     const char *source_type,
+                                     const char *source_id);
+
+/**
+ * The agent's instruction versions, newest first. `limit` may be NULL: every version;
+ * otherwise it points to the most to return. On success `*list_out` is a new list, freed with
+ * twin_instruction_version_list_free().
+ */
+twin_status twin_instructions_history(const twin_client *client,
+                                      const char *agent_id,
+                                      const uint32_t *limit,
+                                      twin_instruction_version_list **list_out);
+
+/**
+ * The text, in Markdown (`content`).
+ */
+const char *twin_instructions_content(const twin_instructions *instructions);
+
+/**
+ * The SHA-256 of the content in hex (`content_hash`), or NULL.
+ */
+const char *twin_instructions_content_hash(const twin_instructions *instructions);
+
+/**
+ * When this version was written (`updated_at`), in Unix seconds. `has_value` may be NULL.
+ */
+int64_t twin_instructions_updated_at(const twin_instructions *instructions, bool *has_value);
+
+/**
+ * Where the text came from (`source_id`), e.g. `api:...`, or NULL.
+ */
+const char *twin_instructions_source_id(const twin_instructions *instructions);
+
+/**
+ * The complete JSON object as received, unknown fields included.
+ */
+const char *twin_instructions_json(const twin_instructions *instructions);
+
+/**
+ * Frees a twin_instructions. NULL does nothing.
+ */
+void twin_instructions_free(twin_instructions *instructions);
+
+/**
+ * The version's integer id (`id`).
+ */
+uint64_t twin_instruction_version_id(const twin_instruction_version *version);
+
+/**
+ * The text (`content`).
+ */
+const char *twin_instruction_version_content(const twin_instruction_version *version);
+
+/**
+ * The SHA-256 of the content in hex (`content_hash`), or NULL.
+ */
+const char *twin_instruction_version_content_hash(const twin_instruction_version *version);
+
+/**
+ * When the version was written (`created_at`), in Unix seconds. `has_value` may be NULL.
+ */
+int64_t twin_instruction_version_created_at(const twin_instruction_version *version,
+                                            bool *has_value);
+
+/**
+ * Where the version came from (`source_type`): `api`, `checkpoint`, ..., or NULL.
+ */
+const char *twin_instruction_version_source_type(const twin_instruction_version *version);
+
+/**
+ * The writer's reference (`source_id`), or NULL.
+ */
+const char *twin_instruction_version_source_id(const twin_instruction_version *version);
+
+/**
+ * The complete JSON object as received, unknown fields included.
+ */
+const char *twin_instruction_version_json(const twin_instruction_version *version);
+
+/**
+ * Frees a twin_instruction_version. NULL does nothing.
+ */
+void twin_instruction_version_free(twin_instruction_version *version);
+
+/**
+ * The number of items in the list; 0 for NULL.
+ */
+size_t twin_instruction_version_list_len(const twin_instruction_version_list *list);
+
+/**
+ * Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
+ * `index` is out of range.
+ */
+const twin_instruction_version *twin_instruction_version_list_get(const twin_instruction_version_list *list,
+                                                                  size_t index);
+
+/**
+ * Frees a list and its items. NULL does nothing.
+ */
+void twin_instruction_version_list_free(twin_instruction_version_list *list);
+
+/**
+ * Checks that `expr` is a valid Twin schedule: `sec min hour day-of-month month day-of-week
+ * year`, UTC, day-of-week 1 = Sunday (or `SUN`-`SAT`). Fails with TWIN_ERR_INVALID_CRON and a
+ * message naming the faulty field.
+ */
+twin_status twin_cron_validate(const char *expr);
+
+/**
+ * Writes the next `count` fire times of `expr` strictly after `after_unix` (Unix seconds) into
+ * `times_out` (room for `count` values), in order, as Unix seconds. When the schedule runs out
+ * first, the remaining entries are TWIN_CRON_NO_TIME. `count` may be at most 10000.
+ */
+twin_status twin_cron_next_times(const char *expr,
+                                 int64_t after_unix,
+                                 size_t count,
+                                 int64_t *times_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -19,6 +19,7 @@ pub struct twin_client_options {
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     max_retries: Option<u32>,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 /// A client of the Twin API. Thread-safe: one client may serve several threads at once.
@@ -124,6 +125,23 @@ pub extern "C" fn twin_client_options_set_max_retries(
     })
 }
 
+/// Trusts the PEM certificate (or bundle) `pem` in addition to the system's roots, e.g. a
+/// private CA. Certificates are always verified; this is the only way to make an untrusted one
+/// pass. May be called several times. A PEM without a certificate is refused by
+/// twin_client_new().
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_client_options_add_root_certificate_pem(
+    options: *mut twin_client_options,
+    pem: *const c_char,
+) -> twin_status {
+    ffi::call(|| {
+        let options = ffi::arg_mut(options, "options")?;
+        let pem = ffi::str_arg(pem, "pem")?;
+        options.root_certificates.push(pem.as_bytes().to_vec());
+        Ok(())
+    })
+}
+
 /// Frees client options. NULL does nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_client_options_free(options: *mut twin_client_options) {
@@ -163,6 +181,9 @@ pub extern "C" fn twin_client_new(
             }
             if let Some(n) = o.max_retries {
                 builder = builder.max_retries(n);
+            }
+            for pem in &o.root_certificates {
+                builder = builder.add_root_certificate_pem(pem.clone());
             }
         }
         client_out.give(twin_client {

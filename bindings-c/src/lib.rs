@@ -9,21 +9,36 @@
 // A failure carries core's `Error` inline, as core does; its size only matters on the error path.
 #![allow(clippy::result_large_err)]
 
-mod agents;
-mod api_keys;
-mod cancel;
-mod client;
-mod cron;
-mod error;
-mod events;
+// In the order the header presents them (cbindgen follows the module order).
 mod ffi;
-mod instructions;
+
+mod error;
+
+mod client;
+
+mod cancel;
+
 mod me;
-mod runs;
-mod schedules;
-mod signature;
-mod webhooks;
+
+mod api_keys;
+
 mod workspaces;
+
+mod agents;
+
+mod runs;
+
+mod events;
+
+mod webhooks;
+
+mod signature;
+
+mod schedules;
+
+mod instructions;
+
+mod cron;
 
 use std::ffi::{CStr, c_char};
 

@@ -93,6 +93,13 @@ static int test_bad_options_are_refused_without_secrets(void) {
   CHECK_CONTAINS(twin_last_error_message(), "timeout");
 
   CHECK_OK(twin_client_options_set_timeout_ms(options, 1000));
+  CHECK_OK(twin_client_options_add_root_certificate_pem(options, "not a certificate"));
+  CHECK_STATUS(twin_client_new(options, &client), TWIN_ERR_INVALID_ARGUMENT);
+  CHECK_CONTAINS(twin_last_error_message(), "certificate");
+
+  twin_client_options_free(options);
+  options = twin_client_options_new();
+  CHECK_OK(twin_client_options_set_base_url(options, require_env("TWIN_BASE_URL")));
   CHECK_OK(twin_client_options_set_api_key(options, "   "));
   CHECK_STATUS(twin_client_new(options, &client), TWIN_ERR_INVALID_ARGUMENT);
   CHECK(client == NULL);
