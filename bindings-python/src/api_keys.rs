@@ -6,7 +6,20 @@ use pyo3::prelude::*;
 use crate::client::resource;
 use crate::model::{core_model, model, model_list};
 
-core_model!(twin_core::ApiKey, twin_core::CreatedApiKey);
+core_model!(twin_core::ApiKey);
+
+impl crate::model::CoreModel for twin_core::CreatedApiKey {
+    fn raw_json(&self) -> serde_json::Value {
+        twin_core::Model::raw(self).clone()
+    }
+    // As `api_keys().create` builds it: the listed part is the response without the secret.
+    fn decode(value: serde_json::Value) -> twin_core::Result<Self> {
+        let listed = crate::model::without(&value, "api_key");
+        let mut created = <twin_core::CreatedApiKey as twin_core::Model>::from_value(value)?;
+        created.key = <twin_core::ApiKey as twin_core::Model>::from_value(listed)?;
+        Ok(created)
+    }
+}
 
 model! {
     /// An API key, as listed (never the key itself).

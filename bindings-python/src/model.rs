@@ -35,6 +35,15 @@ macro_rules! core_model {
 }
 pub(crate) use core_model;
 
+/// A copy of a JSON object without one member.
+pub fn without(value: &Value, member: &str) -> Value {
+    let mut copy = value.clone();
+    if let Value::Object(map) = &mut copy {
+        map.remove(member);
+    }
+    copy
+}
+
 /// `Name(a='x', b=2)` from already-computed Python reprs.
 pub fn repr_of(name: &str, fields: &[(&str, Bound<'_, PyAny>)]) -> PyResult<String> {
     let mut out = String::from(name);

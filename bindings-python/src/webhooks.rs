@@ -5,9 +5,26 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{CoreModel, core_model, model, model_list};
+use crate::model::{CoreModel, model, model_list};
 
-core_model!(twin_core::CreatedWebhook);
+impl CoreModel for twin_core::CreatedWebhook {
+    fn raw_json(&self) -> serde_json::Value {
+        twin_core::Model::raw(self).clone()
+    }
+    // As `webhooks().create` builds it: the listed part is the response without the secret.
+    fn decode(value: serde_json::Value) -> twin_core::Result<Self> {
+        let listed = crate::model::without(&value, "signing_secret");
+        let mut created = <twin_core::CreatedWebhook as twin_core::Model>::from_value(value)?;
+        created.webhook = <twin_core::Webhook as twin_core::Model>::from_value(listed)?;
+        Ok(created)
+    }
+    fn extra(&self) -> Option<String> {
+        self.webhook.extra()
+    }
+    fn apply_extra(&mut self, extra: String) {
+        self.webhook.apply_extra(extra);
+    }
+}
 
 impl CoreModel for twin_core::Webhook {
     fn raw_json(&self) -> serde_json::Value {

@@ -133,6 +133,25 @@ def test_secrets_never_print(client: twin.Client, emulator: Any, agent: twin.Age
     client.api_keys.revoke(key.key_id)
 
 
+def test_objects_from_the_api_pickle_and_round_trip(client: twin.Client, agent: twin.Agent) -> None:
+    key = client.api_keys.create("pickled")
+    hook = client.webhooks.create(agent.agent_id, url="http://127.0.0.1:9/p", events=["run.completed"])
+    listed = client.webhooks.list(agent.agent_id)[0]
+    run = client.runs.start(agent.agent_id, message=script(events=7))
+    for obj in [key, hook, listed, run, agent, client.me(), *client.api_keys.list(), *client.workspaces.list()]:
+        again = pickle.loads(pickle.dumps(obj))
+        assert again == obj and type(again) is type(obj)
+        assert type(obj).from_dict(obj.to_dict()).to_dict() == obj.to_dict()
+    assert pickle.loads(pickle.dumps(listed)).agent_id == agent.agent_id
+    assert type(key).from_dict(key.to_dict()) == key
+    # The create response has no agent_id (it is filled in from the request): from_dict
+    # cannot know it, pickling keeps it.
+    assert type(hook).from_dict(hook.to_dict()).agent_id == ""
+    assert pickle.loads(pickle.dumps(hook)).agent_id == agent.agent_id
+    run.wait(timeout=60, poll_interval=0.05)
+    client.api_keys.revoke(key.key_id)
+
+
 def test_exceptions_pickle_and_compare(client: twin.Client) -> None:
     with pytest.raises(twin.PermissionDeniedError) as e:
         client.agents.get("does-not-exist")
