@@ -28,8 +28,10 @@
  *   Every function that can fail returns a twin_status: TWIN_OK (0) on success, otherwise the
  *   kind of failure. Outputs are written only on success. Details of the last failure on the
  *   calling thread are read with twin_last_error_message(), twin_last_error_http_status(),
- *   twin_last_error_problem_type(), _title(), _detail(), twin_last_error_request_id() and
- *   twin_last_error_retry_after_ms(); they stay valid until the next failure on that thread.
+ *   twin_last_error_problem_type(), twin_last_error_title(), twin_last_error_detail(),
+ *   twin_last_error_request_id(), twin_last_error_retry_after_ms() and, for webhook
+ *   verification, twin_last_error_signature_kind(); the strings stay valid until the next
+ *   failure on that thread. twin_status_str() names a status.
  *   A pointer argument that is NULL gives TWIN_ERR_NULL_ARGUMENT, unless its documentation says
  *   "may be NULL"; a NULL array is accepted when its length is 0. A string that is not valid
  *   UTF-8 gives TWIN_ERR_INVALID_ARGUMENT. A panic inside the library is caught and reported as
@@ -85,7 +87,8 @@ typedef enum {
   TWIN_ERR_INVALID_ARGUMENT = 2,
   /**
    * The service answered with a status outside 2xx; see twin_last_error_http_status() and
-   * the problem details (twin_last_error_problem_type(), _title(), _detail()).
+   * the problem details (twin_last_error_problem_type(), twin_last_error_title(),
+   * twin_last_error_detail()).
    */
   TWIN_ERR_API = 3,
   /**
@@ -342,13 +345,13 @@ const char *twin_last_error_problem_type(void);
  * The problem title of the last TWIN_ERR_API failure on this thread (the HTTP reason phrase,
  * e.g. `Forbidden`, when the service did not say), or NULL for other failures.
  */
-const char *twin_last_error_problem_title(void);
+const char *twin_last_error_title(void);
 
 /**
  * The problem detail of the last TWIN_ERR_API failure on this thread, e.g. `you do not have
  * access to this agent`, or NULL when there is none.
  */
-const char *twin_last_error_problem_detail(void);
+const char *twin_last_error_detail(void);
 
 /**
  * The request id (`x-request-id`) of the last TWIN_ERR_API failure on this thread, or NULL.

@@ -21,7 +21,8 @@ pub enum twin_status {
     /// empty id, an unknown run mode, an index out of range, a missing API key, ...
     TWIN_ERR_INVALID_ARGUMENT = 2,
     /// The service answered with a status outside 2xx; see twin_last_error_http_status() and
-    /// the problem details (twin_last_error_problem_type(), _title(), _detail()).
+    /// the problem details (twin_last_error_problem_type(), twin_last_error_title(),
+    /// twin_last_error_detail()).
     TWIN_ERR_API = 3,
     /// No usable response arrived: the connection failed, dropped, or the body was cut off.
     TWIN_ERR_CONNECTION = 4,
@@ -186,14 +187,14 @@ pub extern "C" fn twin_last_error_problem_type() -> *const c_char {
 /// The problem title of the last TWIN_ERR_API failure on this thread (the HTTP reason phrase,
 /// e.g. `Forbidden`, when the service did not say), or NULL for other failures.
 #[unsafe(no_mangle)]
-pub extern "C" fn twin_last_error_problem_title() -> *const c_char {
+pub extern "C" fn twin_last_error_title() -> *const c_char {
     ffi::call_or(std::ptr::null(), || Ok(last_str(|e| e.title.as_ref())))
 }
 
 /// The problem detail of the last TWIN_ERR_API failure on this thread, e.g. `you do not have
 /// access to this agent`, or NULL when there is none.
 #[unsafe(no_mangle)]
-pub extern "C" fn twin_last_error_problem_detail() -> *const c_char {
+pub extern "C" fn twin_last_error_detail() -> *const c_char {
     ffi::call_or(std::ptr::null(), || Ok(last_str(|e| e.detail.as_ref())))
 }
 
@@ -346,13 +347,10 @@ mod tests {
         }));
         assert_eq!(twin_last_error_http_status(), 429);
         assert_eq!(
-            read(twin_last_error_problem_title()).as_deref(),
+            read(twin_last_error_title()).as_deref(),
             Some("Too Many Requests")
         );
-        assert_eq!(
-            read(twin_last_error_problem_detail()).as_deref(),
-            Some("slow down")
-        );
+        assert_eq!(read(twin_last_error_detail()).as_deref(), Some("slow down"));
         assert_eq!(
             read(twin_last_error_problem_type()).as_deref(),
             Some("about:blank")
@@ -363,7 +361,7 @@ mod tests {
         assert!(has);
         record(Failure::NullArgument("agent_id"));
         assert_eq!(twin_last_error_http_status(), 0);
-        assert_eq!(read(twin_last_error_problem_detail()), None);
+        assert_eq!(read(twin_last_error_detail()), None);
         assert_eq!(
             read(twin_last_error_message()).as_deref(),
             Some("argument agent_id is NULL")

@@ -79,8 +79,8 @@ static int test_unknown_agent_is_403_with_problem(const twin_client *client) {
                TWIN_ERR_API);
   CHECK(agent == NULL);
   CHECK(twin_last_error_http_status() == 403);
-  CHECK_STR(twin_last_error_problem_detail(), "you do not have access to this agent");
-  CHECK_STR(twin_last_error_problem_title(), "Forbidden");
+  CHECK_STR(twin_last_error_detail(), "you do not have access to this agent");
+  CHECK_STR(twin_last_error_title(), "Forbidden");
   CHECK(twin_last_error_problem_type() != NULL);
   CHECK_STR(twin_last_error_message(), "403 forbidden: you do not have access to this agent");
   /* an id with a slash stays one path segment: still the agent route's 403 */

@@ -74,7 +74,7 @@ static int test_create_list_revoke(const twin_client *client) {
   CHECK(key_works(secret) == 0);
   CHECK_STATUS(twin_api_keys_revoke(client, key_id), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 404);
-  CHECK_CONTAINS(twin_last_error_problem_detail(), key_id);
+  CHECK_CONTAINS(twin_last_error_detail(), key_id);
   rc = 0;
 cleanup:
   twin_api_key_free(created);

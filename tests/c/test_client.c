@@ -85,7 +85,7 @@ static int test_bad_options_are_refused_without_secrets(void) {
   CHECK_CONTAINS(twin_last_error_message(), "base url");
   CHECK(strstr(twin_last_error_message(), "SECRETMARKER") == NULL);
   CHECK(twin_last_error_http_status() == 0);
-  CHECK(twin_last_error_problem_title() == NULL);
+  CHECK(twin_last_error_title() == NULL);
 
   CHECK_OK(twin_client_options_set_base_url(options, require_env("TWIN_BASE_URL")));
   CHECK_OK(twin_client_options_set_timeout_ms(options, 0));
@@ -123,7 +123,7 @@ static int test_wrong_key_is_an_api_error(void) {
   CHECK_STATUS(twin_me_get(client, &me), TWIN_ERR_API);
   CHECK(me == NULL);
   CHECK(twin_last_error_http_status() == 401);
-  CHECK(twin_last_error_problem_title() != NULL);
+  CHECK(twin_last_error_title() != NULL);
   CHECK(twin_last_error_problem_type() != NULL);
   CHECK_CONTAINS(twin_last_error_message(), "401");
   CHECK(strstr(twin_last_error_message(), "WRONGSECRET") == NULL);

@@ -28,9 +28,9 @@ static int check_failure(const char *status_name, int http_status, const char *r
   CHECK(strstr(twin_last_error_message(), require_env("TWIN_API_KEY")) == NULL);
   if (status == TWIN_ERR_API) {
     CHECK(twin_last_error_problem_type() != NULL);
-    CHECK(twin_last_error_problem_title() != NULL);
+    CHECK(twin_last_error_title() != NULL);
   } else {
-    CHECK(twin_last_error_problem_title() == NULL);
+    CHECK(twin_last_error_title() == NULL);
   }
   retry_after_ms = twin_last_error_retry_after_ms(&has_retry_after);
   if (strcmp(retry_after, "-") == 0) {

@@ -132,7 +132,7 @@ static int test_cancel_timeout_delete(const twin_client *client, const char *age
   after = NULL;
   CHECK_STATUS(twin_runs_get(client, agent_id, twin_run_id(run), &after), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 404);
-  CHECK_CONTAINS(twin_last_error_problem_detail(), "not found");
+  CHECK_CONTAINS(twin_last_error_detail(), "not found");
   CHECK_STATUS(twin_runs_delete(client, agent_id, twin_run_id(run)), TWIN_ERR_API);
   CHECK_STATUS(twin_runs_get(client, agent_id, "", &after), TWIN_ERR_INVALID_ARGUMENT);
   rc = 0;

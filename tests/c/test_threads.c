@@ -46,7 +46,7 @@ static int worker_round(int worker) {
   snprintf(expected_detail, sizeof expected_detail, "you do not have access to this agent");
   CHECK_OK(twin_workspaces_list(shared_client, &workspaces));
   CHECK(twin_last_error_http_status() == 403);
-  CHECK_STR(twin_last_error_problem_detail(), expected_detail);
+  CHECK_STR(twin_last_error_detail(), expected_detail);
   CHECK_OK(twin_runs_wait(shared_client, twin_agent_id(agent), twin_run_id(run), 30000, &done));
   CHECK_STR(twin_run_status(done), "completed");
   CHECK_OK(twin_runs_list(shared_client, twin_agent_id(agent), NULL, &runs));
