@@ -57,7 +57,7 @@ but unimplemented, as live: `200` with `content-type: application/grpc`, `grpc-s
 empty body.\n\
 - Emulator-only admin routes, opened only by the key the emulator was started with: \
 `POST /_emulator/reset`, `GET /_emulator/deliveries`, `GET|PUT|DELETE /_emulator/faults`, \
-`GET /_emulator/state`.\n\
+`GET /_emulator/state`, `POST /_emulator/seed` (finished runs in bulk).\n\
 - `GET /openapi.json` (this document, no key needed).\n\n\
 Fault injection (`PUT /_emulator/faults`) can answer any API route with statuses not listed here \
 (e.g. 429 with `Retry-After`, 5xx, `200 text/html`, `200 application/grpc`), drop connections or \

@@ -80,17 +80,34 @@ pub async fn list(
                 .as_ref()
                 .is_none_or(|g| r.mode.policy_group() == g)
     };
-    let runs = agent
-        .runs
-        .iter()
-        .rev()
-        .filter_map(|id| store.runs.get(id))
-        .filter(keep);
-    let total = runs.clone().count();
-    let page_runs: Vec<&Run> = runs
-        .skip((page - 1).saturating_mul(page_size))
-        .take(page_size)
-        .collect();
+    let skip = (page - 1).saturating_mul(page_size);
+    let unfiltered = q.filter_status.is_none()
+        && q.filter_run_id.is_none()
+        && after.is_none()
+        && before.is_none()
+        && q.filter_policy_type.is_none()
+        && q.filter_policy_group.is_none();
+    let (total, page_runs): (usize, Vec<&Run>) = if unfiltered {
+        // Without filters a page is a slice: deep pages of long histories stay cheap.
+        let ids = &agent.runs;
+        let end = ids.len().saturating_sub(skip);
+        let start = end.saturating_sub(page_size);
+        let page_runs = ids[start..end]
+            .iter()
+            .rev()
+            .filter_map(|id| store.runs.get(id))
+            .collect();
+        (ids.len(), page_runs)
+    } else {
+        let runs = agent
+            .runs
+            .iter()
+            .rev()
+            .filter_map(|id| store.runs.get(id))
+            .filter(keep);
+        let total = runs.clone().count();
+        (total, runs.skip(skip).take(page_size).collect())
+    };
     ok(json!({
         "all_run_summaries": page_runs.iter().map(|r| r.summary_json()).collect::<Vec<_>>(),
         "page": page,
