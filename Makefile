@@ -2,7 +2,7 @@
 #   make demo   the main job, on the embedded emulator
 #   make test   every test (what CI runs)
 # Everything beyond Rust, Python 3 and a C compiler is installed here, into .venv.
-.PHONY: test demo emulator lint build venv test-rust test-demo
+.PHONY: test demo emulator lint build venv test-rust test-demo fuzz
 
 CARGO ?= cargo
 PYTHON ?= python3
@@ -35,6 +35,15 @@ demo: build
 # Runs the emulator on its own (Ctrl-C stops it): make emulator ARGS="--port 8080"
 emulator:
 	$(CARGO) run -q -p twin-emulator -- $(ARGS)
+
+# Coverage-guided fuzzing of the parsers that see untrusted bytes (not part of `make test`).
+# cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP lets the stable toolchain provide them.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := problem models events webhook cron
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --version 0.13.1 --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
 
 lint:
 	$(CARGO) fmt --all --check
