@@ -9,7 +9,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-test: test-rust test-python test-c test-demo
+test: test-rust test-python test-c test-demo test-openapi
 
 build:
 	$(CARGO) build --workspace
@@ -36,6 +36,11 @@ demo: build
 emulator:
 	$(CARGO) run -q -p twin-emulator -- $(ARGS)
 
+# Schemathesis against the emulator's /openapi.json: no 5xx, every response as documented.
+.PHONY: test-openapi
+test-openapi: venv build
+	$(VPY) tests/openapi/schemathesis.py 25
+
 # Coverage-guided fuzzing of the parsers that see untrusted bytes (not part of `make test`).
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP lets the stable toolchain provide them.
 FUZZ_SECONDS ?= 60
@@ -53,3 +58,6 @@ lint:
 # Each binding keeps its own targets (test-python, test-c, ...) beside its code.
 include bindings-python/python.mk
 include bindings-c/c.mk
+# Benchmarks (`make bench`, not part of `make test`) and their smoke run, which is.
+include bench/bench.mk
+test: bench-smoke
