@@ -26,11 +26,18 @@ test-rust:
 	$(CARGO) test --workspace --no-run
 	timeout 900 $(CARGO) test --workspace
 
-test-demo: build
-	$(PYTHON) examples/python/emulator_tour.py > /dev/null
+# The main job, narrated (examples/python/quickstart.py), on an emulator started in-process;
+# with TWIN_API_KEY and TWIN_BASE_URL both set, on that server instead (it creates and deletes
+# real resources there).
+demo: wheel-python
+	@$(VPY) examples/python/quickstart.py
 
-demo: build
-	$(PYTHON) examples/python/emulator_tour.py
+# The demo, the notebook, every Python and Rust example and the README's snippets, run against
+# emulators (never against a TWIN_BASE_URL from the environment); the C examples run in test-c.
+test-demo: wheel-python
+	$(CARGO) build -p twin-emulator -p twin-c -p twin-examples
+	$(VPY) -m mypy --strict examples/python
+	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/examples
 
 # Runs the emulator on its own (Ctrl-C stops it): make emulator ARGS="--port 8080"
 emulator:
