@@ -1,0 +1,43 @@
+# Benchmarks (issue 7), included by the root Makefile.
+#   make bench         every comparison of bench/bench.py on this machine, optimised builds,
+#                      writes bench/RESULTS.md (minutes; run it when the machine is quiet)
+#   make bench-smoke   a few iterations of every comparison on the debug builds, no timing
+#                      checks: part of `make test`, so the benchmarks cannot rot
+# BENCH_ROWS=1,5 runs only those rows (RESULTS.md is written only for a full run).
+.PHONY: bench bench-smoke bench-venv
+
+BENCH_DIR := target/bench
+# The release wheel, unpacked here and put first on PYTHONPATH: .venv keeps its dev build.
+BENCH_SITE := $(BENCH_DIR)/site
+BENCH_ROWS ?=
+# Prints the executable of core/benches/overhead.rs that the cargo command before the pipe built.
+BENCH_EXE = $(VPY) -c "import json, sys; print([m['executable'] for m in map(json.loads, sys.stdin) \
+	if m.get('reason') == 'compiler-artifact' and m['target']['name'] == 'overhead' and m.get('executable')][-1])"
+
+bench-venv: $(VENV)/.bench-installed
+$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
+	$(VPY) -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: bench-venv
+	$(CARGO) build --release -p twin-emulator -p twin-c
+	rm -rf $(BENCH_DIR)/wheel $(BENCH_SITE)
+	$(VENV)/bin/maturin build --quiet --release --interpreter $(VPY) --out $(BENCH_DIR)/wheel
+	$(VPY) -m pip install --quiet --no-deps --target $(BENCH_SITE) $(BENCH_DIR)/wheel/*.whl
+	$(CC) -O2 -Wall -Iinclude bench/c/agents_get.c -Ltarget/release -ltwin \
+		-Wl,-rpath,$(abspath target/release) -o $(BENCH_DIR)/agents_get
+	@uptime
+	exe=$$($(CARGO) bench -q -p twin-core --bench overhead --no-run --message-format=json | $(BENCH_EXE)) && \
+	PYTHONPATH=$(BENCH_SITE) $(VPY) bench/bench.py --emulator target/release/twin-emulator \
+		--rust-bench "$$exe" --c-bench $(BENCH_DIR)/agents_get \
+		$(if $(BENCH_ROWS),--rows $(BENCH_ROWS),--out bench/RESULTS.md)
+
+bench-smoke: bench-venv wheel-python
+	$(CARGO) build -p twin-emulator -p twin-c
+	mkdir -p $(BENCH_DIR)
+	$(CC) -Wall -Iinclude bench/c/agents_get.c -Ltarget/debug -ltwin \
+		-Wl,-rpath,$(abspath target/debug) -o $(BENCH_DIR)/agents_get-debug
+	exe=$$($(CARGO) test -q -p twin-core --bench overhead --no-run --message-format=json | $(BENCH_EXE)) && \
+	"$$exe" --smoke && \
+	$(VPY) bench/bench.py --smoke --emulator target/debug/twin-emulator \
+		--rust-bench "$$exe" --c-bench $(BENCH_DIR)/agents_get-debug

@@ -1,0 +1,936 @@
+#!/usr/bin/env python3
+"""twin-sdk benchmarks: the SDK side by side with what users hand-write today.
+
+Every comparison runs against one emulator, the two sides alternating (A B A B ...) after a
+warm-up; each side's figure is the median of its repetitions, and the ratio is ours over the
+baseline's (for "faster than" rows, the baseline's over ours). See bench/README.md.
+
+    python bench/bench.py                      # all ten rows, writes bench/RESULTS.md
+    python bench/bench.py --rows 1,5           # some rows (RESULTS.md is written only for all)
+    python bench/bench.py --smoke              # a few iterations of everything, no time checks
+
+Run through `make bench` / `make bench-smoke`, which build what is needed and set PYTHONPATH to
+the optimised wheel. Exit status: 0 when every row ran (targets missed are reported, not
+failed: RESULTS.md explains each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gc
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+# --------------------------------------------------------------------------------------------
+# The emulator, and admin calls to it
+# --------------------------------------------------------------------------------------------
+
+
+class Emu:
+    """A Twin emulator: the release binary in its own process (``binary``), else in-process
+    through ``twin.testing.Emulator`` (smoke runs)."""
+
+    def __init__(self, binary: Optional[str], step_ms: int = 100) -> None:
+        self.proc: Optional[subprocess.Popen[str]] = None
+        self._inproc: Any = None
+        if binary:
+            self.proc = subprocess.Popen(
+                [binary, "--port", "0", "--step-ms", str(step_ms), "--seed", "7"],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            assert self.proc.stdout is not None
+            info = json.loads(self.proc.stdout.readline())
+            self.url, self.key = info["url"], info["api_key"]
+        else:
+            from twin.testing import Emulator
+
+            self._inproc = Emulator(step_ms=step_ms)
+            self.url, self.key = self._inproc.url, self._inproc.api_key
+        parts = urlsplit(self.url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.where = "separate process (release build)" if binary else "in-process"
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+        try:
+            data = None if body is None else json.dumps(body).encode()
+            headers = {"x-api-key": self.key}
+            if data is not None:
+                headers["content-type"] = "application/json"
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            raw = resp.read()
+            if resp.status >= 300:
+                raise RuntimeError(f"{method} {path}: {resp.status} {raw[:300]!r}")
+            return json.loads(raw) if raw.strip() else None
+        finally:
+            conn.close()
+
+    def faults(self, **config: Any) -> None:
+        if config:
+            self.call("PUT", "/_emulator/faults", config)
+        else:
+            self.call("DELETE", "/_emulator/faults")
+
+    def matched(self) -> int:
+        return int(self.call("GET", "/_emulator/faults")["stats"]["matched"])
+
+    def seed(self, agent_id: str, runs: int) -> None:
+        self.call("POST", "/_emulator/seed", {"agent_id": agent_id, "runs": runs})
+
+    def create_agent(self) -> str:
+        return str(self.call("POST", "/v1/agents", {})["agent"]["agent_id"])
+
+    def close(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+        if self._inproc is not None:
+            self._inproc.close()
+            self._inproc = None
+
+
+# --------------------------------------------------------------------------------------------
+# Baselines, written the way users write them (twin-api.md section 6)
+# --------------------------------------------------------------------------------------------
+
+
+class RequestsClient:
+    """A hand-written client on a ``requests.Session``: x-api-key, raise_for_status, json()."""
+
+    def __init__(self, base: str, key: str) -> None:
+        import requests
+
+        self.base = base
+        self.s = requests.Session()
+        self.s.headers.update({"x-api-key": key, "accept": "application/json"})
+
+    def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        r = self.s.get(self.base + path, params=params, timeout=60)
+        r.raise_for_status()
+        return r.json()
+
+
+class HttpxClient:
+    """The same on an ``httpx.Client``."""
+
+    def __init__(self, base: str, key: str) -> None:
+        import httpx
+
+        self.c = httpx.Client(
+            base_url=base, headers={"x-api-key": key, "accept": "application/json"}, timeout=60
+        )
+
+    def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        r = self.c.get(path, params=params)
+        r.raise_for_status()
+        return r.json()
+
+
+class StdlibClient:
+    """The standard library floor: one keep-alive ``http.client.HTTPConnection`` + json.loads."""
+
+    def __init__(self, base: str, key: str) -> None:
+        from urllib.parse import urlencode
+
+        self._urlencode = urlencode
+        parts = urlsplit(base)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.headers = {"x-api-key": key, "accept": "application/json"}
+
+    def get(self, path: str, params: Optional[dict[str, Any]] = None) -> Any:
+        if params:
+            path = path + "?" + self._urlencode(params)
+        self.conn.request("GET", path, headers=self.headers)
+        r = self.conn.getresponse()
+        body = r.read()
+        if r.status >= 400:
+            raise RuntimeError(f"GET {path}: {r.status}")
+        return json.loads(body)
+
+
+def baselines(emu: Emu) -> dict[str, Any]:
+    return {
+        "requests": RequestsClient(emu.url, emu.key),
+        "httpx": HttpxClient(emu.url, emu.key),
+        "http.client": StdlibClient(emu.url, emu.key),
+    }
+
+
+def event_kind(item: dict[str, Any]) -> str:
+    """What users wrote to get an event's type: ``events[i].event.event.event`` -> key."""
+    typed = item["event"]["event"]["event"]
+    return typed if isinstance(typed, str) else next(iter(typed))
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """Iterations: ``warmup`` rounds, then ``reps`` measured rounds of ``n`` operations."""
+
+    n: int
+    reps: int
+    warmup: int
+
+
+def alternate(sides: dict[str, Callable[[], Any]], plan: Plan) -> dict[str, list[float]]:
+    """Runs each side ``plan.n`` times per round, sides in turn (A B A B ...); returns the
+    seconds per operation of each measured round."""
+    samples: dict[str, list[float]] = {name: [] for name in sides}
+    for round_ in range(plan.warmup + plan.reps):
+        for name, op in sides.items():
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(plan.n):
+                op()
+            elapsed = (time.perf_counter() - start) / plan.n
+            if round_ >= plan.warmup:
+                samples[name].append(elapsed)
+    return samples
+
+
+def med(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+@dataclass
+class Line:
+    """One line of a comparison's table."""
+
+    measure: str
+    ours: str
+    baseline: str
+    ratio: Optional[float]
+    target: str
+    met: Optional[bool]
+    ratio_text: str = ""
+
+    def cells(self) -> list[str]:
+        ratio = self.ratio_text or ("" if self.ratio is None else f"{self.ratio:.2f}×")
+        met = {True: "**met**", False: "**missed**", None: "—"}[self.met]
+        return [self.measure, self.ours, self.baseline, ratio, self.target, met]
+
+
+@dataclass
+class Result:
+    number: int
+    title: str
+    command: str
+    lines: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def met(self) -> bool:
+        return all(line.met is not False for line in self.lines)
+
+
+def ratio_line(
+    measure: str,
+    ours: list[float],
+    base: list[float],
+    base_name: str,
+    limit: Optional[float],
+    *,
+    faster: bool = False,
+) -> Line:
+    """``ours/base`` (or ``base/ours`` when ``faster``), checked against ``limit``."""
+    o, b = med(ours), med(base)
+    if faster:
+        ratio = b / o
+        target = "" if limit is None else f"≥ {limit}× faster"
+        met = None if limit is None else ratio >= limit
+        text = f"{ratio:.2f}× faster"
+    else:
+        ratio = o / b
+        target = "" if limit is None else f"≤ {limit}× {base_name}"
+        met = None if limit is None else ratio <= limit
+        text = f"{ratio:.2f}×"
+    return Line(measure, fmt_time(o), f"{fmt_time(b)} ({base_name})", ratio, target, met, text)
+
+
+# --------------------------------------------------------------------------------------------
+# The rows
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Ctx:
+    emu: Emu
+    smoke: bool
+    rust_bench: Optional[str]
+    c_bench: Optional[str]
+
+    def plan(self, n: int, reps: int = 15, warmup: int = 2) -> Plan:
+        return Plan(1, 1, 0) if self.smoke else Plan(n, reps, warmup)
+
+    def client(self, **kwargs: Any) -> Any:
+        import twin
+
+        return twin.Client(api_key=self.emu.key, base_url=self.emu.url, **kwargs)
+
+
+def row1(ctx: Ctx) -> Result:
+    client = ctx.client()
+    agent_id = client.agents.create().agent_id
+    base = baselines(ctx.emu)
+    path = f"/v1/agents/{agent_id}"
+    sides: dict[str, Callable[[], Any]] = {
+        "twin": lambda: client.agents.get(agent_id).agent_id,
+    }
+    for name, b in base.items():
+        sides[name] = lambda b=b: b.get(path)["agent"]["agent_id"]
+    s = alternate(sides, ctx.plan(200))
+    r = Result(1, "`client.agents.get()` per call, one thread", "make bench BENCH_ROWS=1")
+    r.lines = [
+        ratio_line("agents.get", s["twin"], s["requests"], "requests", 0.5),
+        ratio_line("agents.get", s["twin"], s["httpx"], "httpx", None),
+        ratio_line("agents.get", s["twin"], s["http.client"], "http.client", 1.0),
+    ]
+    r.notes.append(
+        "Baselines: `requests.Session` / `httpx.Client` with `x-api-key`, "
+        "`raise_for_status()`, `.json()['agent']`; `http.client.HTTPConnection` kept alive + "
+        "`json.loads`. Ours: `client.agents.get(id)` returning a typed `Agent`; every side reads "
+        "`agent_id`."
+    )
+    return r
+
+
+EVENTS_DIRECTIVE = "[emulator: events=500 payload_kb=3 step_ms=0]"
+
+
+def finished_run(client: Any, agent_id: str, message: str) -> str:
+    run = client.runs.start(agent_id, message=message)
+    run.wait(timeout=120)
+    return str(run.run_id)
+
+
+def row2(ctx: Ctx) -> Result:
+    client = ctx.client()
+    agent_id = client.agents.create().agent_id
+    run_id = finished_run(client, agent_id, "Triage my inbox " + EVENTS_DIRECTIVE)
+    base = baselines(ctx.emu)
+    path = f"/v1/agents/{agent_id}/runs/{run_id}/events"
+    conn = http.client.HTTPConnection(ctx.emu.host, ctx.emu.port)
+    conn.request("GET", path + "?limit=500", headers={"x-api-key": ctx.emu.key})
+    raw = conn.getresponse().read()
+    conn.close()
+    page = json.loads(raw)
+    count = len(page["events"])
+
+    def ours() -> list[str]:
+        first = next(client.events.list(agent_id, run_id, limit=500).pages())
+        return [e.kind for e in first]
+
+    sides: dict[str, Callable[[], Any]] = {"twin": ours}
+    for name, b in base.items():
+        sides[name] = lambda b=b: [
+            event_kind(e) for e in b.get(path, {"limit": 500})["events"]
+        ]
+    assert ours() == sides["requests"](), "both sides must read the same kinds"
+    s = alternate(sides, ctx.plan(5))
+    r = Result(
+        2,
+        f"one events page of {count} realistic events ({len(raw) / 1e6:.2f} MB) fetched, "
+        "decoded, every `.kind` read",
+        "make bench BENCH_ROWS=2",
+    )
+    r.lines = [
+        ratio_line("events page", s["twin"], s["requests"], "requests", 0.6),
+        ratio_line("events page", s["twin"], s["httpx"], "httpx", None),
+        ratio_line("events page", s["twin"], s["http.client"], "http.client", 1.0),
+    ]
+    sizes = sorted(len(json.dumps(e)) for e in page["events"])
+    r.notes.append(
+        f"The run: `{EVENTS_DIRECTIVE}` — {count} events in the live nested shape, median "
+        f"{sizes[len(sizes) // 2]} B, largest {sizes[-1]} B (`Started` with instruction prose "
+        "and tool schemas, `PolicyDecided` with assistant messages, `ToolCallResolved` with "
+        "output records as protobuf Value trees). Ours: `next(client.events.list(...).pages())` "
+        "then `e.kind` for each; baselines: `.json()['events']` then "
+        "`next(iter(e['event']['event']['event']))` for each (what users wrote). Ours also "
+        "decodes every Value tree of the payloads; the baselines do not."
+    )
+    return r
+
+
+def row3(ctx: Ctx) -> Result:
+    client = ctx.client()
+    agent_id = client.agents.create().agent_id
+    ctx.emu.seed(agent_id, 100)
+    base = baselines(ctx.emu)
+    path = f"/v1/agents/{agent_id}/runs"
+
+    def ours() -> list[str]:
+        first = next(client.runs.list(agent_id, page_size=100).pages())
+        return [run.status for run in first]
+
+    sides: dict[str, Callable[[], Any]] = {"twin": ours}
+    for name, b in base.items():
+        sides[name] = lambda b=b: [
+            run["status"] for run in b.get(path, {"page_size": 100})["runs"]
+        ]
+    assert len(ours()) == 100
+    s = alternate(sides, ctx.plan(20))
+    r = Result(3, "`runs.list()` page of 100 runs, every `.status` read", "make bench BENCH_ROWS=3")
+    r.lines = [
+        ratio_line("runs page", s["twin"], s["requests"], "requests", 0.6),
+        ratio_line("runs page", s["twin"], s["httpx"], "httpx", None),
+        ratio_line("runs page", s["twin"], s["http.client"], "http.client", None),
+    ]
+    r.notes.append(
+        "Ours: `next(client.runs.list(agent, page_size=100).pages())`, typed `Run`s merged with "
+        "their `all_run_summaries` entry; baselines: `.json()['runs']`, `run['status']`."
+    )
+    return r
+
+
+IMPORT_PROBE = (
+    "import time; t = time.perf_counter(); import {module}; "
+    "print(time.perf_counter() - t)"
+)
+
+
+def row4(ctx: Ctx) -> Result:
+    procs = 2 if ctx.smoke else 20
+    env = dict(os.environ)
+
+    def one(module: str) -> tuple[float, float]:
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, "-c", IMPORT_PROBE.format(module=module)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return time.perf_counter() - start, float(out.stdout.strip())
+
+    # Warm the page cache for both, then alternate fresh processes.
+    for module in ("twin", "requests"):
+        one(module)
+    wall: dict[str, list[float]] = {"twin": [], "requests": [], "bare": []}
+    inner: dict[str, list[float]] = {"twin": [], "requests": []}
+    for _ in range(procs):
+        for module in ("twin", "requests"):
+            w, i = one(module)
+            wall[module].append(w)
+            inner[module].append(i)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        wall["bare"].append(time.perf_counter() - start)
+    r = Result(
+        4,
+        f"`python -c \"import twin\"`, median of {procs} fresh processes",
+        "make bench BENCH_ROWS=4",
+    )
+    line = ratio_line("process", wall["twin"], wall["requests"], "import requests", 1.0)
+    r.lines.append(line)
+    abs_ok = med(wall["twin"]) < 0.050
+    r.lines.append(
+        Line("process", fmt_time(med(wall["twin"])), "50 ms", None, "< 50 ms", abs_ok)
+    )
+    r.lines.append(
+        ratio_line("the import alone", inner["twin"], inner["requests"], "import requests", None)
+    )
+    r.notes.append(
+        f"Wall time of the whole process (`{os.path.basename(sys.executable)} -c ...`, "
+        f"interpreter start-up included: a bare `-c pass` takes {fmt_time(med(wall['bare']))}). "
+        "'The import alone' is timed inside the process around the import statement."
+    )
+    return r
+
+
+def row5(ctx: Ctx) -> Result:
+    import twin
+
+    secret = "whsec_" + "k" * 32
+    key = secret.encode()
+    r = Result(
+        5,
+        "`twin.webhooks.verify` vs `hmac.new(...).hexdigest()` + `compare_digest`",
+        "make bench BENCH_ROWS=5",
+    )
+    for size, label, n, limit in ((1024, "1 KiB", 20000, 1.5), (1 << 20, "1 MiB", 100, 0.9)):
+        body = (b'{"event":"run.completed","padding":"' + b"x" * size)[:size]
+        signature = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+        def ours(body: bytes = body, signature: str = signature) -> None:
+            twin.webhooks.verify(body, signature, secret)
+
+        def stdlib(body: bytes = body, signature: str = signature) -> None:
+            expected = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, signature):
+                raise ValueError("bad signature")
+
+        s = alternate({"twin": ours, "hmac": stdlib}, ctx.plan(n))
+        r.lines.append(ratio_line(label, s["twin"], s["hmac"], "hmac", limit, faster=True))
+    r.notes.append(
+        "Both check `X-Cobb-Signature: sha256=<hex>` over the raw body; the baseline is what "
+        "users hand-roll (twin-api.md 6.17). Ratio: the baseline's time over ours."
+    )
+    return r
+
+
+def row6(ctx: Ctx) -> Result:
+    latency = 1 if ctx.smoke else 20
+    calls = 2 if ctx.smoke else 200
+    client = ctx.client()
+    agent_id = client.agents.create().agent_id
+    client.agents.get(agent_id)
+    ctx.emu.faults(latency_ms=latency, route="/v1/agents/", methods=["GET"])
+
+    def run(threads: int) -> float:
+        barrier = threading.Barrier(threads + 1)
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            barrier.wait()
+            try:
+                for _ in range(calls):
+                    client.agents.get(agent_id)
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        pool = [threading.Thread(target=work) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        barrier.wait()
+        start = time.perf_counter()
+        for t in pool:
+            t.join()
+        elapsed = time.perf_counter() - start
+        if errors:
+            raise errors[0]
+        return threads * calls / elapsed
+
+    rounds = 1 if ctx.smoke else 3
+    tp: dict[int, list[float]] = {1: [], 8: []}
+    try:
+        for _ in range(rounds):
+            for threads in (1, 8):
+                tp[threads].append(run(threads))
+    finally:
+        ctx.emu.faults()
+    one, eight = med(tp[1]), med(tp[8])
+    r = Result(
+        6,
+        f"8 threads sharing one client, {calls} calls each, {latency} ms emulator latency",
+        "make bench BENCH_ROWS=6",
+    )
+    r.lines.append(
+        Line(
+            "throughput",
+            f"{eight:.0f} calls/s (8 threads)",
+            f"{one:.0f} calls/s (1 thread)",
+            eight / one,
+            "≥ 6× 1 thread",
+            eight / one >= 6,
+            f"{eight / one:.2f}×",
+        )
+    )
+    r.notes.append(
+        f"`client.agents.get()` in each thread on one shared `twin.Client`; latency added by "
+        f"the emulator (`PUT /_emulator/faults {{\"latency_ms\": {latency}}}`); median of "
+        f"{rounds} alternating rounds. The ideal is 8×."
+    )
+    return r
+
+
+PAGER_CHILD = r"""
+import json, resource, sys, time
+import twin
+url, key, agent_id = sys.argv[1:4]
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+client = twin.Client(api_key=key, base_url=url)
+client.agents.get(agent_id)
+baseline = rss_kib()
+start = time.perf_counter()
+count = 0
+for run in client.runs.list(agent_id, page_size=100):
+    run.status
+    count += 1
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"count": count, "seconds": elapsed, "baseline_kib": baseline, "peak_kib": peak}))
+"""
+
+
+def row7(ctx: Ctx) -> Result:
+    n = 300 if ctx.smoke else 100_000
+    small, large = ctx.emu.create_agent(), ctx.emu.create_agent()
+    ctx.emu.seed(small, n)
+    ctx.emu.seed(large, 2 * n)
+
+    def child(agent_id: str) -> dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-c", PAGER_CHILD, ctx.emu.url, ctx.emu.key, agent_id],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return dict(json.loads(out.stdout))
+
+    rounds = 1 if ctx.smoke else 3
+    got: dict[str, list[dict[str, Any]]] = {"n": [], "2n": []}
+    for _ in range(rounds):
+        got["n"].append(child(small))
+        got["2n"].append(child(large))
+    assert all(g["count"] == n for g in got["n"]), got["n"]
+    assert all(g["count"] == 2 * n for g in got["2n"]), got["2n"]
+    t1 = med([g["seconds"] for g in got["n"]])
+    t2 = med([g["seconds"] for g in got["2n"]])
+    growth = max((g["peak_kib"] - g["baseline_kib"]) / 1024 for g in got["n"] + got["2n"])
+    baseline = med([g["baseline_kib"] / 1024 for g in got["n"]])
+    r = Result(7, f"iterate {n:,} runs (`page_size=100`)", "make bench BENCH_ROWS=7")
+    r.lines.append(
+        Line(
+            "peak RSS growth",
+            f"{growth:.1f} MB (worst run)",
+            f"{baseline:.1f} MB (client's baseline RSS)",
+            None,
+            "≤ 30 MB",
+            growth <= 30,
+        )
+    )
+    r.lines.append(
+        Line(
+            f"{2 * n:,} vs {n:,} runs",
+            f"{t2:.2f} s ({2 * n:,} runs)",
+            f"{t1:.2f} s ({n:,} runs)",
+            t2 / t1,
+            "≤ 2.2×",
+            t2 / t1 <= 2.2,
+            f"{t2 / t1:.2f}×",
+        )
+    )
+    r.notes.append(
+        f"Each iteration in a fresh process (`for run in client.runs.list(agent, page_size=100):"
+        f" run.status`), {rounds} alternating rounds, runs created with `POST /_emulator/seed`. "
+        f"Throughput: {n / t1:,.0f} runs/s. RSS growth = peak RSS (`ru_maxrss`) minus RSS "
+        "after creating the client and making one call."
+    )
+    return r
+
+
+class Served:
+    """A bench program speaking the line protocol: we write a count, it makes that many calls
+    and answers with the nanoseconds they took."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+
+    def run(self, n: int) -> float:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(f"{n}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.proc.args!r} ended early")
+        return int(line) / 1e9 / n
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(30)
+
+
+def served_pair(a: Served, b: Served, plan: Plan) -> tuple[list[float], list[float]]:
+    sa: list[float] = []
+    sb: list[float] = []
+    for round_ in range(plan.warmup + plan.reps):
+        ta, tb = a.run(plan.n), b.run(plan.n)
+        if round_ >= plan.warmup:
+            sa.append(ta)
+            sb.append(tb)
+    return sa, sb
+
+
+def row8(ctx: Ctx) -> Result:
+    assert ctx.rust_bench, "--rust-bench is needed for row 8"
+    agent_id = ctx.emu.create_agent()
+    common = [ctx.rust_bench, "--url", ctx.emu.url, "--key", ctx.emu.key, "--agent", agent_id]
+    ours, raw = Served(common + ["--serve", "twin"]), Served(common + ["--serve", "ureq"])
+    try:
+        so, sr = served_pair(ours, raw, ctx.plan(500, reps=15, warmup=2))
+    finally:
+        ours.close()
+        raw.close()
+    r = Result(
+        8,
+        "Rust: `client.agents().get()` vs raw ureq doing the same request and serde decode",
+        "make bench BENCH_ROWS=8",
+    )
+    r.lines.append(ratio_line("agents().get()", so, sr, "raw ureq + serde", 1.1))
+    r.notes.append(
+        "Two processes of `core/benches/overhead.rs` (release), called in turn. Raw: one "
+        "`ureq::Agent`, GET with `x-api-key`, `read_json` into a `#[derive(Deserialize)]` agent "
+        "struct inside its envelope. Ours: `Client::agents().get(id)` (typed `Agent`, raw JSON "
+        "kept, errors classified, retries armed)."
+    )
+    return r
+
+
+def row9(ctx: Ctx) -> Result:
+    assert ctx.rust_bench and ctx.c_bench, "--rust-bench and --c-bench are needed for row 9"
+    agent_id = ctx.emu.create_agent()
+    rust = Served(
+        [ctx.rust_bench, "--url", ctx.emu.url, "--key", ctx.emu.key, "--agent", agent_id,
+         "--serve", "twin"]
+    )
+    c = Served([ctx.c_bench, ctx.emu.url, ctx.emu.key, agent_id])
+    try:
+        sc, sr = served_pair(c, rust, ctx.plan(500, reps=15, warmup=2))
+    finally:
+        c.close()
+        rust.close()
+    r = Result(9, "C: `twin_agents_get` + a getter vs the Rust call", "make bench BENCH_ROWS=9")
+    r.lines.append(ratio_line("twin_agents_get", sc, sr, "Rust agents().get()", 1.1))
+    r.notes.append(
+        "`bench/c/agents_get.c` linked to the release `libtwin.so`: `twin_agents_get`, "
+        "`twin_agent_id`, `twin_agent_free` per call; the Rust side reads `agent_id` too."
+    )
+    return r
+
+
+def row10(ctx: Ctx) -> Result:
+    import twin
+
+    client = ctx.client()
+    agent_id = client.agents.create().agent_id
+    r = Result(
+        10,
+        "`events.follow()`: delay from an event being recorded to it being yielded; "
+        "requests per second while the run is idle",
+        "make bench BENCH_ROWS=10",
+    )
+
+    def delays(message: str) -> list[float]:
+        run = client.runs.start(agent_id, message=message)
+        out = []
+        for event in client.events.follow(agent_id, run.run_id, timeout=300):
+            now = dt.datetime.now(dt.timezone.utc)
+            if event.recorded_at is not None and event.index > 0:
+                out.append((now - event.recorded_at).total_seconds())
+        return out
+
+    cadences = [("default cadence (100 ms steps)", "[emulator: events=40 step_ms=100]")]
+    cadences.append(("slow cadence (1 s steps)", "[emulator: events=16 step_ms=1000]"))
+    if ctx.smoke:
+        cadences = [("smoke", "[emulator: events=8 step_ms=20]")]
+    for label, directive in cadences:
+        d = delays("Follow me " + directive)[1:]  # the first comes with the first poll
+        r.lines.append(
+            Line(
+                f"delay, {label}",
+                f"{fmt_time(med(d))} median, {fmt_time(max(d))} max",
+                "",
+                None,
+                "median ≤ 300 ms",
+                med(d) <= 0.300,
+            )
+        )
+    # Idle: a run whose next event is far away; count every request for this agent's runs.
+    idle_for = 1.0 if ctx.smoke else 8.0
+    settle = 0.5 if ctx.smoke else 4.0
+    run = client.runs.start(agent_id, message="Idle [emulator: events=7 step_ms=60000]")
+    follower = client.events.follow(agent_id, run.run_id)
+    ctx.emu.faults(route=f"/v1/agents/{agent_id}/runs")
+    stop = threading.Event()
+
+    def consume() -> None:
+        with contextlib.suppress(twin.TwinError):
+            for _ in follower:
+                if stop.is_set():
+                    break
+
+    t = threading.Thread(target=consume, daemon=True)
+    t.start()
+    time.sleep(settle)
+    m0, t0 = ctx.emu.matched(), time.perf_counter()
+    time.sleep(idle_for)
+    m1, t1 = ctx.emu.matched(), time.perf_counter()
+    stop.set()
+    follower.close()
+    t.join(5)
+    client.runs.cancel(agent_id, run.run_id)
+    ctx.emu.faults()
+    rate = (m1 - m0) / (t1 - t0)
+    r.lines.append(
+        Line(
+            "requests while idle",
+            f"{rate:.2f} requests/s",
+            "",
+            None,
+            "≤ 2 requests/s",
+            rate <= 2.0,
+        )
+    )
+    r.notes.append(
+        "Delay = wall clock when `follow()` yields the event minus its `recorded_at` (the "
+        "emulator stamps `recorded_at` up to 40 ms early, as live is not monotonic, which only "
+        "makes our figure worse). Idle: requests counted by the emulator "
+        f"(`GET /_emulator/faults` stats for a no-op fault filter on the agent's runs) over "
+        f"{idle_for:.0f} s, starting {settle:.0f} s after the run's first event."
+    )
+    return r
+
+
+ROWS: dict[int, Callable[[Ctx], Result]] = {
+    1: row1,
+    2: row2,
+    3: row3,
+    4: row4,
+    5: row5,
+    6: row6,
+    7: row7,
+    8: row8,
+    9: row9,
+    10: row10,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def conditions(emu: Emu) -> list[str]:
+    import twin
+
+    load = os.getloadavg()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")),
+                platform.processor(),
+            )
+    except OSError:
+        cpu = platform.processor()
+    return [
+        f"- when: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
+        f"- load average at the start: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)",
+        f"- Python {platform.python_version()}, twin {twin.__version__} (release wheel), "
+        + ", ".join(f"{m} {_version(m)}" for m in ("requests", "httpx")),
+        f"- emulator: {emu.where}, loopback, `{emu.url}`",
+    ]
+
+
+def _version(module: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(module)
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+def render(results: list[Result], conds: list[str], elapsed: float) -> str:
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/bench.py`); do not edit by hand. Each ratio comes from "
+        "one run in which the sides alternate (A B A B ...) against the same emulator, after a "
+        "warm-up; each figure is the median of the repetitions. Targets are those of issue 7.",
+        "",
+        "Conditions:",
+        "",
+        *conds,
+        f"- the whole run took {elapsed:.0f} s",
+        "",
+        "| # | comparison | result |",
+        "|---|---|---|",
+    ]
+    for r in results:
+        summary = "; ".join(
+            f"{line.measure}: {line.ratio_text or (f'{line.ratio:.2f}×' if line.ratio else line.ours)}"
+            for line in r.lines
+            if line.met is not None
+        )
+        out.append(f"| {r.number} | {r.title} | {'met' if r.met() else 'MISSED'}: {summary} |")
+    for r in results:
+        out += ["", f"## {r.number}. {r.title}", ""]
+        out.append("| measure | twin | baseline | ratio | target | |")
+        out.append("|---|---|---|---|---|---|")
+        for line in r.lines:
+            out.append("| " + " | ".join(line.cells()) + " |")
+        out.append("")
+        out.append(f"Reproduce: `{r.command}`")
+        for note in r.notes:
+            out += ["", note]
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rows", default="", help="comma-separated row numbers (default: all)")
+    ap.add_argument("--smoke", action="store_true", help="a few iterations, no timing checks")
+    ap.add_argument("--emulator", help="emulator binary (default: in-process)")
+    ap.add_argument("--rust-bench", help="core/benches/overhead executable")
+    ap.add_argument("--c-bench", help="bench/c/agents_get executable")
+    ap.add_argument("--out", help="write the Markdown report here")
+    args = ap.parse_args()
+    rows = [int(x) for x in args.rows.split(",") if x.strip()] or sorted(ROWS)
+    emu = Emu(args.emulator)
+    results: list[Result] = []
+    started = time.perf_counter()
+    try:
+        conds = conditions(emu)
+        for n in rows:
+            t = time.perf_counter()
+            result = ROWS[n](Ctx(emu, args.smoke, args.rust_bench, args.c_bench))
+            results.append(result)
+            print(f"row {n}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
+            for line in result.lines:
+                print("   " + " | ".join(line.cells()), file=sys.stderr)
+    finally:
+        emu.close()
+    report = render(results, conds, time.perf_counter() - started)
+    if args.out and not args.smoke:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(report)
+        print(f"wrote {args.out}", file=sys.stderr)
+    if args.smoke:
+        print(f"bench-smoke: {len(results)} rows ran", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
