@@ -256,6 +256,11 @@ impl Client {
     /// Sends a request and returns the raw reply of a 2xx API answer; every other outcome is an
     /// error (see [`classify`]).
     fn execute(&self, call: Call) -> Result<Reply> {
+        classify(self.execute_raw(call)?)
+    }
+
+    /// Sends a request and returns its final reply, whatever the status.
+    fn execute_raw(&self, call: Call) -> Result<Reply> {
         let path = call.path?;
         let mut url = format!("{}{}", self.inner.base_url, path);
         if !call.query.is_empty() {
@@ -274,14 +279,25 @@ impl Client {
             body,
             idempotency: call.idempotency,
         };
-        let reply = self.inner.transport.send(&outgoing, &self.timeouts)?;
-        classify(reply)
+        self.inner.transport.send(&outgoing, &self.timeouts)
     }
 
     /// A request whose answer is JSON.
     pub(crate) fn json(&self, call: Call) -> Result<Value> {
         let reply = self.execute(call)?;
         parse_json(&reply)
+    }
+
+    /// A create that is safe to retry because it names its id: `Ok(None)` when the final answer
+    /// is a 409 Conflict after an earlier attempt may have reached the service, i.e. when the
+    /// conflict is most likely with our own first attempt. The caller then reads the object.
+    pub(crate) fn json_unless_own_conflict(&self, call: Call) -> Result<Option<Value>> {
+        let reply = self.execute_raw(call)?;
+        if reply.status == 409 && reply.retried_after_delivery {
+            log::debug!("409 after a possibly delivered attempt: reading the object back");
+            return Ok(None);
+        }
+        parse_json(&classify(reply)?).map(Some)
     }
 
     /// A request whose body, if any, is not needed (204, or `{"success": true}`-like).
@@ -556,6 +572,7 @@ mod tests {
             retry_after: None,
             allow: None,
             body: body.as_bytes().to_vec(),
+            retried_after_delivery: false,
         }
     }
 

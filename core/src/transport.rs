@@ -61,6 +61,9 @@ pub(crate) struct Reply {
     pub retry_after: Option<Duration>,
     pub allow: Option<String>,
     pub body: Vec<u8>,
+    /// Whether an earlier attempt of this call may have reached the service (so a conflict
+    /// in this reply may be with our own earlier attempt).
+    pub retried_after_delivery: bool,
 }
 
 /// A request ready to send (and to send again).
@@ -103,6 +106,7 @@ impl Transport {
         let started = Instant::now();
         let deadline = started + timeouts.total;
         let mut attempt: u32 = 0;
+        let mut maybe_delivered = false;
         loop {
             let now = Instant::now();
             let Some(left) = deadline
@@ -113,7 +117,12 @@ impl Transport {
                     message: format!("call took longer than {:?}", timeouts.total),
                 });
             };
-            let outcome = self.attempt(req, timeouts.attempt.min(left));
+            let outcome = self
+                .attempt(req, timeouts.attempt.min(left))
+                .map(|mut reply| {
+                    reply.retried_after_delivery = maybe_delivered;
+                    reply
+                });
             let elapsed = now.elapsed();
             let retry = match &outcome {
                 Ok(reply) => {
@@ -139,6 +148,7 @@ impl Transport {
                     retry_failure(failure, req.idempotency)
                 }
             };
+            maybe_delivered |= outcome.as_ref().map_or_else(|f| f.maybe_sent, |_| true);
             let outcome = outcome.map_err(|f| f.error);
             let Some(hint) = retry.filter(|_| attempt < timeouts.max_retries) else {
                 return outcome;
@@ -205,6 +215,7 @@ impl Transport {
             retry_after,
             allow,
             body,
+            retried_after_delivery: false,
         })
     }
 }
@@ -386,6 +397,7 @@ mod tests {
             retry_after: retry_after.map(Duration::from_secs),
             allow: None,
             body: Vec::new(),
+            retried_after_delivery: false,
         }
     }
 

@@ -156,15 +156,19 @@ impl Agents {
         })
     }
 
-    /// Creates an agent. Retried on failure only when `agent_id` is given.
+    /// Creates an agent. Retried on failure only when `agent_id` is given; then a 409 Conflict
+    /// after an attempt that may have reached the service means that attempt created it, and
+    /// the agent is read back instead of failing.
     pub fn create(&self, params: &AgentCreateParams) -> Result<Agent> {
-        let idempotency = if params.agent_id.is_some() {
-            Idempotency::Safe
-        } else {
-            Idempotency::Unsafe
+        let Some(agent_id) = &params.agent_id else {
+            let call = Call::post(&["v1", "agents"], Idempotency::Unsafe).body(params);
+            return model_one(self.client.json(call)?, "agent");
         };
-        let call = Call::post(&["v1", "agents"], idempotency).body(params);
-        model_one(self.client.json(call)?, "agent")
+        let call = Call::post(&["v1", "agents"], Idempotency::Safe).body(params);
+        match self.client.json_unless_own_conflict(call)? {
+            Some(body) => model_one(body, "agent"),
+            None => self.get(agent_id),
+        }
     }
 
     /// One agent. An unknown or deleted agent is a 403 "you do not have access to this agent"

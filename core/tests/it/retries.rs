@@ -99,3 +99,20 @@ fn the_deadline_bounds_the_whole_call() {
         "{e:?}"
     );
 }
+
+#[test]
+fn creating_with_an_explicit_id_survives_a_lost_answer() {
+    let env = env();
+    let c = env.client_with(2, Duration::from_secs(20));
+    // Each create loses its first answer: before the service saw it, or after it created the
+    // agent (then the retry meets a 409, which is our own agent and is read back).
+    for i in 0..8 {
+        env.faults(json!({ "drop_rate": 1.0, "times": 1, "methods": ["POST"] }));
+        let id = format!("lost-answer-{i}");
+        let p = twin_core::AgentCreateParams { agent_id: Some(id.clone()), ..Default::default() };
+        assert_eq!(c.agents().create(&p).unwrap().agent_id, id);
+    }
+    // A genuine conflict, with no earlier attempt, is still an error.
+    let p = twin_core::AgentCreateParams { agent_id: Some("lost-answer-0".into()), ..Default::default() };
+    assert_eq!(c.agents().create(&p).unwrap_err().status(), Some(409));
+}
