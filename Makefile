@@ -48,6 +48,13 @@ emulator:
 test-openapi: venv build
 	$(VPY) tests/openapi/schemathesis.py 25
 
+# The fault-injection workload and the 16-thread load test at full size (`make test` runs
+# them reduced): 2,000 calls through Python, 16 x 500 calls; then the C versions.
+.PHONY: chaos
+chaos: wheel-python
+	cd tests/python && TWIN_CHAOS_CALLS=2000 TWIN_LOAD_CALLS=500 ../../$(VPY) -m pytest -q -s test_chaos.py test_load.py
+	$(MAKE) --no-print-directory chaos-c
+
 # Coverage-guided fuzzing of the parsers that see untrusted bytes (not part of `make test`).
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP lets the stable toolchain provide them.
 FUZZ_SECONDS ?= 60
