@@ -6,8 +6,9 @@
 //! `[emulator: outcome=partial events=12 step_ms=5]`. Keys (all optional):
 //! `outcome=success|partial|fail`, `events=N` (7 to 100000, default 8), `step_ms=N`,
 //! `slow` (1000 ms steps), `pause` (ends `paused`, waiting for input), `error` (a policy
-//! error: status `error`), `payload_kb=N` (pads `Started` and `PolicyDecided` to about N KiB
-//! each, like real events).
+//! error: status `error`), `payload_kb=N` (pads `Started`, `PolicyDecided` and the filler
+//! `ToolCallResolved` events to about N KiB each with what makes real ones big: instruction
+//! prose, tool schemas, assistant messages and tool output records).
 
 use std::time::Duration;
 
@@ -298,18 +299,18 @@ fn push_event(app: &AppState, store: &mut Store, run_id: &str, typed: Value, now
 /// whose `llm` call carries the answer, then `Finished` (or `UserInfoRequested` for a pause).
 fn event_body(run: &Run, script: &Script, i: usize) -> Value {
     let n = script.events;
-    let padding = "x".repeat(script.payload_kb * 1024);
+    let pad = script.payload_kb * 1024;
     if i == 0 {
         return json!({ "Started": {
             "agent_id": run.agent_id,
             "run_id": run.run_id,
             "user_message": script.message,
-            "agent_instructions_context": format!("(emulated instructions){padding}"),
+            "agent_instructions_context": format!("(emulated instructions){}", prose(pad / 2)),
             "agent_memory_context": null,
             "authenticated_services": [],
             "builtin_tool_version": 3,
             "chat_files": [],
-            "dynamic_tools": [],
+            "dynamic_tools": tool_schemas(pad - pad / 2),
             "model_override": null,
             "policy_type_info": { "AgentPolicyInfo": { "run_mode": if run.mode == RunMode::Build { 1 } else { 0 } } },
             "timezone": "UTC",
@@ -364,7 +365,7 @@ fn event_body(run: &Run, script: &Script, i: usize) -> Value {
             }}}],
             "comments": [], "compaction": null,
             "messages": [{ "role": "assistant", "content": [{ "content": { "Text": {
-                "text": format!("Calling {tool}.{padding}") } } }] }],
+                "text": format!("Calling {tool}.{}", prose(pad)) } } }] }],
             "model": run.mode.model(), "policy_id": null, "reasoning": [],
             "response_id": format!("msg_emulated_{call:05}"), "server_tool_uses": [],
             "usage": { "cost_micros": null, "input_tokens": 1200, "output_tokens": 80,
@@ -381,9 +382,12 @@ fn event_body(run: &Run, script: &Script, i: usize) -> Value {
             let output = if tool == "llm" {
                 value_tree(&json!({ "answer": script.answer(), "outcome": script.outcome }))
             } else {
-                value_tree(
-                    &json!({ "current_datetime": rfc3339(Utc::now()), "user_timezone": "UTC" }),
-                )
+                let mut out =
+                    json!({ "current_datetime": rfc3339(Utc::now()), "user_timezone": "UTC" });
+                if pad > 0 {
+                    out["results"] = records(pad);
+                }
+                value_tree(&out)
             };
             json!({ "ToolCallResolved": {
                 "call_id": call_id, "tool_name": tool, "output": output,
@@ -393,6 +397,63 @@ fn event_body(run: &Run, script: &Script, i: usize) -> Value {
             }})
         }
     }
+}
+
+/// Instruction- or message-like prose of about `bytes` bytes, with the newlines, quotes and
+/// punctuation real text has (they cost JSON decoders more than plain letters).
+fn prose(bytes: usize) -> String {
+    const TEXT: &str = "When a new message arrives, read it in full before you act. \
+        Summarise what the sender wants in one sentence, then decide: \"reply\", \"forward\" \
+        or \"archive\". Never share the user's email address or any API key.\n\
+        - Keep replies under 120 words; match the sender's tone.\n\
+        - If a date is mentioned, check the calendar (timezone: Europe/Paris) first.\n";
+    let mut out = String::with_capacity(bytes + TEXT.len());
+    while out.len() < bytes {
+        out.push_str(TEXT);
+    }
+    out.truncate(bytes);
+    out
+}
+
+/// Tool schemas (name, description, JSON Schema of the input) adding up to about `bytes`.
+fn tool_schemas(bytes: usize) -> Vec<Value> {
+    let mut tools = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let n = tools.len();
+        let tool = json!({
+            "name": format!("search_mailbox_{n}"),
+            "description": "Searches the user's mailbox and returns matching threads, newest first.",
+            "input_schema": { "type": "object", "required": ["query"], "properties": {
+                "query": { "type": "string", "description": "Gmail-style search query" },
+                "limit": { "type": "integer", "minimum": 1, "maximum": 50, "default": 10 },
+                "include_spam": { "type": "boolean", "default": false },
+            }},
+        });
+        size += tool.to_string().len();
+        tools.push(tool);
+    }
+    tools
+}
+
+/// Records a tool returns (as search results do) adding up to about `bytes` once encoded as
+/// a `Value` tree, which takes about three times the bytes of plain JSON.
+fn records(bytes: usize) -> Value {
+    let mut items = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let n = items.len();
+        let item = json!({
+            "id": format!("thread_{n:04}"),
+            "subject": format!("Re: quarterly report, draft {n}"),
+            "from": "Alex Martin <alex@example.com>",
+            "unread": n % 3 == 0,
+            "score": 0.5 + (n % 10) as f64 / 20.0,
+        });
+        size += value_tree(&item).to_string().len();
+        items.push(item);
+    }
+    Value::Array(items)
 }
 
 /// Encodes plain JSON as a protobuf `Value` tree, as tool outputs are on the wire.
