@@ -17,14 +17,24 @@ fn main() -> twin_core::Result<()> {
 }
 
 fn follow(client: &Client, agent_id: &str) -> twin_core::Result<()> {
-    let params = RunStartParams { message: Some("Plan my week".into()), ..Default::default() };
+    let params = RunStartParams {
+        message: Some("Plan my week".into()),
+        ..Default::default()
+    };
     let run = client.runs().start(agent_id, &params)?;
-    let opts = FollowOptions { timeout: Some(Duration::from_secs(600)), ..Default::default() };
+    let opts = FollowOptions {
+        timeout: Some(Duration::from_secs(600)),
+        ..Default::default()
+    };
     let mut events = client.events().follow(agent_id, &run.run_id, &opts);
     for event in &mut events {
         let event = event?;
         // kind: Started, RunPolicyInitialized, PolicyDecided, ToolCallResolved, Finished, ...
-        let tool = event.payload.get("tool_name").and_then(|t| t.as_str()).unwrap_or("");
+        let tool = event
+            .payload
+            .get("tool_name")
+            .and_then(|t| t.as_str())
+            .unwrap_or("");
         println!("{:>12}  {:<24} {tool}", event.index, event.kind);
     }
     // Resume from here later with FollowOptions { after_index, .. }.

@@ -1,7 +1,9 @@
 //! List runs and agents: lists page lazily, and filters apply to every page.
 //!
 //!     TWIN_API_KEY=... cargo run -p twin-examples --bin list_with_paging
-use twin_core::{AgentCreateParams, AgentListParams, Client, RunListParams, RunStartParams, WaitOptions};
+use twin_core::{
+    AgentCreateParams, AgentListParams, Client, RunListParams, RunStartParams, WaitOptions,
+};
 
 fn main() -> twin_core::Result<()> {
     let client = Client::from_env()?;
@@ -13,28 +15,58 @@ fn main() -> twin_core::Result<()> {
 
 fn list(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     for i in 0..5 {
-        let params = RunStartParams { message: Some(format!("Task {i}")), ..Default::default() };
+        let params = RunStartParams {
+            message: Some(format!("Task {i}")),
+            ..Default::default()
+        };
         let run = client.runs().start(agent_id, &params)?;
-        client.runs().wait(agent_id, &run.run_id, &WaitOptions::default())?;
+        client
+            .runs()
+            .wait(agent_id, &run.run_id, &WaitOptions::default())?;
     }
 
     // Items: each page is fetched when the previous one is used up.
-    let params = RunListParams { status: Some("completed".into()), page_size: Some(2), ..Default::default() };
+    let params = RunListParams {
+        status: Some("completed".into()),
+        page_size: Some(2),
+        ..Default::default()
+    };
     for run in client.runs().list(agent_id, &params) {
         let run = run?;
         println!("{}  {}", run.run_id, run.status.as_str());
     }
 
     // Whole pages.
-    let params = RunListParams { page_size: Some(2), ..Default::default() };
+    let params = RunListParams {
+        page_size: Some(2),
+        ..Default::default()
+    };
     for (number, page) in client.runs().list(agent_id, &params).pages().enumerate() {
         let page = page?;
-        println!("page {}: {} runs, more after it: {}", number + 1, page.items.len(), page.has_next());
+        println!(
+            "page {}: {} runs, more after it: {}",
+            number + 1,
+            page.items.len(),
+            page.has_next()
+        );
     }
 
     // Stop early: only the pages needed are requested.
-    let params = AgentListParams { limit: Some(2), ..Default::default() };
-    let first: Vec<_> = client.agents().list(&params).take(3).collect::<Result<_, _>>()?;
-    println!("first agents: {:?}", first.iter().map(|a| a.agent_id.as_str()).collect::<Vec<_>>());
+    let params = AgentListParams {
+        limit: Some(2),
+        ..Default::default()
+    };
+    let first: Vec<_> = client
+        .agents()
+        .list(&params)
+        .take(3)
+        .collect::<Result<_, _>>()?;
+    println!(
+        "first agents: {:?}",
+        first
+            .iter()
+            .map(|a| a.agent_id.as_str())
+            .collect::<Vec<_>>()
+    );
     Ok(())
 }

@@ -43,8 +43,15 @@ fn handle(stream: &mut TcpStream, secrets: &[String]) -> std::io::Result<Option<
     // Checks X-Cobb-Signature (constant time), X-Cobb-Event against the body, and that the
     // body's timestamp is within 300 s of now (UnwrapOptions::tolerance).
     let verified = webhooks::unwrap_headers(&body, headers, secrets, &UnwrapOptions::default());
-    let status = if verified.is_ok() { "204 No Content" } else { "400 Bad Request" };
-    write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    let status = if verified.is_ok() {
+        "204 No Content"
+    } else {
+        "400 Bad Request"
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
     match verified {
         Ok(event) => Ok(Some(event)),
         Err(e) => {
@@ -78,7 +85,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         });
 
-        let params = RunStartParams { message: Some("Say hello".into()), ..Default::default() };
+        let params = RunStartParams {
+            message: Some("Say hello".into()),
+            ..Default::default()
+        };
         client.runs().start(&agent.agent_id, &params)?;
         let mut seen = HashSet::new();
         loop {
@@ -88,8 +98,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             let status = event.status.as_deref().unwrap_or("-");
             let outcome = event.outcome.as_deref().unwrap_or("-");
-            println!("verified {:<14} run {} status {status} outcome {outcome}", event.event, event.run_id);
-            if matches!(event.event.as_str(), "run.completed" | "run.failed" | "run.stopped") {
+            println!(
+                "verified {:<14} run {} status {status} outcome {outcome}",
+                event.event, event.run_id
+            );
+            if matches!(
+                event.event.as_str(),
+                "run.completed" | "run.failed" | "run.stopped"
+            ) {
                 return Ok(());
             }
         }

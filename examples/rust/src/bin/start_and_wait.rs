@@ -14,18 +14,35 @@ fn main() -> twin_core::Result<()> {
 }
 
 fn start_and_wait(client: &Client, agent_id: &str) -> twin_core::Result<()> {
-    client.instructions().update(agent_id, "Summarise my unread mail in three bullets.", &Default::default())?;
-    let params = RunStartParams { message: Some("Summarise the inbox".into()), ..Default::default() };
+    client.instructions().update(
+        agent_id,
+        "Summarise my unread mail in three bullets.",
+        &Default::default(),
+    )?;
+    let params = RunStartParams {
+        message: Some("Summarise the inbox".into()),
+        ..Default::default()
+    };
     let run = client.runs().start(agent_id, &params)?;
     println!("started run {}", run.run_id);
 
     // Polls with growing pauses until the run is completed, failed, stopped or paused.
-    let opts = WaitOptions { timeout: Some(Duration::from_secs(600)), ..Default::default() };
+    let opts = WaitOptions {
+        timeout: Some(Duration::from_secs(600)),
+        ..Default::default()
+    };
     let run = client.runs().wait(agent_id, &run.run_id, &opts)?;
     let outcome = run.outcome.as_ref().map(|o| o.as_str()).unwrap_or("-");
-    println!("status {}, outcome {outcome}: {}", run.status.as_str(), run.summary.as_deref().unwrap_or(""));
+    println!(
+        "status {}, outcome {outcome}: {}",
+        run.status.as_str(),
+        run.summary.as_deref().unwrap_or("")
+    );
 
-    let events: Vec<_> = client.events().list(agent_id, &run.run_id, &Default::default()).collect::<Result<_, _>>()?;
+    let events: Vec<_> = client
+        .events()
+        .list(agent_id, &run.run_id, &Default::default())
+        .collect::<Result<_, _>>()?;
     if let Some(answer) = final_output(&events) {
         println!("answer: {answer}");
     }

@@ -1,0 +1,109 @@
+"""examples/notebooks/quickstart.ipynb runs top to bottom in a real Jupyter kernel (ipykernel,
+driven by nbclient) on the project's Python: any cell that raises fails the test. Then the
+outputs are checked: HTML tables for models and lists, a live progress display updated in
+place, verified deliveries, the simulated stop button."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+from typing import Any
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import ROOT
+
+NOTEBOOK = ROOT / "examples" / "notebooks" / "quickstart.ipynb"
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory,
+             monkeypatch_module: Any) -> nbformat.NotebookNode:
+    # A kernelspec for this interpreter (the .venv with the wheel), found first.
+    kernels = tmp_path_factory.mktemp("jupyter") / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (twin-sdk .venv)", "language": "python",
+    }))
+    monkeypatch_module.setenv("JUPYTER_PATH", str(kernels.parents[1]))
+    for name in ("TWIN_API_KEY", "TWIN_BASE_URL"):
+        monkeypatch_module.delenv(name, raising=False)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    return nb
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Any:
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def outputs(nb: nbformat.NotebookNode, contains: str) -> list[Any]:
+    """The outputs of the code cell whose source contains ``contains``."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and contains in c.source]
+    assert len(cells) == 1, contains
+    return list(cells[0].outputs)
+
+
+def html(nb: nbformat.NotebookNode, contains: str) -> str:
+    return "".join(o["data"]["text/html"] for o in outputs(nb, contains)
+                   if o.output_type in ("execute_result", "display_data") and "text/html" in o.get("data", {}))
+
+
+def text(nb: nbformat.NotebookNode, contains: str) -> str:
+    return "".join(o.get("text", "") for o in outputs(nb, contains) if o.output_type == "stream")
+
+
+def test_every_cell_ran_without_error(executed: nbformat.NotebookNode) -> None:
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert code and all(c.get("execution_count") for c in code)
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+
+
+def test_models_and_lists_render_as_html_tables(executed: nbformat.NotebookNode) -> None:
+    assert "<caption>Me</caption>" in html(executed, "client.me()")
+    assert "<caption>Agent</caption>" in html(executed, "agent = client.agents.create")
+    history = html(executed, "client.instructions.history")
+    assert history.count("<tr>") == 3 and "Inbox helper" in history  # header + two versions
+    assert "paused" in html(executed, "client.schedules.pause")
+    webhooks = html(executed, "client.webhooks.list")
+    assert "run.paused" in webhooks and "signing_secret" not in webhooks
+    assert "<caption>Event · 24 shown of 24</caption>" in html(executed, "run.events()")
+    runs = html(executed, "client.runs.list(agent.agent_id)")
+    for status in ("completed", "error", "stopped"):
+        assert f">{status}<" in runs
+    assert "<caption>Agent" in html(executed, "client.agents.list(")
+
+
+def test_the_run_is_followed_on_one_updating_line(executed: nbformat.NotebookNode) -> None:
+    cell = outputs(executed, "events = follow_live(run)")
+    displays = [o for o in cell if o.output_type == "display_data"]
+    assert len(displays) == 1  # one line, updated in place (nbclient applies the updates)
+    assert "24 events" in displays[0]["data"]["text/html"] and "Finished" in displays[0]["data"]["text/html"]
+    assert ">completed<" in html(executed, "events = follow_live(run)")
+    assert "'answer': 'Done: Summarise the inbox'" in "".join(
+        o["data"]["text/plain"] for o in outputs(executed, "twin.final_output(events)") if o.output_type == "execute_result")
+
+
+def test_deliveries_errors_and_the_stop_button(executed: nbformat.NotebookNode) -> None:
+    deliveries = html(executed, "verified({")
+    assert ">run.started<" in deliveries and ">run.completed<" in deliveries
+    errors = text(executed, "no-such-agent")
+    assert "failing run: status 'error'" in errors
+    assert "PermissionDeniedError: 403 Forbidden: you do not have access to this agent" in errors
+    assert "NotFoundError: 404 Not Found" in errors
+    stop = text(executed, "_thread.interrupt_main")
+    assert "KeyboardInterrupt: stopped waiting; the run is still in_progress" in stop
+    assert "now: stopped" in stop
+    assert text(executed, "cleaned up").strip() == "cleaned up"
+
+
+def test_the_notebook_is_committed_without_outputs() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code")
