@@ -19,15 +19,21 @@ model! {
         agent_id: String = |m| m.agent_id.clone();
         /// Its display name; `None` until the agent has been built.
         name: Option<String> = |m| m.name.clone();
+        /// The workspace it belongs to.
         workspace_id: Option<String> = |m| m.workspace_id.clone();
         /// `draft`, `deployed`, `not_deployed`, or a newer value.
         deployment_state: Option<String> = |m| m.deployment_state.as_ref().map(|s| s.as_str().to_owned());
+        /// It has been run at least once.
         has_runs: bool = |m| m.has_runs;
+        /// Its most recent run, if any.
         latest_run_id: Option<String> = |m| m.latest_run_id.clone();
+        /// The status of its most recent run (`in_progress`, `completed`, ...).
         latest_run_status: Option<String> = |m| m.latest_run_status.as_ref().map(|s| s.as_str().to_owned());
+        /// Its most recent run has finished.
         latest_run_is_finished: bool = |m| m.latest_run_is_finished;
         /// The latest run waits for a person.
         latest_run_has_pending_input: bool = |m| m.latest_run_has_pending_input;
+        /// When something last happened to it (a run, an edit).
         last_activity_at: Option<DateTime<Utc>> = |m| m.last_activity_at;
         /// A JSON-encoded string, as the API stores it.
         icon_config: Option<String> = |m| m.icon_config.clone();

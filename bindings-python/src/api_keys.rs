@@ -28,10 +28,13 @@ model! {
     fields {
         /// 32 hex digits.
         key_id: String = |m| m.key_id.clone();
+        /// The name given at creation.
         name: String = |m| m.name.clone();
         /// The first characters of the secret part, to recognise the key.
         display_prefix: String = |m| m.display_prefix.clone();
+        /// When the key was created.
         created_at: Option<DateTime<Utc>> = |m| m.created_at;
+        /// When the key was last used, if ever.
         last_used_at: Option<DateTime<Utc>> = |m| m.last_used_at;
     }
 }
@@ -44,10 +47,15 @@ model! {
     fields {
         /// The full key, to store in a secret manager now: it cannot be read again.
         api_key: String = |m| m.api_key.clone();
+        /// The key's id (used to revoke it).
         key_id: String = |m| m.key.key_id.clone();
+        /// The name given at creation.
         name: String = |m| m.key.name.clone();
+        /// The key's first characters, to recognise it.
         display_prefix: String = |m| m.key.display_prefix.clone();
+        /// When the key was created.
         created_at: Option<DateTime<Utc>> = |m| m.key.created_at;
+        /// When the key was last used, if ever.
         last_used_at: Option<DateTime<Utc>> = |m| m.key.last_used_at;
     }
 }

@@ -55,20 +55,28 @@ pub struct Client {
     pub(crate) inner: ClientRef,
     base_url: String,
     timeouts: twin_core::Timeouts,
+    /// API keys of the account: list, create, revoke.
     #[pyo3(get)]
     api_keys: Py<api_keys::ApiKeysResource>,
+    /// Workspaces: list, create, update, delete, reorder.
     #[pyo3(get)]
     workspaces: Py<workspaces::WorkspacesResource>,
+    /// Agents: list (paged), create, get, delete, move.
     #[pyo3(get)]
     agents: Py<agents::AgentsResource>,
+    /// Runs: list (paged), start, get, wait, cancel, delete.
     #[pyo3(get)]
     runs: Py<runs::RunsResource>,
+    /// Run events: list (paged), follow as they happen.
     #[pyo3(get)]
     events: Py<events::EventsResource>,
+    /// Webhooks of agents: create, list, get, update, delete.
     #[pyo3(get)]
     webhooks: Py<webhooks::WebhooksResource>,
+    /// Cron schedules of agents: get, set, pause, resume, delete, list.
     #[pyo3(get)]
     schedules: Py<schedules::SchedulesResource>,
+    /// Instructions of agents: get, update, history.
     #[pyo3(get)]
     instructions: Py<instructions::InstructionsResource>,
 }

@@ -41,13 +41,17 @@ model! {
     fields {
         /// The global, sparse, growing `event_index`.
         index: u64 = |m| m.index;
+        /// When the service recorded it (not in `index` order).
         recorded_at: Option<DateTime<Utc>> = |m| m.recorded_at;
+        /// The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`, `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
         kind: String = |m| m.kind.clone();
         /// The event's body as plain data (dicts, lists, strings, numbers).
         payload: Json = |m| Json(m.payload.clone());
         /// The event as received.
         raw: Json = |m| Json(m.raw().clone());
+        /// The agent, from the event's envelope.
         agent_id: Option<String> = |m| m.agent_id.clone();
+        /// The run, from the event's envelope.
         run_id: Option<String> = |m| m.run_id.clone();
     }
 }

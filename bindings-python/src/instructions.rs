@@ -14,9 +14,13 @@ model! {
     Instructions(twin_core::Instructions) as "Instructions";
     repr: [content_hash, source_id];
     fields {
+        /// The instructions' text (Markdown).
         content: String = |m| m.content.clone();
+        /// A hash of `content`, if the service sent one.
         content_hash: Option<String> = |m| m.content_hash.clone();
+        /// When they were last written.
         updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
+        /// What wrote them, e.g. `api:instructions:<time>`.
         source_id: Option<String> = |m| m.source_id.clone();
     }
 }
@@ -26,11 +30,17 @@ model! {
     InstructionVersion(twin_core::InstructionVersion) as "InstructionVersion";
     repr: [id, source_type, source_id];
     fields {
+        /// The version's id; higher is newer.
         id: u64 = |m| m.id;
+        /// The instructions' text in this version.
         content: String = |m| m.content.clone();
+        /// A hash of `content`, if the service sent one.
         content_hash: Option<String> = |m| m.content_hash.clone();
+        /// When this version was written.
         created_at: Option<DateTime<Utc>> = |m| m.created_at;
+        /// What kind of writer made it, e.g. `api`.
         source_type: Option<String> = |m| m.source_type.clone();
+        /// What wrote it, e.g. `api:instructions:<time>`.
         source_id: Option<String> = |m| m.source_id.clone();
     }
 }

@@ -253,8 +253,10 @@ impl PageIterator {
 #[pyclass(frozen, generic, module = "twin", name = "Page")]
 pub struct Page {
     items: Vec<Py<PyAny>>,
+    /// The total the service reported for the whole list (runs, events), if any.
     #[pyo3(get)]
     total: Option<u64>,
+    /// Another page follows this one.
     #[pyo3(get)]
     has_next: bool,
 }

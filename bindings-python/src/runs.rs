@@ -42,7 +42,9 @@ model! {
     CancelResult(twin_core::CancelResult) as "CancelResult";
     repr: [success, note];
     fields {
+        /// `True`: the run is stopped or was already over.
         success: bool = |m| m.success;
+        /// The service's remark, e.g. `run already completed`; `None` when there is none.
         note: Option<String> = |m| m.note.clone();
     }
 }
@@ -56,9 +58,11 @@ model! {
     fields {
         /// A UUIDv7.
         run_id: String = |m| m.run_id.clone();
+        /// The agent that runs.
         agent_id: String = |m| m.agent_id.clone();
         /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value.
         status: String = |m| m.status.as_str().to_owned();
+        /// The service's own flag: the run is over.
         is_finished: bool = |m| m.is_finished;
         /// `completed`, `error` or `stopped`: the run will not change again.
         is_terminal: bool = |m| m.is_terminal();
@@ -66,14 +70,21 @@ model! {
         is_paused: bool = |m| m.is_paused();
         /// `success`, `partial` or `fail`, for a completed run.
         outcome: Option<String> = |m| m.outcome.as_ref().map(|o| o.as_str().to_owned());
+        /// The service's one-line summary of what the run did, once it has one.
         summary: Option<String> = |m| m.summary.clone();
+        /// Credits the run used so far.
         credits_consumed: Option<u64> = |m| m.credits_consumed;
+        /// The run's number within its agent (0 in the start response, then 1, 2, ...).
         run_number: Option<u64> = |m| m.run_number;
         /// `run` or `build`.
         run_kind: Option<String> = |m| m.run_kind.clone();
+        /// `runner_v2` for a run, `builder_v3` for a build.
         policy_type: Option<String> = |m| m.policy_type.clone();
+        /// The model that drives the run, e.g. `claude-sonnet-4-6`.
         policy_model: Option<String> = |m| m.policy_model.clone();
+        /// When the run started.
         started_at: Option<DateTime<Utc>> = |m| m.started_at;
+        /// When its latest event was recorded.
         last_event_at: Option<DateTime<Utc>> = |m| m.last_event_at;
     }
     state { client: Option<ClientRef> }

@@ -14,12 +14,17 @@ model! {
     Schedule(twin_core::Schedule) as "Schedule";
     repr: [agent_id, cron, paused];
     fields {
+        /// The agent it starts.
         agent_id: String = |m| m.agent_id.clone();
+        /// The 7-field cron expression (UTC; day-of-week 1 = Sunday).
         cron: String = |m| m.cron.clone();
+        /// Paused by a user: it does not fire.
         paused: bool = |m| m.paused;
         /// Paused by the service after repeated failures.
         auto_paused: bool = |m| m.auto_paused;
+        /// Failed runs in a row it started.
         consecutive_failures: u64 = |m| m.consecutive_failures;
+        /// When it fires next, as the service computed it.
         next_run: Option<DateTime<Utc>> = |m| m.next_run;
     }
 }

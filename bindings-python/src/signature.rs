@@ -32,11 +32,15 @@ model! {
         event: String = |m| m.event.clone();
         /// When Twin emitted it.
         timestamp: DateTime<Utc> = |m| m.timestamp;
+        /// The run it is about.
         run_id: String = |m| m.run_id.clone();
+        /// The agent of that run.
         agent_id: String = |m| m.agent_id.clone();
+        /// The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`, `paused`).
         status: Option<String> = |m| m.status.clone();
         /// `success`, `partial` or `fail`; only on `run.completed`.
         outcome: Option<String> = |m| m.outcome.clone();
+        /// When the run ended (terminal events only).
         finished_at: Option<DateTime<Utc>> = |m| m.finished_at;
         /// `(agent_id, run_id, event)`: deliveries repeat, so drop ones already handled.
         dedupe_key: (String, String, String) = |m| m.dedupe_key();

@@ -11,8 +11,10 @@ use pyo3::prelude::*;
 #[pyclass(frozen, module = "twin._twin", name = "EmbeddedEmulator")]
 pub struct EmbeddedEmulator {
     running: Mutex<Option<twin_emulator::Running>>,
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
     #[pyo3(get)]
     url: String,
+    /// The key that works from the start and opens the admin routes.
     #[pyo3(get)]
     api_key: String,
 }

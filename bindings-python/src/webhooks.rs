@@ -47,14 +47,19 @@ model! {
     Webhook(twin_core::Webhook) as "Webhook";
     repr: [webhook_id, url, status];
     fields {
+        /// A UUIDv7.
         webhook_id: String = |m| m.webhook_id.clone();
+        /// The agent whose runs it reports.
         agent_id: String = |m| m.agent_id.clone();
+        /// Where deliveries are POSTed.
         url: String = |m| m.url.clone();
         /// Subscribed event types, e.g. `["run.completed"]`.
         events: Vec<String> = |m| m.events.clone();
         /// `active` or `disabled` (or a newer value).
         status: String = |m| m.status.as_str().to_owned();
+        /// When it was created.
         created_at: Option<DateTime<Utc>> = |m| m.created_at;
+        /// When it was last changed.
         updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
     }
 }
@@ -67,12 +72,19 @@ model! {
     fields {
         /// The secret deliveries are signed with; store it now.
         signing_secret: String = |m| m.signing_secret.clone();
+        /// A UUIDv7.
         webhook_id: String = |m| m.webhook.webhook_id.clone();
+        /// The agent whose runs it reports.
         agent_id: String = |m| m.webhook.agent_id.clone();
+        /// Where deliveries are POSTed.
         url: String = |m| m.webhook.url.clone();
+        /// The run events delivered, e.g. `run.completed`.
         events: Vec<String> = |m| m.webhook.events.clone();
+        /// `active` or `disabled`.
         status: String = |m| m.webhook.status.as_str().to_owned();
+        /// When it was created.
         created_at: Option<DateTime<Utc>> = |m| m.webhook.created_at;
+        /// When it was last changed.
         updated_at: Option<DateTime<Utc>> = |m| m.webhook.updated_at;
     }
 }

@@ -74,6 +74,7 @@ class AsyncPager(Generic[T]):
 
     @property
     def total(self) -> Optional[int]:
+        """The total the service reported with the last page, if any."""
         return self._pager.total
 
     def __repr__(self) -> str:
@@ -103,9 +104,11 @@ class AsyncFollow:
 
     @property
     def last_index(self) -> Optional[int]:
+        """The index of the last event yielded: pass it as ``after_index`` to resume."""
         return self._follow.last_index
 
     async def aclose(self) -> None:
+        """Stops following."""
         self._follow.close()
 
     async def __aenter__(self) -> AsyncFollow:
@@ -121,6 +124,9 @@ class _Resource:
 
 
 class AsyncApiKeys(_Resource):
+    """API keys of the account, as coroutines: ``AsyncClient().api_keys`` (same arguments as
+    ``Client().api_keys``)."""
+
     async def list(self) -> list[ApiKey]:
         return await _call(self._sync.list)
 
@@ -132,6 +138,9 @@ class AsyncApiKeys(_Resource):
 
 
 class AsyncWorkspaces(_Resource):
+    """Workspaces, as coroutines: ``AsyncClient().workspaces`` (same arguments as
+    ``Client().workspaces``)."""
+
     async def list(self) -> list[Workspace]:
         return await _call(self._sync.list)
 
@@ -151,6 +160,9 @@ class AsyncWorkspaces(_Resource):
 
 
 class AsyncAgents(_Resource):
+    """Agents, as coroutines: ``AsyncClient().agents`` (same arguments as
+    ``Client().agents``)."""
+
     def list(
         self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None
     ) -> AsyncPager[Agent]:
@@ -186,6 +198,9 @@ class AsyncAgents(_Resource):
 
 
 class AsyncRuns(_Resource):
+    """Runs of agents, as coroutines: ``AsyncClient().runs`` (same arguments as
+    ``Client().runs``)."""
+
     def list(
         self,
         agent_id: str,
@@ -259,6 +274,9 @@ class AsyncRuns(_Resource):
 
 
 class AsyncEvents(_Resource):
+    """Run events, as coroutines: ``AsyncClient().events`` (same arguments as
+    ``Client().events``)."""
+
     def list(
         self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, limit: Optional[int] = None
     ) -> AsyncPager[Event]:
@@ -273,6 +291,9 @@ class AsyncEvents(_Resource):
 
 
 class AsyncWebhooks(_Resource):
+    """Webhooks of agents, as coroutines: ``AsyncClient().webhooks`` (same arguments as
+    ``Client().webhooks``)."""
+
     async def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
         return await _call(self._sync.create, agent_id, url=url, events=list(events))
 
@@ -305,6 +326,9 @@ class AsyncWebhooks(_Resource):
 
 
 class AsyncSchedules(_Resource):
+    """Cron schedules of agents, as coroutines: ``AsyncClient().schedules`` (same arguments as
+    ``Client().schedules``)."""
+
     async def get(self, agent_id: str) -> Optional[Schedule]:
         return await _call(self._sync.get, agent_id)
 
@@ -325,6 +349,9 @@ class AsyncSchedules(_Resource):
 
 
 class AsyncInstructions(_Resource):
+    """Instructions of agents, as coroutines: ``AsyncClient().instructions`` (same arguments as
+    ``Client().instructions``)."""
+
     async def get(self, agent_id: str) -> Optional[Instructions]:
         return await _call(self._sync.get, agent_id)
 
@@ -380,6 +407,7 @@ class AsyncClient:
 
     @property
     def base_url(self) -> str:
+        """The base URL requests go to, without a trailing slash."""
         return self._client.base_url
 
     @property
@@ -388,9 +416,11 @@ class AsyncClient:
         return self._client
 
     async def me(self) -> Me:
+        """The account the API key belongs to."""
         return await _call(self._client.me)
 
     async def close(self) -> None:
+        """Closes the client's connections; later calls raise ``RuntimeError``."""
         self._client.close()
 
     async def __aenter__(self) -> AsyncClient:
@@ -401,3 +431,24 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"AsyncClient(base_url={self.base_url!r})"
+
+
+def _copy_docs() -> None:
+    # Each coroutine documents itself with its blocking counterpart's docstring (help()).
+    pairs = {
+        AsyncApiKeys: _twin.ApiKeysResource,
+        AsyncWorkspaces: _twin.WorkspacesResource,
+        AsyncAgents: _twin.AgentsResource,
+        AsyncRuns: _twin.RunsResource,
+        AsyncEvents: _twin.EventsResource,
+        AsyncWebhooks: _twin.WebhooksResource,
+        AsyncSchedules: _twin.SchedulesResource,
+        AsyncInstructions: _twin.InstructionsResource,
+    }
+    for async_cls, sync_cls in pairs.items():
+        for name, function in vars(async_cls).items():
+            if not name.startswith("_") and callable(function) and not function.__doc__:
+                function.__doc__ = getattr(sync_cls, name).__doc__
+
+
+_copy_docs()

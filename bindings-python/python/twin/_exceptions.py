@@ -60,7 +60,15 @@ class Problem:
     an attribute too (``problem.code``).
     """
 
-    __slots__ = ("type", "title", "status", "detail", "instance", "extensions")
+    # A dict of slots gives each attribute its docstring (help(twin.Problem)).
+    __slots__ = {
+        "type": "A URI naming the kind of problem; ``about:blank`` when the service gave none.",
+        "title": "A short summary of the kind of problem, e.g. ``Forbidden``.",
+        "status": "The HTTP status, when known.",
+        "detail": "What went wrong this time, e.g. ``you do not have access to this agent``.",
+        "instance": "A URI naming this occurrence, if the service sent one.",
+        "extensions": "Any other member of the problem (``code``, ``details``, ``allow``, ...).",
+    }
 
     type: str
     title: str

@@ -80,94 +80,126 @@ class Me(_Model):
     """The account an API key belongs to."""
 
     @property
-    def user_id(self) -> str: ...
+    def user_id(self) -> str:
+        """`user_` followed by a ULID."""
 
 @final
 class ApiKey(_Model):
     """An API key, as listed (never the key itself)."""
 
     @property
-    def key_id(self) -> str: ...
+    def key_id(self) -> str:
+        """32 hex digits."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name given at creation."""
     @property
-    def display_prefix(self) -> str: ...
+    def display_prefix(self) -> str:
+        """The first characters of the secret part, to recognise the key."""
     @property
-    def created_at(self) -> Optional[datetime.datetime]: ...
+    def created_at(self) -> Optional[datetime.datetime]:
+        """When the key was created."""
     @property
-    def last_used_at(self) -> Optional[datetime.datetime]: ...
+    def last_used_at(self) -> Optional[datetime.datetime]:
+        """When the key was last used, if ever."""
 
 @final
 class CreatedApiKey(_Model):
     """A key just created: the listed fields plus ``api_key``, the secret, shown only once."""
 
     @property
-    def api_key(self) -> str: ...
+    def api_key(self) -> str:
+        """The full key, to store in a secret manager now: it cannot be read again."""
     @property
-    def key_id(self) -> str: ...
+    def key_id(self) -> str:
+        """The key's id (used to revoke it)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name given at creation."""
     @property
-    def display_prefix(self) -> str: ...
+    def display_prefix(self) -> str:
+        """The key's first characters, to recognise it."""
     @property
-    def created_at(self) -> Optional[datetime.datetime]: ...
+    def created_at(self) -> Optional[datetime.datetime]:
+        """When the key was created."""
     @property
-    def last_used_at(self) -> Optional[datetime.datetime]: ...
+    def last_used_at(self) -> Optional[datetime.datetime]:
+        """When the key was last used, if ever."""
 
 @final
 class Workspace(_Model):
     """A workspace: a folder of agents."""
 
     @property
-    def workspace_id(self) -> str: ...
+    def workspace_id(self) -> str:
+        """A UUIDv7."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Its display name."""
     @property
-    def position(self) -> int: ...
+    def position(self) -> int:
+        """Order among the account's workspaces."""
     @property
-    def agent_count(self) -> int: ...
+    def agent_count(self) -> int:
+        """How many agents it holds."""
     @property
-    def icon_config(self) -> Optional[str]: ...
+    def icon_config(self) -> Optional[str]:
+        """A JSON-encoded string, as the API stores it."""
     @property
-    def created_at(self) -> Optional[datetime.datetime]: ...
+    def created_at(self) -> Optional[datetime.datetime]:
+        """When it was created."""
     @property
-    def updated_at(self) -> Optional[datetime.datetime]: ...
+    def updated_at(self) -> Optional[datetime.datetime]:
+        """When it was last changed."""
 
 @final
 class Agent(_Model):
     """An agent."""
 
     @property
-    def agent_id(self) -> str: ...
+    def agent_id(self) -> str:
+        """A UUIDv7."""
     @property
-    def name(self) -> Optional[str]: ...
+    def name(self) -> Optional[str]:
+        """Its display name; `None` until the agent has been built."""
     @property
-    def workspace_id(self) -> Optional[str]: ...
+    def workspace_id(self) -> Optional[str]:
+        """The workspace it belongs to."""
     @property
-    def deployment_state(self) -> Optional[str]: ...
+    def deployment_state(self) -> Optional[str]:
+        """`draft`, `deployed`, `not_deployed`, or a newer value."""
     @property
-    def has_runs(self) -> bool: ...
+    def has_runs(self) -> bool:
+        """It has been run at least once."""
     @property
-    def latest_run_id(self) -> Optional[str]: ...
+    def latest_run_id(self) -> Optional[str]:
+        """Its most recent run, if any."""
     @property
-    def latest_run_status(self) -> Optional[str]: ...
+    def latest_run_status(self) -> Optional[str]:
+        """The status of its most recent run (`in_progress`, `completed`, ...)."""
     @property
-    def latest_run_is_finished(self) -> bool: ...
+    def latest_run_is_finished(self) -> bool:
+        """Its most recent run has finished."""
     @property
-    def latest_run_has_pending_input(self) -> bool: ...
+    def latest_run_has_pending_input(self) -> bool:
+        """The latest run waits for a person."""
     @property
-    def last_activity_at(self) -> Optional[datetime.datetime]: ...
+    def last_activity_at(self) -> Optional[datetime.datetime]:
+        """When something last happened to it (a run, an edit)."""
     @property
-    def icon_config(self) -> Optional[str]: ...
+    def icon_config(self) -> Optional[str]:
+        """A JSON-encoded string, as the API stores it."""
 
 @final
 class CancelResult(_Model):
     """The answer to a cancel; ``note`` is the service's remark, if any."""
 
     @property
-    def success(self) -> bool: ...
+    def success(self) -> bool:
+        """`True`: the run is stopped or was already over."""
     @property
-    def note(self) -> Optional[str]: ...
+    def note(self) -> Optional[str]:
+        """The service's remark, e.g. `run already completed`; `None` when there is none."""
 
 @final
 class Run(_Model):
@@ -176,45 +208,60 @@ class Run(_Model):
     ``client.runs``/``client.events``)."""
 
     @property
-    def run_id(self) -> str: ...
+    def run_id(self) -> str:
+        """A UUIDv7."""
     @property
-    def agent_id(self) -> str: ...
+    def agent_id(self) -> str:
+        """The agent that runs."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """`in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value."""
     @property
-    def is_finished(self) -> bool: ...
+    def is_finished(self) -> bool:
+        """The service's own flag: the run is over."""
     @property
-    def is_terminal(self) -> bool: ...
+    def is_terminal(self) -> bool:
+        """`completed`, `error` or `stopped`: the run will not change again."""
     @property
-    def is_paused(self) -> bool: ...
+    def is_paused(self) -> bool:
+        """Waiting for a person (`paused`)."""
     @property
-    def outcome(self) -> Optional[str]: ...
+    def outcome(self) -> Optional[str]:
+        """`success`, `partial` or `fail`, for a completed run."""
     @property
-    def summary(self) -> Optional[str]: ...
+    def summary(self) -> Optional[str]:
+        """The service's one-line summary of what the run did, once it has one."""
     @property
-    def credits_consumed(self) -> Optional[int]: ...
+    def credits_consumed(self) -> Optional[int]:
+        """Credits the run used so far."""
     @property
-    def run_number(self) -> Optional[int]: ...
+    def run_number(self) -> Optional[int]:
+        """The run's number within its agent (0 in the start response, then 1, 2, ...)."""
     @property
-    def run_kind(self) -> Optional[str]: ...
+    def run_kind(self) -> Optional[str]:
+        """`run` or `build`."""
     @property
-    def policy_type(self) -> Optional[str]: ...
+    def policy_type(self) -> Optional[str]:
+        """`runner_v2` for a run, `builder_v3` for a build."""
     @property
-    def policy_model(self) -> Optional[str]: ...
+    def policy_model(self) -> Optional[str]:
+        """The model that drives the run, e.g. `claude-sonnet-4-6`."""
     @property
-    def started_at(self) -> Optional[datetime.datetime]: ...
+    def started_at(self) -> Optional[datetime.datetime]:
+        """When the run started."""
     @property
-    def last_event_at(self) -> Optional[datetime.datetime]: ...
+    def last_event_at(self) -> Optional[datetime.datetime]:
+        """When its latest event was recorded."""
     def refresh(self) -> Run:
-        """The run as it is now (a new ``Run``)."""
+        """The run as it is now (a new `Run`)."""
     def wait(self, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None) -> Run:
-        """Waits until the run is terminal or paused; see ``RunsResource.wait``."""
+        """Waits until the run is terminal or paused; see `client.runs.wait`."""
     def cancel(self, *, reason: Optional[str] = None) -> CancelResult:
         """Cancels the run."""
     def events(self, *, after_index: Optional[int] = None, limit: Optional[int] = None) -> Pager[Event]:
         """The run's events so far, paged lazily."""
     def follow(self, *, after_index: Optional[int] = None, timeout: Optional[float] = None) -> Follow:
-        """The run's events as they happen, until it ends."""
+        """The run's events as they happen, until it ends; see `client.events.follow`."""
 
 @final
 class Event(_Model):
@@ -222,129 +269,180 @@ class Event(_Model):
     ``payload`` (its body with protobuf Value trees decoded to plain data)."""
 
     @property
-    def index(self) -> int: ...
+    def index(self) -> int:
+        """The global, sparse, growing `event_index`."""
     @property
-    def recorded_at(self) -> Optional[datetime.datetime]: ...
+    def recorded_at(self) -> Optional[datetime.datetime]:
+        """When the service recorded it (not in `index` order)."""
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> str:
+        """The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`,
+        `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
+        """
     @property
-    def payload(self) -> Any: ...
+    def payload(self) -> Any:
+        """The event's body as plain data (dicts, lists, strings, numbers)."""
     @property
-    def raw(self) -> Any: ...
+    def raw(self) -> Any:
+        """The event as received."""
     @property
-    def agent_id(self) -> Optional[str]: ...
+    def agent_id(self) -> Optional[str]:
+        """The agent, from the event's envelope."""
     @property
-    def run_id(self) -> Optional[str]: ...
+    def run_id(self) -> Optional[str]:
+        """The run, from the event's envelope."""
 
 @final
 class Webhook(_Model):
     """A webhook subscription of an agent."""
 
     @property
-    def webhook_id(self) -> str: ...
+    def webhook_id(self) -> str:
+        """A UUIDv7."""
     @property
-    def agent_id(self) -> str: ...
+    def agent_id(self) -> str:
+        """The agent whose runs it reports."""
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """Where deliveries are POSTed."""
     @property
-    def events(self) -> list[str]: ...
+    def events(self) -> list[str]:
+        """Subscribed event types, e.g. `["run.completed"]`."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """`active` or `disabled` (or a newer value)."""
     @property
-    def created_at(self) -> Optional[datetime.datetime]: ...
+    def created_at(self) -> Optional[datetime.datetime]:
+        """When it was created."""
     @property
-    def updated_at(self) -> Optional[datetime.datetime]: ...
+    def updated_at(self) -> Optional[datetime.datetime]:
+        """When it was last changed."""
 
 @final
 class CreatedWebhook(_Model):
     """A webhook just created, with its ``signing_secret`` (returned only once)."""
 
     @property
-    def signing_secret(self) -> str: ...
+    def signing_secret(self) -> str:
+        """The secret deliveries are signed with; store it now."""
     @property
-    def webhook_id(self) -> str: ...
+    def webhook_id(self) -> str:
+        """A UUIDv7."""
     @property
-    def agent_id(self) -> str: ...
+    def agent_id(self) -> str:
+        """The agent whose runs it reports."""
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """Where deliveries are POSTed."""
     @property
-    def events(self) -> list[str]: ...
+    def events(self) -> list[str]:
+        """The run events delivered, e.g. `run.completed`."""
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """`active` or `disabled`."""
     @property
-    def created_at(self) -> Optional[datetime.datetime]: ...
+    def created_at(self) -> Optional[datetime.datetime]:
+        """When it was created."""
     @property
-    def updated_at(self) -> Optional[datetime.datetime]: ...
+    def updated_at(self) -> Optional[datetime.datetime]:
+        """When it was last changed."""
 
 @final
 class Schedule(_Model):
     """An agent's cron schedule (7 fields, UTC, day-of-week 1 = Sunday)."""
 
     @property
-    def agent_id(self) -> str: ...
+    def agent_id(self) -> str:
+        """The agent it starts."""
     @property
-    def cron(self) -> str: ...
+    def cron(self) -> str:
+        """The 7-field cron expression (UTC; day-of-week 1 = Sunday)."""
     @property
-    def paused(self) -> bool: ...
+    def paused(self) -> bool:
+        """Paused by a user: it does not fire."""
     @property
-    def auto_paused(self) -> bool: ...
+    def auto_paused(self) -> bool:
+        """Paused by the service after repeated failures."""
     @property
-    def consecutive_failures(self) -> int: ...
+    def consecutive_failures(self) -> int:
+        """Failed runs in a row it started."""
     @property
-    def next_run(self) -> Optional[datetime.datetime]: ...
+    def next_run(self) -> Optional[datetime.datetime]:
+        """When it fires next, as the service computed it."""
 
 @final
 class Instructions(_Model):
     """An agent's current instructions."""
 
     @property
-    def content(self) -> str: ...
+    def content(self) -> str:
+        """The instructions' text (Markdown)."""
     @property
-    def content_hash(self) -> Optional[str]: ...
+    def content_hash(self) -> Optional[str]:
+        """A hash of `content`, if the service sent one."""
     @property
-    def updated_at(self) -> Optional[datetime.datetime]: ...
+    def updated_at(self) -> Optional[datetime.datetime]:
+        """When they were last written."""
     @property
-    def source_id(self) -> Optional[str]: ...
+    def source_id(self) -> Optional[str]:
+        """What wrote them, e.g. `api:instructions:<time>`."""
 
 @final
 class InstructionVersion(_Model):
     """One version in an agent's instruction history."""
 
     @property
-    def id(self) -> int: ...
+    def id(self) -> int:
+        """The version's id; higher is newer."""
     @property
-    def content(self) -> str: ...
+    def content(self) -> str:
+        """The instructions' text in this version."""
     @property
-    def content_hash(self) -> Optional[str]: ...
+    def content_hash(self) -> Optional[str]:
+        """A hash of `content`, if the service sent one."""
     @property
-    def created_at(self) -> Optional[datetime.datetime]: ...
+    def created_at(self) -> Optional[datetime.datetime]:
+        """When this version was written."""
     @property
-    def source_type(self) -> Optional[str]: ...
+    def source_type(self) -> Optional[str]:
+        """What kind of writer made it, e.g. `api`."""
     @property
-    def source_id(self) -> Optional[str]: ...
+    def source_id(self) -> Optional[str]:
+        """What wrote it, e.g. `api:instructions:<time>`."""
 
 @final
 class WebhookEvent(_Model):
     """A verified webhook delivery."""
 
     @property
-    def event(self) -> str: ...
+    def event(self) -> str:
+        """The event name, e.g. `run.completed`."""
     @property
-    def timestamp(self) -> datetime.datetime: ...
+    def timestamp(self) -> datetime.datetime:
+        """When Twin emitted it."""
     @property
-    def run_id(self) -> str: ...
+    def run_id(self) -> str:
+        """The run it is about."""
     @property
-    def agent_id(self) -> str: ...
+    def agent_id(self) -> str:
+        """The agent of that run."""
     @property
-    def status(self) -> Optional[str]: ...
+    def status(self) -> Optional[str]:
+        """The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`,
+        `paused`).
+        """
     @property
-    def outcome(self) -> Optional[str]: ...
+    def outcome(self) -> Optional[str]:
+        """`success`, `partial` or `fail`; only on `run.completed`."""
     @property
-    def finished_at(self) -> Optional[datetime.datetime]: ...
+    def finished_at(self) -> Optional[datetime.datetime]:
+        """When the run ended (terminal events only)."""
     @property
-    def dedupe_key(self) -> tuple[str, str, str]: ...
+    def dedupe_key(self) -> tuple[str, str, str]:
+        """`(agent_id, run_id, event)`: deliveries repeat, so drop ones already handled."""
     @property
-    def raw(self) -> Any: ...
+    def raw(self) -> Any:
+        """The whole body, as parsed."""
 
 @final
 class Pager(Generic[_T]):
@@ -354,10 +452,10 @@ class Pager(Generic[_T]):
     def __iter__(self) -> Self: ...
     def __next__(self) -> _T: ...
     def pages(self) -> PageIterator[_T]:
-        """The remaining pages (items already fetched come first)."""
+        """The remaining pages, one request each (items already fetched come first)."""
     @property
     def total(self) -> Optional[int]:
-        """The total the service reported with the last page, if any."""
+        """The total the service reported with the last page, if it reports one (runs, events)."""
     def _repr_html_(self) -> str: ...
 
 @final
@@ -372,11 +470,14 @@ class Page(Generic[_T]):
     """One page: ``items``, the service's ``total`` (if any), ``has_next``."""
 
     @property
-    def items(self) -> list[_T]: ...
+    def items(self) -> list[_T]:
+        """The page's items, in the service's order."""
     @property
-    def total(self) -> Optional[int]: ...
+    def total(self) -> Optional[int]:
+        """The total the service reported for the whole list (runs, events), if any."""
     @property
-    def has_next(self) -> bool: ...
+    def has_next(self) -> bool:
+        """Another page follows this one."""
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[_T]: ...
     def _repr_html_(self) -> str: ...
@@ -390,9 +491,11 @@ class Follow:
     def __next__(self) -> Event: ...
     @property
     def last_index(self) -> Optional[int]:
-        """The index of the last event yielded: pass it as ``after_index`` to resume."""
+        """The `index` of the last event yielded (or the `after_index` it started from): pass it as
+        `after_index` to resume.
+        """
     def close(self) -> None:
-        """Stops following (safe from another thread)."""
+        """Stops following; iteration then ends. Safe to call from another thread."""
     def __enter__(self) -> Self: ...
     def __exit__(self, *_args: object) -> None: ...
 
@@ -401,33 +504,44 @@ class CancelToken:
     """Stops a ``wait`` from another thread (used by ``AsyncClient``)."""
 
     def __new__(cls) -> Self: ...
-    def cancel(self) -> None: ...
+    def cancel(self) -> None:
+        """Asks every wait and follow holding this token to stop."""
     @property
-    def cancelled(self) -> bool: ...
+    def cancelled(self) -> bool:
+        """Whether `cancel()` was called."""
 
 @final
 class ApiKeysResource:
     """API keys of the account: ``client.api_keys``."""
 
-    def list(self) -> list[ApiKey]: ...
-    def create(self, name: str) -> CreatedApiKey: ...
-    def revoke(self, key_id: str) -> None: ...
+    def list(self) -> list[ApiKey]:
+        """Every key of the account."""
+    def create(self, name: str) -> CreatedApiKey:
+        """Creates a key; its secret is in `.api_key`, only this once."""
+    def revoke(self, key_id: str) -> None:
+        """Revokes a key; it stops working at once."""
 
 @final
 class WorkspacesResource:
     """Workspaces: ``client.workspaces``."""
 
-    def list(self) -> list[Workspace]: ...
-    def create(self, name: str) -> Workspace: ...
-    def update(self, workspace_id: str, *, name: str, icon_config: Optional[str] = None) -> Workspace: ...
-    def delete(self, workspace_id: str) -> None: ...
-    def reorder(self, workspace_ids: Sequence[str]) -> None: ...
+    def list(self) -> list[Workspace]:
+        """Every workspace, in order."""
+    def create(self, name: str) -> Workspace:
+        """Creates a workspace."""
+    def update(self, workspace_id: str, *, name: str, icon_config: Optional[str] = None) -> Workspace:
+        """Renames a workspace and optionally sets its icon (a JSON-encoded string)."""
+    def delete(self, workspace_id: str) -> None:
+        """Deletes a workspace."""
+    def reorder(self, workspace_ids: Sequence[str]) -> None:
+        """Sets the order of the workspaces."""
 
 @final
 class AgentsResource:
     """Agents: ``client.agents``."""
 
-    def list(self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None) -> Pager[Agent]: ...
+    def list(self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None) -> Pager[Agent]:
+        """The agents, fetched lazily page by page (by cursor)."""
     def create(
         self,
         *,
@@ -436,11 +550,16 @@ class AgentsResource:
         is_subagent: Optional[bool] = None,
         derived_from_agent_id: Optional[str] = None,
         agent_id: Optional[str] = None,
-    ) -> Agent: ...
+    ) -> Agent:
+        """Creates an agent. Passing `agent_id` makes the call safe to retry."""
     def get(self, agent_id: str) -> Agent:
-        """An unknown agent raises ``PermissionDeniedError`` (the service's 403)."""
-    def delete(self, agent_id: str) -> None: ...
-    def move(self, agent_id: str, workspace_id: str) -> None: ...
+        """One agent. An unknown agent is a `PermissionDeniedError` (403, "you do not have access to
+        this agent"): the service never says 404 for agents.
+        """
+    def delete(self, agent_id: str) -> None:
+        """Deletes an agent."""
+    def move(self, agent_id: str, workspace_id: str) -> None:
+        """Moves an agent to another workspace."""
 
 @final
 class RunsResource:
@@ -457,7 +576,10 @@ class RunsResource:
         policy_type: Optional[str] = None,
         policy_group: Optional[str] = None,
         page_size: Optional[int] = None,
-    ) -> Pager[Run]: ...
+    ) -> Pager[Run]:
+        """The agent's runs, newest first, fetched lazily page by page; filters apply to every page.
+        Times are timezone-aware `datetime`s.
+        """
     def start(
         self,
         agent_id: str,
@@ -465,11 +587,16 @@ class RunsResource:
         mode: str = "run",
         message: Optional[str] = None,
         skip_deploy_check: Optional[bool] = None,
-    ) -> Run: ...
+    ) -> Run:
+        """Starts a run. `mode` is `"run"` (default) or `"build"`. Never retried once it may have
+        reached the service.
+        """
     def get(self, agent_id: str, run_id: str) -> Run:
-        """``NotFoundError`` when the agent has no such run."""
-    def cancel(self, agent_id: str, run_id: str, *, reason: Optional[str] = None) -> CancelResult: ...
-    def delete(self, agent_id: str, run_id: str) -> None: ...
+        """One run; `NotFoundError` when the agent has no such run."""
+    def cancel(self, agent_id: str, run_id: str, *, reason: Optional[str] = None) -> CancelResult:
+        """Cancels a run. Cancelling a finished run still succeeds, with a `note`."""
+    def delete(self, agent_id: str, run_id: str) -> None:
+        """Deletes a run."""
     def wait(
         self,
         agent_id: str,
@@ -479,8 +606,10 @@ class RunsResource:
         poll_interval: Optional[float] = None,
         _cancel: Optional[CancelToken] = None,
     ) -> Run:
-        """Polls until the run is terminal or paused. ``timeout`` (seconds; default 600,
-        ``float("inf")`` for none) raises ``WaitTimeoutError``. Ctrl-C interrupts it."""
+        """Polls until the run is terminal or paused and returns it. `timeout` in seconds (default 600;
+        `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is the first pause
+        (default 0.5 s), growing to 5 s. Ctrl-C interrupts it.
+        """
 
 @final
 class EventsResource:
@@ -488,18 +617,28 @@ class EventsResource:
 
     def list(
         self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, limit: Optional[int] = None
-    ) -> Pager[Event]: ...
+    ) -> Pager[Event]:
+        """The run's events so far, paged lazily by `after_index` (at most 500 a page)."""
     def follow(
         self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, timeout: Optional[float] = None
-    ) -> Follow: ...
+    ) -> Follow:
+        """The run's events as they happen: iterating blocks until the next event, and ends once the
+        run is terminal or paused and every event was seen. `timeout` (seconds, default none) raises
+        `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
+        """
 
 @final
 class WebhooksResource:
     """Webhooks of agents: ``client.webhooks``."""
 
-    def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook: ...
-    def list(self, agent_id: str) -> list[Webhook]: ...
-    def get(self, agent_id: str, webhook_id: str) -> Webhook: ...
+    def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
+        """Subscribes `url` to `events` (`run.started`, `run.completed`, `run.failed`, `run.stopped`,
+        `run.paused`). Keep the returned `signing_secret`.
+        """
+    def list(self, agent_id: str) -> list[Webhook]:
+        """The agent's webhooks."""
+    def get(self, agent_id: str, webhook_id: str) -> Webhook:
+        """One webhook."""
     def update(
         self,
         agent_id: str,
@@ -508,30 +647,40 @@ class WebhooksResource:
         url: Optional[str] = None,
         events: Optional[Sequence[str]] = None,
         status: Optional[str] = None,
-    ) -> Webhook: ...
-    def delete(self, agent_id: str, webhook_id: str) -> None: ...
+    ) -> Webhook:
+        """Changes a webhook's url, events or status (`active`/`disabled`)."""
+    def delete(self, agent_id: str, webhook_id: str) -> None:
+        """Deletes a webhook."""
 
 @final
 class SchedulesResource:
     """Cron schedules of agents: ``client.schedules``."""
 
-    def get(self, agent_id: str) -> Optional[Schedule]: ...
+    def get(self, agent_id: str) -> Optional[Schedule]:
+        """The agent's schedule, or `None`."""
     def set(self, agent_id: str, cron: str) -> None:
-        """An invalid expression raises ``InvalidCronError`` before any request."""
-    def delete(self, agent_id: str) -> None: ...
-    def pause(self, agent_id: str) -> None: ...
-    def resume(self, agent_id: str) -> None: ...
-    def list(self) -> list[Schedule]: ...
+        """Sets the schedule; an invalid expression raises `InvalidCronError` before any request."""
+    def delete(self, agent_id: str) -> None:
+        """Removes the schedule."""
+    def pause(self, agent_id: str) -> None:
+        """Pauses the schedule."""
+    def resume(self, agent_id: str) -> None:
+        """Resumes the schedule."""
+    def list(self) -> list[Schedule]:
+        """Every schedule of the account."""
 
 @final
 class InstructionsResource:
     """Instructions of agents: ``client.instructions``."""
 
-    def get(self, agent_id: str) -> Optional[Instructions]: ...
+    def get(self, agent_id: str) -> Optional[Instructions]:
+        """The agent's instructions, or `None` when it has none."""
     def update(
         self, agent_id: str, content: str, *, source_type: Optional[str] = None, source_id: Optional[str] = None
-    ) -> None: ...
-    def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]: ...
+    ) -> None:
+        """Replaces the agent's instructions."""
+    def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
+        """Earlier versions, newest first."""
 
 @final
 class Client:
@@ -550,37 +699,51 @@ class Client:
         max_retries: int = 2,
     ) -> Self: ...
     @property
-    def base_url(self) -> str: ...
+    def base_url(self) -> str:
+        """The base URL requests go to, without a trailing slash."""
     @property
-    def timeout(self) -> float: ...
+    def timeout(self) -> float:
+        """Seconds allowed for one attempt."""
     @property
-    def connect_timeout(self) -> float: ...
+    def connect_timeout(self) -> float:
+        """Seconds allowed to connect."""
     @property
-    def total_timeout(self) -> float: ...
+    def total_timeout(self) -> float:
+        """Seconds allowed for a whole call, retries included."""
     @property
-    def max_retries(self) -> int: ...
+    def max_retries(self) -> int:
+        """Retries after the first attempt."""
     @property
-    def closed(self) -> bool: ...
+    def closed(self) -> bool:
+        """Whether `close()` was called."""
     @property
-    def api_keys(self) -> ApiKeysResource: ...
+    def api_keys(self) -> ApiKeysResource:
+        """API keys of the account: list, create, revoke."""
     @property
-    def workspaces(self) -> WorkspacesResource: ...
+    def workspaces(self) -> WorkspacesResource:
+        """Workspaces: list, create, update, delete, reorder."""
     @property
-    def agents(self) -> AgentsResource: ...
+    def agents(self) -> AgentsResource:
+        """Agents: list (paged), create, get, delete, move."""
     @property
-    def runs(self) -> RunsResource: ...
+    def runs(self) -> RunsResource:
+        """Runs: list (paged), start, get, wait, cancel, delete."""
     @property
-    def events(self) -> EventsResource: ...
+    def events(self) -> EventsResource:
+        """Run events: list (paged), follow as they happen."""
     @property
-    def webhooks(self) -> WebhooksResource: ...
+    def webhooks(self) -> WebhooksResource:
+        """Webhooks of agents: create, list, get, update, delete."""
     @property
-    def schedules(self) -> SchedulesResource: ...
+    def schedules(self) -> SchedulesResource:
+        """Cron schedules of agents: get, set, pause, resume, delete, list."""
     @property
-    def instructions(self) -> InstructionsResource: ...
+    def instructions(self) -> InstructionsResource:
+        """Instructions of agents: get, update, history."""
     def me(self) -> Me:
         """The account the API key belongs to."""
     def close(self) -> None:
-        """Closes the connections; later calls raise ``RuntimeError``."""
+        """Closes the client's connections; later calls raise `RuntimeError`."""
     def __enter__(self) -> Self: ...
     def __exit__(self, *_args: object) -> None: ...
 
@@ -598,19 +761,26 @@ class EmbeddedEmulator:
         port: int = 0,
     ) -> Self: ...
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """Base URL, e.g. `http://127.0.0.1:41234`."""
     @property
-    def api_key(self) -> str: ...
+    def api_key(self) -> str:
+        """The key that works from the start and opens the admin routes."""
     @property
-    def running(self) -> bool: ...
-    def shutdown(self) -> None: ...
+    def running(self) -> bool:
+        """Whether it is still running."""
+    def shutdown(self) -> None:
+        """Stops the emulator (idempotent)."""
 
 def final_output(events: Iterable[Event]) -> Any:
-    """A run's answer from its events: the ``output`` of ``Finished``, else of the latest
-    ``llm`` tool call; ``None`` when there is none."""
+    """A run's answer picked from its events: the `output` of `Finished`, else of the latest `llm` tool
+    call; `None` when there is none.
+    """
 
-def webhooks_sign(body: bytes, secret: str) -> str: ...
-def webhooks_verify(body: bytes, signature: Optional[str], secrets: Sequence[str]) -> None: ...
+def webhooks_sign(body: bytes, secret: str) -> str:
+    """`sha256=<hex HMAC-SHA256 of body keyed with secret>`, as Twin signs deliveries."""
+def webhooks_verify(body: bytes, signature: Optional[str], secrets: Sequence[str]) -> None:
+    """Checks a signature header against the body with each secret (constant-time)."""
 def webhooks_unwrap(
     body: bytes,
     signature: Optional[str],
@@ -620,13 +790,18 @@ def webhooks_unwrap(
     tolerance: Optional[float] = 300.0,
     max_body: int = 1048576,
     now: Optional[datetime.datetime] = None,
-) -> WebhookEvent: ...
-def cron_validate(expr: str) -> None: ...
+) -> WebhookEvent:
+    """Verifies and reads a delivery: size cap, signature, payload, event header, timestamp."""
+def cron_validate(expr: str) -> None:
+    """Raises `InvalidCronError` (naming the faulty field) unless `expr` is a valid schedule."""
 def cron_next_times(
     expr: str, *, count: int = 5, after: Optional[datetime.datetime] = None
-) -> list[datetime.datetime]: ...
+) -> list[datetime.datetime]:
+    """The next `count` fire times strictly after `after` (default: now), in UTC."""
 def problem_from_response(
     status: int, body: bytes, content_type: Optional[str] = None, allow: Optional[str] = None
 ) -> Any:
-    """The ``twin.Problem`` the SDK reads from an error response."""
+    """The `twin.Problem` the SDK reads from an error response (status, body, content type and `Allow`
+    header), for replaying stored responses and for the shared test vectors.
+    """
 def _shutdown_logging() -> None: ...
