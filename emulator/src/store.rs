@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::ids::rfc3339;
@@ -167,27 +168,33 @@ pub struct StoredEvent {
 }
 
 impl Run {
+    /// The run object as the list route returns it, ready to serialize (fields in the order
+    /// a JSON object's keys sort in, so it reads the same as a rendered `Value`).
+    pub fn view<'a>(&'a self, user: &'a User) -> RunView<'a> {
+        RunView {
+            agent_id: &self.agent_id,
+            event_bytes: 0,
+            event_count: 0,
+            goal: "",
+            is_finished: self.status.is_finished(),
+            last_event_at: rfc3339(self.last_event_at),
+            policy_model: self.mode.model(),
+            policy_type: self.mode.policy_type(),
+            run_id: &self.run_id,
+            run_kind: self.mode.run_kind(),
+            run_number: self.run_number,
+            started_at: rfc3339(self.started_at),
+            status: self.status.as_str(),
+            step_count: 0,
+            user_email: &user.email,
+            user_id: &user.user_id,
+            wrote_instructions: false,
+        }
+    }
+
     /// The run object as the list route returns it.
     pub fn to_json(&self, user: &User) -> Value {
-        json!({
-            "agent_id": self.agent_id,
-            "event_bytes": 0,
-            "event_count": 0,
-            "goal": "",
-            "is_finished": self.status.is_finished(),
-            "last_event_at": rfc3339(self.last_event_at),
-            "policy_model": self.mode.model(),
-            "policy_type": self.mode.policy_type(),
-            "run_id": self.run_id,
-            "run_kind": self.mode.run_kind(),
-            "run_number": self.run_number,
-            "started_at": rfc3339(self.started_at),
-            "status": self.status.as_str(),
-            "step_count": 0,
-            "user_email": user.email,
-            "user_id": user.user_id,
-            "wrote_instructions": false,
-        })
+        serde_json::to_value(self.view(user)).expect("runs serialize")
     }
 
     /// The run as the start route returns it: no `policy_model`/`run_kind`, `run_number` 0.
@@ -200,30 +207,82 @@ impl Run {
         v
     }
 
-    /// The run's entry of `all_run_summaries`.
-    pub fn summary_json(&self) -> Value {
-        json!({
-            "credits_consumed": self.credits_consumed,
-            "is_finished": self.status.is_finished(),
-            "is_paused": self.status == RunStatus::Paused,
-            "outcome": self.outcome,
-            "policy_model": self.mode.model(),
-            "policy_type": self.mode.policy_type(),
-            "run_id": self.run_id,
-            "run_kind": self.mode.run_kind(),
-            "run_number": self.run_number,
-            "run_phase": match self.status {
+    /// The run's entry of `all_run_summaries`, ready to serialize.
+    pub fn summary_view(&self) -> SummaryView<'_> {
+        SummaryView {
+            credits_consumed: self.credits_consumed,
+            is_finished: self.status.is_finished(),
+            is_paused: self.status == RunStatus::Paused,
+            outcome: self.outcome.as_deref(),
+            policy_model: self.mode.model(),
+            policy_type: self.mode.policy_type(),
+            run_id: &self.run_id,
+            run_kind: self.mode.run_kind(),
+            run_number: self.run_number,
+            run_phase: match self.status {
                 RunStatus::InProgress => "running",
                 RunStatus::Paused => "paused",
                 _ => "finished",
             },
-            "started_at": rfc3339(self.started_at),
-            "summary": self.summary,
-            "tool_icons": [{"action_type": "running", "icon": "check-circle"}],
-            "total_action_count": self.total_action_count,
-            "wrote_instructions": false,
-        })
+            started_at: rfc3339(self.started_at),
+            summary: self.summary.as_deref(),
+            tool_icons: [ToolIcon {
+                action_type: "running",
+                icon: "check-circle",
+            }],
+            total_action_count: self.total_action_count,
+            wrote_instructions: false,
+        }
     }
+}
+
+/// A run as listed; see [`Run::view`]. Serialized straight to text, a long page of runs costs
+/// no intermediate JSON tree.
+#[derive(Serialize)]
+pub struct RunView<'a> {
+    agent_id: &'a str,
+    event_bytes: u64,
+    event_count: u64,
+    goal: &'static str,
+    is_finished: bool,
+    last_event_at: String,
+    policy_model: &'static str,
+    policy_type: &'static str,
+    run_id: &'a str,
+    run_kind: &'static str,
+    run_number: u64,
+    started_at: String,
+    status: &'static str,
+    step_count: u64,
+    user_email: &'a str,
+    user_id: &'a str,
+    wrote_instructions: bool,
+}
+
+/// A run's `all_run_summaries` entry; see [`Run::summary_view`].
+#[derive(Serialize)]
+pub struct SummaryView<'a> {
+    credits_consumed: u64,
+    is_finished: bool,
+    is_paused: bool,
+    outcome: Option<&'a str>,
+    policy_model: &'static str,
+    policy_type: &'static str,
+    run_id: &'a str,
+    run_kind: &'static str,
+    run_number: u64,
+    run_phase: &'static str,
+    started_at: String,
+    summary: Option<&'a str>,
+    tool_icons: [ToolIcon; 1],
+    total_action_count: u64,
+    wrote_instructions: bool,
+}
+
+#[derive(Serialize)]
+struct ToolIcon {
+    action_type: &'static str,
+    icon: &'static str,
 }
 
 pub const WEBHOOK_EVENTS: [&str; 5] = [

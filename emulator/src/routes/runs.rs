@@ -108,13 +108,29 @@ pub async fn list(
         let total = runs.clone().count();
         (total, runs.skip(skip).take(page_size).collect())
     };
-    ok(json!({
-        "all_run_summaries": page_runs.iter().map(|r| r.summary_json()).collect::<Vec<_>>(),
-        "page": page,
-        "page_size": page_size,
-        "runs": page_runs.iter().map(|r| r.to_json(&store.user)).collect::<Vec<_>>(),
-        "total_runs": total,
-    }))
+    // Serialized straight to text (keys in sorted order, as a rendered `Value` has them).
+    #[derive(serde::Serialize)]
+    struct ListBody<'a> {
+        all_run_summaries: Vec<crate::store::SummaryView<'a>>,
+        page: usize,
+        page_size: usize,
+        runs: Vec<crate::store::RunView<'a>>,
+        total_runs: usize,
+    }
+    let body = serde_json::to_vec(&ListBody {
+        all_run_summaries: page_runs.iter().map(|r| r.summary_view()).collect(),
+        page,
+        page_size,
+        runs: page_runs.iter().map(|r| r.view(&store.user)).collect(),
+        total_runs: total,
+    })
+    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
