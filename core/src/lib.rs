@@ -74,6 +74,7 @@ mod error;
 mod events;
 mod pagination;
 mod problem;
+mod resolve;
 mod resources;
 mod signature;
 mod transport;

@@ -88,15 +88,19 @@ impl Transport {
         timeouts: &Timeouts,
         tls: ureq::tls::TlsConfig,
     ) -> Transport {
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(timeouts.connect))
             .max_redirects(0)
             .max_redirects_will_error(false)
             .user_agent(user_agent)
             .tls_config(tls)
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            crate::resolve::Resolver::default(),
+        );
         Transport { agent, api_key }
     }
 

@@ -177,27 +177,36 @@ impl Follow {
 
     fn step(&mut self) -> Result<()> {
         cancel::check(self.opts.cancel.as_ref())?;
-        let (events, _) = fetch(
-            &self.client,
-            &self.agent_id,
-            &self.run_id,
-            self.after,
-            MAX_EVENTS_PER_PAGE,
-        )?;
-        if let Some(last) = events.last() {
-            self.after = Some(last.index);
-            self.saw_finish |= events.iter().any(Event::is_terminal_kind);
-            self.buffer.extend(events);
-            self.pause = self.opts.poll_interval;
-            self.idle_polls = 0;
-            return Ok(());
-        }
-        if self.run_ended {
-            self.done = true; // drained after the run ended
-            return Ok(());
+        // While the run is idle, every STATUS_EVERY-th poll asks for its status instead of its
+        // events: one request per pause, as `max_poll_interval` promises.
+        let status_instead = !self.saw_finish
+            && !self.run_ended
+            && self.idle_polls > 0
+            && self.idle_polls % STATUS_EVERY == 0;
+        if !status_instead {
+            let (events, _) = fetch(
+                &self.client,
+                &self.agent_id,
+                &self.run_id,
+                self.after,
+                MAX_EVENTS_PER_PAGE,
+            )?;
+            if let Some(last) = events.last() {
+                self.after = Some(last.index);
+                self.saw_finish |= events.iter().any(Event::is_terminal_kind);
+                self.buffer.extend(events);
+                self.pause = self.opts.poll_interval;
+                self.idle_polls = 0;
+                return Ok(());
+            }
+            if self.run_ended {
+                self.done = true; // drained after the run ended
+                return Ok(());
+            }
         }
         self.idle_polls += 1;
-        if self.saw_finish || self.idle_polls % STATUS_EVERY == 0 {
+        // Once `Finished` was seen, the status is checked right after each empty poll.
+        if status_instead || self.saw_finish {
             let run = self.client.runs().get(&self.agent_id, &self.run_id)?;
             if run.is_terminal() || run.is_paused() {
                 self.run_ended = true;

@@ -164,3 +164,31 @@ fn follow_has_a_deadline_and_a_cancel_token() {
     );
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+#[test]
+fn an_idle_follow_makes_one_request_per_pause() {
+    let env = env();
+    let agent = env.agent().agent_id;
+    // Its second event is a minute away: the follower soon polls at its slowest.
+    let run = start(&env, &agent, "[emulator: events=7 step_ms=60000]");
+    let cancel = CancelToken::new();
+    let opts = FollowOptions {
+        poll_interval: Duration::from_millis(20),
+        max_poll_interval: Duration::from_millis(50),
+        cancel: Some(cancel.clone()),
+        ..Default::default()
+    };
+    let follow = env.client.events().follow(&agent, &run, &opts);
+    let worker = std::thread::spawn(move || follow.count());
+    std::thread::sleep(Duration::from_millis(400));
+    env.faults(serde_json::json!({ "route": format!("/v1/agents/{agent}/runs") }));
+    let window = Duration::from_millis(1500);
+    std::thread::sleep(window);
+    let requests = env.fault_stats()["matched"].as_u64().unwrap();
+    cancel.cancel();
+    worker.join().unwrap();
+    // Events polls and the periodic status check together: at most one per 50 ms pause
+    // (30 in the window; a status check on top of every fourth poll would make 37).
+    assert!(requests <= 31, "{requests} requests in {window:?}");
+    assert!(requests >= 10, "{requests} requests in {window:?}");
+}
