@@ -3,8 +3,11 @@
 #                                 with -fsanitize=address,undefined; header freshness; install
 #   make install PREFIX=/usr/local  include/twin.h, libtwin.a, libtwin.so and twin.pc
 #   make header                   regenerate include/twin.h (cbindgen, through build.rs)
+#   make chaos-c                  the reliability workloads at full size (not in `make test`):
+#                                 chaos 16 workers x 4 rounds, load 16 threads x 500 calls,
+#                                 200,000 random webhook deliveries
 # TWIN_C_PROFILE=release builds and installs the optimised library (default: debug, fast to build).
-.PHONY: test-c install header c-lib c-tools
+.PHONY: test-c chaos-c install header c-lib c-tools
 
 PREFIX ?= /usr/local
 TWIN_C_PROFILE ?= debug
@@ -31,6 +34,11 @@ test-c: venv c-tools
 		echo "include/twin.h is stale: the build regenerated it from bindings-c/src; commit it."; \
 		git --no-pager diff --stat -- include/twin.h; exit 1; fi
 	$(VPY) -m pytest -q -p no:cacheprovider tests/c
+
+chaos-c: venv c-tools
+	$(CARGO) build -p twin-c -p twin-emulator
+	TWIN_C_CHAOS="16 4" TWIN_C_LOAD="16 500" TWIN_C_FUZZ=200000 \
+		$(VPY) -m pytest -q -p no:cacheprovider tests/c -k "chaos or load or fuzz"
 
 install: c-lib
 	install -d "$(abspath $(PREFIX))/include" "$(abspath $(PREFIX))/lib/pkgconfig"
