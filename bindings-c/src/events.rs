@@ -257,7 +257,7 @@ pub extern "C" fn twin_event_payload_json(event: *const twin_event) -> *const c_
         let event = ffi::arg(event, "event")?;
         Ok(event
             .strings
-            .get_with("payload", || crate::json(&event.event.payload)))
+            .get_with("payload", || crate::json(event.event.payload())))
     })
 }
 

@@ -46,7 +46,7 @@ model! {
         /// The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`, `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
         kind: String = |m| m.kind.clone();
         /// The event's body as plain data (dicts, lists, strings, numbers).
-        payload: Json = |m| Json(m.payload.clone());
+        payload: Json = |m| Json(m.payload().clone());
         /// The event as received.
         raw: Json = |m| Json(m.raw().clone());
         /// The agent, from the event's envelope.

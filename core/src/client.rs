@@ -255,7 +255,7 @@ impl Client {
 
     /// Sends a request and returns the raw reply of a 2xx API answer; every other outcome is an
     /// error (see [`classify`]).
-    fn execute(&self, call: Call) -> Result<Reply> {
+    pub(crate) fn reply(&self, call: Call) -> Result<Reply> {
         classify(self.execute_raw(call)?)
     }
 
@@ -284,7 +284,7 @@ impl Client {
 
     /// A request whose answer is JSON.
     pub(crate) fn json(&self, call: Call) -> Result<Value> {
-        let reply = self.execute(call)?;
+        let reply = self.reply(call)?;
         parse_json(&reply)
     }
 
@@ -302,7 +302,7 @@ impl Client {
 
     /// A request whose body, if any, is not needed (204, or `{"success": true}`-like).
     pub(crate) fn send(&self, call: Call) -> Result<()> {
-        self.execute(call).map(drop)
+        self.reply(call).map(drop)
     }
 }
 
@@ -444,7 +444,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         .collect()
 }
 
-fn parse_json(reply: &Reply) -> Result<Value> {
+pub(crate) fn parse_json(reply: &Reply) -> Result<Value> {
     if reply.body.iter().all(u8::is_ascii_whitespace) {
         return Err(unexpected(reply)); // JSON was due, nothing came
     }

@@ -14,6 +14,7 @@
 //! `payload = {"tool_name": "llm", "output": {"body": "Hi"}}`.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
@@ -35,7 +36,7 @@ pub const FINISHED: &str = "Finished";
 ///
 /// `Debug` shows the index, time, ids and kind but not the payload: events can carry whatever
 /// a user typed, secrets included (twin-api.md 2.5), so print [`Event::payload`] deliberately.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Event {
     /// The event's `event_index` (or `index` in the documented shape): a large, sparse,
     /// global number that grows within a run. Pass the last one as `after_index` to page.
@@ -49,10 +50,24 @@ pub struct Event {
     /// The event type as sent, e.g. `Started`, `ToolCallResolved`, `Finished` (the documented
     /// shape uses lower case, e.g. `started`: compare with [`Event::kind_is`]).
     pub kind: String,
-    /// The type's body with every protobuf `Value` tree decoded to plain JSON (see
-    /// [`decode_value`]); an empty object for types without a body.
-    pub payload: Value,
-    raw: Value,
+    /// The item's JSON text, when it was read from a page (see [`Event::from_json`]); the
+    /// item and its payload are parsed from it the first time they are asked for.
+    text: Option<Box<str>>,
+    /// Where the type's body sits in `text`.
+    body: Option<std::ops::Range<usize>>,
+    payload: OnceLock<Value>,
+    raw: OnceLock<Value>,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        self.index == other.index
+            && self.recorded_at == other.recorded_at
+            && self.agent_id == other.agent_id
+            && self.run_id == other.run_id
+            && self.kind == other.kind
+            && self.raw() == other.raw()
+    }
 }
 
 impl Event {
@@ -116,19 +131,58 @@ impl Event {
             agent_id,
             run_id,
             kind,
-            payload,
-            raw,
+            text: None,
+            body: None,
+            payload: OnceLock::from(payload),
+            raw: OnceLock::from(raw),
+        })
+    }
+
+    /// Reads one event item from its JSON text, as [`Event::from_value`] does from a parsed
+    /// item, but lazily: only the index, time, ids and kind are read now, in one pass that
+    /// builds no tree; the item ([`Event::raw`]) and its decoded body ([`Event::payload`]) are
+    /// parsed the first time they are asked for. A page of big events whose kinds alone are
+    /// read costs a fraction of decoding it whole. Text that this pass does not read plainly
+    /// (an unusual shape, deep nesting, escapes or numbers a `Value` might refuse) is parsed
+    /// whole, with the same result and errors as `from_value`.
+    pub fn from_json(text: &str) -> Result<Event> {
+        if let Some(event) = lazy::read(text) {
+            return Ok(event);
+        }
+        let raw: Value = serde_json::from_str(text).map_err(|e| Error::Decode {
+            message: e.to_string(),
+            excerpt: "(event item)".into(),
+        })?;
+        Event::from_value(raw)
+    }
+
+    /// The type's body with every protobuf `Value` tree decoded to plain JSON (see
+    /// [`decode_value`]); an empty object for types without a body.
+    pub fn payload(&self) -> &Value {
+        self.payload.get_or_init(|| {
+            let body = match (&self.text, &self.body) {
+                (Some(text), Some(range)) => lazy::parse(&text[range.clone()]),
+                _ => Value::Null,
+            };
+            match decode_value(&body) {
+                Value::Null => Value::Object(Map::new()),
+                other => other,
+            }
         })
     }
 
     /// The item exactly as the service sent it.
     pub fn raw(&self) -> &Value {
-        &self.raw
+        self.raw
+            .get_or_init(|| lazy::parse(self.text.as_deref().unwrap_or("null")))
     }
 
     /// Gives back the item exactly as the service sent it.
     pub fn into_raw(self) -> Value {
-        self.raw
+        match self.raw.into_inner() {
+            Some(raw) => raw,
+            None => lazy::parse(self.text.as_deref().unwrap_or("null")),
+        }
     }
 
     /// True when the kind is `name`, ignoring ASCII case (`started` and `Started` are one type).
@@ -266,6 +320,260 @@ fn decode_tree(map: &Map<String, Value>, depth: usize) -> Option<Value> {
     }
 }
 
+/// The one-pass reader behind [`Event::from_json`].
+mod lazy {
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+    use std::fmt;
+    use std::sync::OnceLock;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::Value;
+    use serde_json::value::RawValue;
+
+    use super::{Event, MAX_EVENT_NESTING};
+    use crate::de as lenient;
+
+    /// Parses text that [`plain`] accepted (it cannot fail then; `null` if it somehow did).
+    pub(super) fn parse(text: &str) -> Value {
+        serde_json::from_str(text).unwrap_or(Value::Null)
+    }
+
+    /// One JSON value of the item, as far as finding the event's type needs: an object's
+    /// `event` member is read the same way (it may be the next envelope down); its other
+    /// members are kept as raw text, unparsed.
+    enum Node<'a> {
+        Object {
+            event: Option<Box<Node<'a>>>,
+            members: BTreeMap<Cow<'a, str>, &'a RawValue>,
+        },
+        Str(String),
+        Other,
+    }
+
+    struct NodeSeed;
+
+    impl<'de> DeserializeSeed<'de> for NodeSeed {
+        type Value = Node<'de>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node<'de>, D::Error> {
+            d.deserialize_any(NodeVisitor)
+        }
+    }
+
+    struct NodeVisitor;
+
+    impl<'de> Visitor<'de> for NodeVisitor {
+        type Value = Node<'de>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
+            let mut event = None;
+            let mut members = BTreeMap::new();
+            while let Some(Key(key)) = map.next_key()? {
+                if key == "event" {
+                    event = Some(Box::new(map.next_value_seed(NodeSeed)?));
+                } else {
+                    // Duplicate keys: the last wins, as in a parsed `Value`.
+                    members.insert(key, map.next_value::<&RawValue>()?);
+                }
+            }
+            Ok(Node::Object { event, members })
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Node<'de>, E> {
+            Ok(Node::Str(v.to_owned()))
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Node::Other)
+        }
+
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Node<'de>, E> {
+            Ok(Node::Other)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Node<'de>, E> {
+            Ok(Node::Other)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Node<'de>, E> {
+            Ok(Node::Other)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Node<'de>, E> {
+            Ok(Node::Other)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Node<'de>, E> {
+            Ok(Node::Other)
+        }
+    }
+
+    /// An object key, borrowed from the text unless it has escapes.
+    struct Key<'a>(Cow<'a, str>);
+
+    impl<'de> de::Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a key")
+                }
+                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(v)))
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_str(V)
+        }
+    }
+
+    fn small(raw: &RawValue) -> Option<Value> {
+        serde_json::from_str(raw.get()).ok()
+    }
+
+    /// Reads an event the way [`Event::from_value`] does, without parsing what it does not
+    /// need; `None` when the text is not plainly an event (the caller then parses it whole).
+    pub(super) fn read(text: &str) -> Option<Event> {
+        if !plain(text) {
+            return None;
+        }
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let item = NodeSeed.deserialize(&mut parser).ok()?;
+        parser.end().ok()?;
+        let Node::Object { members, .. } = &item else {
+            return None;
+        };
+        let index = ["event_index", "index"].iter().find_map(|k| {
+            members
+                .get(*k)
+                .and_then(|r| small(r))
+                .and_then(|v| lenient::u64_from_value(&v))
+        })?;
+        let (mut recorded_at, mut agent_id, mut run_id) = (None, None, None);
+        let mut level = &item;
+        let mut typed = None;
+        for _ in 0..MAX_EVENT_NESTING {
+            let Node::Object { event, members } = level else {
+                return None;
+            };
+            let field = |name: &str| members.get(name).and_then(|r| small(r));
+            recorded_at = recorded_at
+                .or_else(|| field("recorded_at").and_then(|v| lenient::timestamp_from_value(&v)));
+            agent_id = agent_id
+                .or_else(|| field("agent_id").and_then(|v| lenient::string_or_id_from_value(&v)));
+            run_id =
+                run_id.or_else(|| field("run_id").and_then(|v| lenient::string_or_id_from_value(&v)));
+            match event.as_deref() {
+                Some(inner @ Node::Object { event: Some(_), .. }) => level = inner,
+                Some(found) => {
+                    typed = Some(found);
+                    break;
+                }
+                None => break,
+            }
+        }
+        let (kind, body) = match typed? {
+            Node::Str(s) if !s.trim().is_empty() => (s.clone(), None),
+            Node::Object { members, .. } => {
+                let is_object = |r: &&RawValue| r.get().starts_with('{');
+                let (k, v) = if members.len() == 1 {
+                    members.iter().next()?
+                } else {
+                    members
+                        .iter()
+                        .find(|(k, v)| {
+                            k.starts_with(|c: char| c.is_ascii_uppercase())
+                                && (is_object(v) || v.get() == "null")
+                        })
+                        .or_else(|| members.iter().find(|(_, v)| is_object(v)))?
+                };
+                let start = v.get().as_ptr() as usize - text.as_ptr() as usize;
+                (k.to_string(), Some(start..start + v.get().len()))
+            }
+            _ => return None,
+        };
+        Some(Event {
+            index,
+            recorded_at,
+            agent_id,
+            run_id,
+            kind,
+            text: Some(text.into()),
+            body,
+            payload: OnceLock::new(),
+            raw: OnceLock::new(),
+        })
+    }
+
+    /// Whether a `Value` parse of this (syntactically checked) text surely succeeds, so that it
+    /// can wait: no nesting near the parser's depth limit, no control characters or surrogate
+    /// escapes in strings, no exponents or long numbers (which may not fit an `f64`).
+    pub(super) fn plain(text: &str) -> bool {
+        let b = text.as_bytes();
+        let mut depth = 0usize;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'"' => {
+                    i += 1;
+                    loop {
+                        match b.get(i) {
+                            None => return false,
+                            Some(b'"') => break,
+                            Some(b'\\') => {
+                                if b.get(i + 1) == Some(&b'u') {
+                                    match b.get(i + 2..i + 4) {
+                                        Some([b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F']) => {
+                                            return false;
+                                        }
+                                        Some(_) => i += 6,
+                                        None => return false,
+                                    }
+                                } else {
+                                    i += 2;
+                                }
+                            }
+                            Some(c) if *c < 0x20 => return false,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    i += 1;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    if depth > 100 {
+                        return false;
+                    }
+                    i += 1;
+                }
+                b'}' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    i += 1;
+                }
+                b'-' | b'0'..=b'9' => {
+                    let start = i;
+                    while let Some(c) = b.get(i) {
+                        match c {
+                            b'0'..=b'9' | b'.' | b'-' => i += 1,
+                            b'e' | b'E' | b'+' => return false,
+                            _ => break,
+                        }
+                    }
+                    if i - start > 18 {
+                        return false;
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        true
+    }
+}
+
 /// A best-effort answer of a run, from its events. A heuristic, since the output's place
 /// depends on the agent (twin-api.md 6.5, 9.2):
 ///
@@ -281,7 +589,7 @@ pub fn final_output(events: &[Event]) -> Option<Value> {
         events
             .iter()
             .filter(|e| pick(e))
-            .filter_map(|e| match e.payload.get("output") {
+            .filter_map(|e| match e.payload().get("output") {
                 Some(Value::Null) | None => None,
                 Some(out) => Some((e.index, out)),
             })
@@ -291,7 +599,7 @@ pub fn final_output(events: &[Event]) -> Option<Value> {
     latest_output(&|e| e.is_terminal_kind()).or_else(|| {
         latest_output(&|e| {
             e.kind_is("ToolCallResolved")
-                && e.payload.get("tool_name").and_then(Value::as_str) == Some("llm")
+                && e.payload().get("tool_name").and_then(Value::as_str) == Some("llm")
         })
     })
 }
@@ -321,7 +629,7 @@ mod tests {
         assert_eq!(e.agent_id.as_deref(), Some("agent-1"));
         assert_eq!(e.run_id.as_deref(), Some("run-1"));
         assert_eq!(e.recorded_at.unwrap().timestamp_subsec_nanos(), 250_769_998);
-        assert_eq!(e.payload, json!({"user_message": "hi"}));
+        assert_eq!(*e.payload(), json!({"user_message": "hi"}));
         assert!(e.kind_is("started") && !e.is_terminal_kind());
         assert_eq!(
             e.raw()["event"]["event"]["event"]["Started"]["user_message"],
@@ -333,7 +641,7 @@ mod tests {
     fn reads_the_documented_flat_shape() {
         let e = Event::from_value(json!({"index": 1, "event": {"started": {}}})).unwrap();
         assert_eq!((e.index, e.kind.as_str()), (1, "started"));
-        assert_eq!(e.payload, json!({}));
+        assert_eq!(*e.payload(), json!({}));
         assert_eq!((e.agent_id, e.run_id, e.recorded_at), (None, None, None));
         let f = Event::from_value(
             json!({"index": "2", "event": {"finished": {"output": {"records": []}}}}),
@@ -341,7 +649,7 @@ mod tests {
         .unwrap();
         assert!(f.is_terminal_kind());
         assert_eq!(f.index, 2);
-        assert_eq!(f.payload, json!({"output": {"records": []}}));
+        assert_eq!(*f.payload(), json!({"output": {"records": []}}));
     }
 
     #[test]
@@ -355,9 +663,9 @@ mod tests {
             (e.agent_id.as_deref(), e.run_id.as_deref()),
             (Some("a"), Some("r"))
         );
-        assert_eq!(e.payload, json!({}));
+        assert_eq!(*e.payload(), json!({}));
         let n = Event::from_value(real("PolicyDecisionRequested", json!(null), 1)).unwrap();
-        assert_eq!(n.payload, json!({}));
+        assert_eq!(*n.payload(), json!({}));
     }
 
     #[test]

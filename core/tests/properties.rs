@@ -140,6 +140,36 @@ proptest! {
     }
 
     #[test]
+    fn events_read_lazily_from_text_equal_events_read_from_values(
+        v in arb_json(), w in arb_json(), index in any::<u64>(), kind in "[A-Za-z]{1,12}",
+    ) {
+        // The lazy reader (pages) and the Value reader agree on every item, odd ones included.
+        let items = [
+            json!({ "event_index": index, "recorded_at": "2026-04-23T08:03:25.25+00:00",
+                    "event": { "agent_id": { "id": "a" }, "run_id": w.clone(),
+                               "event": { "event": { kind.clone(): v.clone() } } } }),
+            json!({ "index": index, "event": { kind.clone(): v.clone(), "Other": w.clone() } }),
+            json!({ "event_index": w.clone(), "event": v.clone() }),
+            v.clone(),
+        ];
+        for item in items {
+            // Both read the same text (a float need not survive a text round trip exactly).
+            let text = item.to_string();
+            let eager = Event::from_value(serde_json::from_str(&text).unwrap());
+            let lazy = Event::from_json(&text);
+            match (eager, lazy) {
+                (Ok(e), Ok(l)) => {
+                    prop_assert_eq!(l.payload(), e.payload());
+                    prop_assert_eq!(l.raw(), e.raw());
+                    prop_assert_eq!(l, e);
+                }
+                (Err(_), Err(_)) => {}
+                (e, l) => prop_assert!(false, "{item}: from_value {e:?}, from_json {l:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn value_tree_of_plain_json_decodes_back(v in arb_json()) {
         // Encode v as a protobuf Value tree (numbers become floats there), then decode.
         fn tree(v: &Value) -> Value {

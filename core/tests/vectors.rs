@@ -285,7 +285,10 @@ fn event_vectors() {
             instant(&want["recorded_at"]),
             "{name}: recorded_at"
         );
-        assert_eq!(e.payload, want["payload"], "{name}: payload");
+        assert_eq!(*e.payload(), want["payload"], "{name}: payload");
+        let lazy = Event::from_json(&case["item"].to_string()).expect("from_json reads it too");
+        assert_eq!(lazy, e, "{name}: from_json");
+        assert_eq!(lazy.payload(), e.payload(), "{name}: from_json payload");
         assert_eq!(e.raw(), &case["item"], "{name}: raw");
     }
     for case in cases(&doc, "invalid") {
@@ -293,6 +296,12 @@ fn event_vectors() {
         assert!(
             matches!(got, Err(Error::Decode { .. })),
             "{}: {got:?}",
+            case["name"]
+        );
+        let lazy = Event::from_json(&case["item"].to_string());
+        assert!(
+            matches!(lazy, Err(Error::Decode { .. })),
+            "{} (from_json): {lazy:?}",
             case["name"]
         );
     }
@@ -357,21 +366,23 @@ fn real_run_events_decode() {
         );
         assert_eq!(e.run_id.as_deref(), item["event"]["run_id"]["id"].as_str());
         assert!(e.recorded_at.is_some(), "{kind}: recorded_at");
-        assert!(e.payload.is_object(), "{kind}: payload is not an object");
+        assert!(e.payload().is_object(), "{kind}: payload is not an object");
         assert!(
-            !has_value_tree(&e.payload),
+            !has_value_tree(e.payload()),
             "{kind}: a Value tree survived decoding"
         );
         if has_value_tree(body) {
             trees_seen += 1;
-            assert_ne!(&e.payload, body, "{kind}: decoding changed nothing");
+            assert_ne!(e.payload(), body, "{kind}: decoding changed nothing");
         } else {
             assert_eq!(
-                &e.payload, body,
+                e.payload(), body,
                 "{kind}: decoding changed a payload without trees"
             );
         }
-        assert_eq!(decode_value(body), e.payload);
+        assert_eq!(decode_value(body), *e.payload());
+        let lazy = Event::from_json(&item.to_string()).unwrap();
+        assert_eq!((&lazy.kind, lazy.index, lazy.payload()), (&e.kind, e.index, e.payload()));
         events.push(e);
     }
     assert!(
@@ -384,11 +395,11 @@ fn real_run_events_decode() {
     // A known decoded value from the capture (get_agent_state's output).
     let state = events
         .iter()
-        .find(|e| e.kind == "ToolCallResolved" && e.payload["tool_name"] == "get_agent_state")
+        .find(|e| e.kind == "ToolCallResolved" && e.payload()["tool_name"] == "get_agent_state")
         .expect("get_agent_state result");
-    assert_eq!(state.payload["output"]["user_timezone"], "UTC");
-    assert_eq!(state.payload["output"]["has_webhooks"], false);
-    assert_eq!(state.payload["output"]["tools"], serde_json::json!([]));
+    assert_eq!(state.payload()["output"]["user_timezone"], "UTC");
+    assert_eq!(state.payload()["output"]["has_webhooks"], false);
+    assert_eq!(state.payload()["output"]["tools"], serde_json::json!([]));
 }
 
 #[test]

@@ -87,7 +87,27 @@ fn fetch(
         after_index: after,
         limit,
     });
-    let body = client.json(call)?;
+    let reply = client.reply(call)?;
+    // The usual page, `{"events": [...], "total_count": N}`, is read lazily: each event is
+    // kept as text and parsed only as far as its index, ids and kind (see
+    // `Event::from_json`). Anything else is parsed whole.
+    #[derive(serde::Deserialize)]
+    struct Lazy<'a> {
+        #[serde(borrow)]
+        events: Vec<&'a serde_json::value::RawValue>,
+        #[serde(default)]
+        total_count: Option<serde_json::Value>,
+    }
+    if let Ok(page) = serde_json::from_slice::<Lazy<'_>>(&reply.body) {
+        let total = page.total_count.as_ref().and_then(crate::de::u64_from_value);
+        let events = page
+            .events
+            .into_iter()
+            .map(|e| Event::from_json(e.get()))
+            .collect::<Result<Vec<Event>>>()?;
+        return Ok((events, total));
+    }
+    let body = crate::client::parse_json(&reply)?;
     let total = body.get("total_count").and_then(crate::de::u64_from_value);
     let events = unwrap_list(body, "events")?
         .into_iter()

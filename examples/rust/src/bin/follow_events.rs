@@ -34,7 +34,7 @@ fn follow(client: &Client, agent_id: &str) -> twin_core::Result<()> {
         let event = event?;
         // kind: Started, RunPolicyInitialized, PolicyDecided, ToolCallResolved, Finished, ...
         let tool = event
-            .payload
+            .payload()
             .get("tool_name")
             .and_then(|t| t.as_str())
             .unwrap_or("");
