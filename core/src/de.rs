@@ -13,7 +13,11 @@
 // by every build of the crate yet.
 #![allow(dead_code)]
 
+use std::borrow::Cow;
+use std::fmt;
+
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use serde::de::Visitor;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -224,6 +228,126 @@ where
     serde_json::from_value(v)
         .map(Some)
         .map_err(D::Error::custom)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading JSON text lazily (event and run pages): what is parsed later must parse then.
+// ---------------------------------------------------------------------------------------------
+
+/// Whether a `Value` parse of this (syntactically checked) text surely succeeds, so that it
+/// can wait: no nesting near the parser's depth limit, no control characters or surrogate
+/// escapes in strings, no exponents or long numbers (which may not fit an `f64`).
+pub(crate) fn plain(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return false,
+                        Some(b'"') => break,
+                        Some(b'\\') => {
+                            if b.get(i + 1) == Some(&b'u') {
+                                match b.get(i + 2..i + 4) {
+                                    Some(
+                                        [b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'],
+                                    ) => {
+                                        return false;
+                                    }
+                                    Some(_) => i += 6,
+                                    None => return false,
+                                }
+                            } else {
+                                i += 2;
+                            }
+                        }
+                        Some(c) if *c < 0x20 => return false,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > 100 {
+                    return false;
+                }
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while let Some(c) = b.get(i) {
+                    match c {
+                        b'0'..=b'9' | b'.' | b'-' => i += 1,
+                        b'e' | b'E' | b'+' => return false,
+                        _ => break,
+                    }
+                }
+                if i - start > 18 {
+                    return false;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// An object key, borrowed from the text unless it has escapes.
+pub(crate) struct Key<'a>(pub(crate) Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// An object's members as raw JSON text (keys borrowed unless escaped); the last of duplicate
+/// keys wins, as in a parsed `Value`. `None` if the text is not one object.
+pub(crate) fn raw_members(
+    text: &str,
+) -> Option<std::collections::BTreeMap<Cow<'_, str>, &serde_json::value::RawValue>> {
+    struct Members;
+    impl<'de> serde::de::Visitor<'de> for Members {
+        type Value = std::collections::BTreeMap<Cow<'de, str>, &'de serde_json::value::RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut members = std::collections::BTreeMap::new();
+            while let Some(Key(key)) = map.next_key()? {
+                members.insert(key, map.next_value()?);
+            }
+            Ok(members)
+        }
+    }
+    let mut parser = serde_json::Deserializer::from_str(text);
+    let members = serde::Deserializer::deserialize_map(&mut parser, Members).ok()?;
+    parser.end().ok()?;
+    Some(members)
 }
 
 #[cfg(test)]

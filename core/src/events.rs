@@ -327,14 +327,16 @@ mod lazy {
     use std::fmt;
     use std::sync::OnceLock;
 
-    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    };
     use serde_json::Value;
     use serde_json::value::RawValue;
 
     use super::{Event, MAX_EVENT_NESTING};
     use crate::de as lenient;
 
-    /// Parses text that [`plain`] accepted (it cannot fail then; `null` if it somehow did).
+    /// Parses text that [`lenient::plain`] accepted (it cannot fail then; `null` if it somehow did).
     pub(super) fn parse(text: &str) -> Value {
         serde_json::from_str(text).unwrap_or(Value::Null)
     }
@@ -372,7 +374,7 @@ mod lazy {
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
             let mut event = None;
             let mut members = BTreeMap::new();
-            while let Some(Key(key)) = map.next_key()? {
+            while let Some(lenient::Key(key)) = map.next_key()? {
                 if key == "event" {
                     event = Some(Box::new(map.next_value_seed(NodeSeed)?));
                 } else {
@@ -409,28 +411,6 @@ mod lazy {
         }
     }
 
-    /// An object key, borrowed from the text unless it has escapes.
-    struct Key<'a>(Cow<'a, str>);
-
-    impl<'de> de::Deserialize<'de> for Key<'de> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Key<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    f.write_str("a key")
-                }
-                fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                    Ok(Key(Cow::Borrowed(v)))
-                }
-                fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                    Ok(Key(Cow::Owned(v.to_owned())))
-                }
-            }
-            d.deserialize_str(V)
-        }
-    }
-
     fn small(raw: &RawValue) -> Option<Value> {
         serde_json::from_str(raw.get()).ok()
     }
@@ -438,7 +418,7 @@ mod lazy {
     /// Reads an event the way [`Event::from_value`] does, without parsing what it does not
     /// need; `None` when the text is not plainly an event (the caller then parses it whole).
     pub(super) fn read(text: &str) -> Option<Event> {
-        if !plain(text) {
+        if !lenient::plain(text) {
             return None;
         }
         let mut parser = serde_json::Deserializer::from_str(text);
@@ -465,8 +445,8 @@ mod lazy {
                 .or_else(|| field("recorded_at").and_then(|v| lenient::timestamp_from_value(&v)));
             agent_id = agent_id
                 .or_else(|| field("agent_id").and_then(|v| lenient::string_or_id_from_value(&v)));
-            run_id =
-                run_id.or_else(|| field("run_id").and_then(|v| lenient::string_or_id_from_value(&v)));
+            run_id = run_id
+                .or_else(|| field("run_id").and_then(|v| lenient::string_or_id_from_value(&v)));
             match event.as_deref() {
                 Some(inner @ Node::Object { event: Some(_), .. }) => level = inner,
                 Some(found) => {
@@ -507,70 +487,6 @@ mod lazy {
             payload: OnceLock::new(),
             raw: OnceLock::new(),
         })
-    }
-
-    /// Whether a `Value` parse of this (syntactically checked) text surely succeeds, so that it
-    /// can wait: no nesting near the parser's depth limit, no control characters or surrogate
-    /// escapes in strings, no exponents or long numbers (which may not fit an `f64`).
-    pub(super) fn plain(text: &str) -> bool {
-        let b = text.as_bytes();
-        let mut depth = 0usize;
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'"' => {
-                    i += 1;
-                    loop {
-                        match b.get(i) {
-                            None => return false,
-                            Some(b'"') => break,
-                            Some(b'\\') => {
-                                if b.get(i + 1) == Some(&b'u') {
-                                    match b.get(i + 2..i + 4) {
-                                        Some([b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F']) => {
-                                            return false;
-                                        }
-                                        Some(_) => i += 6,
-                                        None => return false,
-                                    }
-                                } else {
-                                    i += 2;
-                                }
-                            }
-                            Some(c) if *c < 0x20 => return false,
-                            Some(_) => i += 1,
-                        }
-                    }
-                    i += 1;
-                }
-                b'{' | b'[' => {
-                    depth += 1;
-                    if depth > 100 {
-                        return false;
-                    }
-                    i += 1;
-                }
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    i += 1;
-                }
-                b'-' | b'0'..=b'9' => {
-                    let start = i;
-                    while let Some(c) = b.get(i) {
-                        match c {
-                            b'0'..=b'9' | b'.' | b'-' => i += 1,
-                            b'e' | b'E' | b'+' => return false,
-                            _ => break,
-                        }
-                    }
-                    if i - start > 18 {
-                        return false;
-                    }
-                }
-                _ => i += 1,
-            }
-        }
-        true
     }
 }
 

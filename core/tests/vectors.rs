@@ -376,13 +376,17 @@ fn real_run_events_decode() {
             assert_ne!(e.payload(), body, "{kind}: decoding changed nothing");
         } else {
             assert_eq!(
-                e.payload(), body,
+                e.payload(),
+                body,
                 "{kind}: decoding changed a payload without trees"
             );
         }
         assert_eq!(decode_value(body), *e.payload());
         let lazy = Event::from_json(&item.to_string()).unwrap();
-        assert_eq!((&lazy.kind, lazy.index, lazy.payload()), (&e.kind, e.index, e.payload()));
+        assert_eq!(
+            (&lazy.kind, lazy.index, lazy.payload()),
+            (&e.kind, e.index, e.payload())
+        );
         events.push(e);
     }
     assert!(

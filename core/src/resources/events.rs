@@ -99,7 +99,10 @@ fn fetch(
         total_count: Option<serde_json::Value>,
     }
     if let Ok(page) = serde_json::from_slice::<Lazy<'_>>(&reply.body) {
-        let total = page.total_count.as_ref().and_then(crate::de::u64_from_value);
+        let total = page
+            .total_count
+            .as_ref()
+            .and_then(crate::de::u64_from_value);
         let events = page
             .events
             .into_iter()

@@ -44,6 +44,63 @@ macro_rules! model {
 }
 pub(crate) use model;
 
+/// The JSON a model was decoded from, kept as text until it is first asked for (most
+/// programs never look at it): a run of a page with its summary's members merged in, parsed
+/// then. Text is only kept lazily when [`crate::de::plain`] says that parse will succeed.
+#[derive(Clone, Default)]
+pub(crate) struct LazyRaw {
+    value: std::sync::OnceLock<Value>,
+    /// The object's text, and the text of an object whose members fill in those it lacks.
+    text: Option<(Box<str>, Option<Box<str>>)>,
+}
+
+impl LazyRaw {
+    pub(crate) fn from_text(text: &str, extra: Option<&str>) -> LazyRaw {
+        LazyRaw {
+            value: std::sync::OnceLock::new(),
+            text: Some((text.into(), extra.map(Into::into))),
+        }
+    }
+
+    pub(crate) fn get(&self) -> &Value {
+        self.value.get_or_init(|| {
+            let Some((text, extra)) = &self.text else {
+                return Value::Null;
+            };
+            let mut value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            if let (Some(extra), Value::Object(fields)) = (extra, &mut value)
+                && let Ok(Value::Object(more)) = serde_json::from_str::<Value>(extra)
+            {
+                for (k, v) in more {
+                    fields.entry(k).or_insert(v);
+                }
+            }
+            value
+        })
+    }
+}
+
+impl From<Value> for LazyRaw {
+    fn from(value: Value) -> LazyRaw {
+        LazyRaw {
+            value: std::sync::OnceLock::from(value),
+            text: None,
+        }
+    }
+}
+
+impl PartialEq for LazyRaw {
+    fn eq(&self, other: &LazyRaw) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl std::fmt::Debug for LazyRaw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// An open set of string values: the known ones as variants, anything else kept as `Other`.
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {

@@ -11,8 +11,9 @@ use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
 use crate::pagination::{Page, PageToken, Pager};
 use crate::problem::Problem;
-use crate::resources::{Model, model, model_one, open_enum};
+use crate::resources::{LazyRaw, Model, model_one, open_enum};
 use crate::transport::Idempotency;
+use crate::transport::Reply;
 
 open_enum! {
     /// A run's status (twin-api.md 3.1).
@@ -128,9 +129,19 @@ pub struct Run {
     #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
     pub last_event_at: Option<DateTime<Utc>>,
     #[serde(skip)]
-    raw: Value,
+    raw: LazyRaw,
 }
-model!(Run);
+
+impl Model for Run {
+    fn raw(&self) -> &Value {
+        self.raw.get()
+    }
+    fn from_value(value: Value) -> Result<Self> {
+        let mut run: Run = crate::client::decode_ref(&value)?;
+        run.raw = value.into();
+        Ok(run)
+    }
+}
 
 impl Run {
     /// Whether the status is terminal (see [`RunStatus::is_terminal`]).
@@ -255,6 +266,79 @@ impl Client {
     }
 }
 
+/// Decodes a runs page from its body: lazily when it has the usual shape (see
+/// [`decode_page_lazily`]), else through a parsed `Value` ([`decode_page`]).
+pub(crate) fn decode_page_body(reply: &Reply) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
+    match decode_page_lazily(&reply.body) {
+        Some(page) => Ok(page),
+        None => decode_page(crate::client::parse_json(reply)?),
+    }
+}
+
+/// Reads `{"runs": [...], "all_run_summaries": [...], ...}` without building a tree per run:
+/// each run is decoded from its members' text, its summary's members filling in those it
+/// lacks (as [`decode_page`] merges them), and keeps its text for [`Model::raw`]. `None` for
+/// anything unusual (the caller then decodes the page the slow way, errors included).
+fn decode_page_lazily(body: &[u8]) -> Option<(Vec<Run>, Option<u64>, Option<u64>)> {
+    use serde::de::value::MapDeserializer;
+    use serde_json::value::RawValue;
+
+    #[derive(Deserialize)]
+    struct Lazy<'a> {
+        #[serde(borrow)]
+        runs: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        all_run_summaries: Option<Vec<&'a RawValue>>,
+        #[serde(default)]
+        total_runs: Option<Value>,
+        #[serde(default)]
+        page_size: Option<Value>,
+    }
+    let page: Lazy<'_> = serde_json::from_slice(body).ok()?;
+    let id_of = |members: &std::collections::BTreeMap<_, &RawValue>| {
+        let raw: &RawValue = members.get("run_id")?;
+        serde_json::from_str::<String>(raw.get()).ok()
+    };
+    let mut by_id = std::collections::HashMap::new();
+    for summary in page.all_run_summaries.unwrap_or_default() {
+        let Some(members) = crate::de::raw_members(summary.get()) else {
+            continue; // not an object: skipped, as decode_page does
+        };
+        if let Some(id) = id_of(&members) {
+            by_id.insert(id, (summary.get(), members));
+        }
+    }
+    let mut runs = Vec::with_capacity(page.runs.len());
+    for raw in page.runs {
+        let text = raw.get();
+        if !crate::de::plain(text) {
+            return None;
+        }
+        let mut members = crate::de::raw_members(text)?;
+        let summary = id_of(&members).and_then(|id| by_id.remove(&id));
+        let extra = match summary {
+            Some((extra, more)) => {
+                if !crate::de::plain(extra) {
+                    return None;
+                }
+                for (k, v) in more {
+                    members.entry(k).or_insert(v);
+                }
+                Some(extra)
+            }
+            None => None,
+        };
+        let mut run = Run::deserialize(MapDeserializer::<_, serde_json::Error>::new(
+            members.into_iter(),
+        ))
+        .ok()?;
+        run.raw = LazyRaw::from_text(text, extra);
+        runs.push(run);
+    }
+    let number = |v: &Option<Value>| v.as_ref().and_then(crate::de::u64_from_value);
+    Some((runs, number(&page.total_runs), number(&page.page_size)))
+}
+
 /// Decodes a runs page: each run joined with its `all_run_summaries` entry.
 pub(crate) fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
     let total = body.get("total_runs").and_then(crate::de::u64_from_value);
@@ -300,7 +384,7 @@ impl Runs {
                 params: &params,
                 page,
             });
-            let (runs, total, page_size) = decode_page(client.json(call)?)?;
+            let (runs, total, page_size) = decode_page_body(&client.reply(call)?)?;
             let size = page_size
                 .or(params.page_size.map(u64::from))
                 .unwrap_or(runs.len() as u64);
@@ -336,7 +420,7 @@ impl Runs {
             params: &params,
             page: 1,
         });
-        let (runs, _, _) = decode_page(self.client.json(call)?)?;
+        let (runs, _, _) = decode_page_body(&self.client.reply(call)?)?;
         runs.into_iter()
             .find(|r| r.run_id == run_id)
             .ok_or_else(|| {
@@ -443,6 +527,62 @@ mod tests {
         assert_eq!(runs[0].raw()["event_count"], 0);
         assert_eq!(runs[1].outcome, None);
         assert!(!runs[1].is_terminal());
+    }
+
+    /// The lazy page reader against the `Value` one, on the same text.
+    fn both(body: &Value) -> Option<(Vec<Run>, Option<u64>, Option<u64>)> {
+        let text = body.to_string();
+        let lazy = decode_page_lazily(text.as_bytes());
+        let eager = decode_page(serde_json::from_str(&text).unwrap());
+        match (&lazy, &eager) {
+            (Some(l), Ok(e)) => {
+                assert_eq!(l, e, "{body}");
+                for (a, b) in l.0.iter().zip(&e.0) {
+                    assert_eq!(a.raw(), b.raw());
+                }
+            }
+            (Some(l), Err(e)) => panic!("{body}: lazily {l:?}, eagerly {e:?}"),
+            (None, _) => {}
+        }
+        lazy
+    }
+
+    #[test]
+    fn pages_read_lazily_equal_pages_read_from_values() {
+        let run = |id: &str| json!({"agent_id": "a", "run_id": id, "status": "completed", "is_finished": true});
+        let summary = |id: &str| json!({"run_id": id, "outcome": "partial", "summary": "s\u{e9} \"q\"", "credits_consumed": "3", "is_finished": false});
+        // The usual page: read lazily, summaries merged without overriding the run's members.
+        let page = json!({"runs": [run("r1"), run("r2")], "all_run_summaries": [summary("r2"), summary("r1")],
+                          "page": 1, "page_size": 2, "total_runs": 5});
+        let (runs, total, size) = both(&page).expect("lazily");
+        assert_eq!((total, size), (Some(5), Some(2)));
+        assert_eq!(runs[0].outcome, Some(Outcome::Partial));
+        assert!(runs[0].is_finished, "the run's own member wins");
+        assert_eq!(runs[0].credits_consumed, Some(3));
+        assert_eq!(runs[1].raw()["summary"], "s\u{e9} \"q\"");
+        // A null in the run stays null; odd summaries are skipped; a duplicate key: the last.
+        let mut odd = run("r1");
+        odd["outcome"] = Value::Null;
+        let page = json!({"runs": [odd, run("r3")],
+                          "all_run_summaries": [summary("r1"), 7, {"run_id": 9}, summary("r3"), {"run_id": "r3", "outcome": "fail"}]});
+        let (runs, total, _) = both(&page).expect("lazily");
+        assert_eq!((runs[0].outcome.clone(), total), (None, None));
+        assert_eq!(runs[1].outcome, Some(Outcome::Fail));
+        let dup = r#"{"runs": [{"run_id": "r", "agent_id": "a", "status": "error", "status": "stopped"}]}"#;
+        let (runs, _, _) = decode_page_lazily(dup.as_bytes()).expect("lazily");
+        assert_eq!(runs[0].status, RunStatus::Stopped);
+        assert_eq!(runs[0].raw()["status"], "stopped");
+        // Anything unusual is left to the Value reader.
+        for page in [
+            json!({"data": [run("r1")]}),
+            json!([run("r1")]),
+            json!({"runs": [run("r1"), 5]}),
+            json!({"runs": [{"run_id": "r"}]}),
+            json!({"runs": [{"agent_id": "a", "run_id": "r", "status": "completed", "n": 1e300}]}),
+            json!({"runs": null}),
+        ] {
+            assert!(both(&page).is_none(), "{page}");
+        }
     }
 
     #[test]
