@@ -4,8 +4,8 @@
 #   make install PREFIX=/usr/local  include/twin.h, libtwin.a, libtwin.so and twin.pc
 #   make header                   regenerate include/twin.h (cbindgen, through build.rs)
 #   make chaos-c                  the reliability workloads at full size (not in `make test`):
-#                                 chaos 16 workers x 4 rounds, load 16 threads x 500 calls,
-#                                 200,000 random webhook deliveries
+#                                 chaos 16 workers x 4 rounds (and 8 x 1 under valgrind),
+#                                 load 16 threads x 500 calls, 200,000 random webhook deliveries
 # TWIN_C_PROFILE=release builds and installs the optimised library (default: debug, fast to build).
 .PHONY: test-c chaos-c install header c-lib c-tools
 
@@ -37,7 +37,7 @@ test-c: venv c-tools
 
 chaos-c: venv c-tools
 	$(CARGO) build -p twin-c -p twin-emulator
-	TWIN_C_CHAOS="16 4" TWIN_C_LOAD="16 500" TWIN_C_FUZZ=200000 \
+	TWIN_C_CHAOS="16 4" TWIN_C_CHAOS_VALGRIND="8 1" TWIN_C_LOAD="16 500" TWIN_C_FUZZ=200000 \
 		$(VPY) -m pytest -q -p no:cacheprovider tests/c -k "chaos or load or fuzz"
 
 install: c-lib

@@ -570,7 +570,13 @@ static twin_status start_run(struct worker *w, const char *agent_id, const char 
     EXPECT_STR(w, twin_run_status(*run_out), "in_progress");
     (*runs)++;
   } else if (st == TWIN_ERR_CONNECTION || st == TWIN_ERR_TIMEOUT) {
-    long listed = count_runs(w, agent_id);
+    long listed;
+    if (st == TWIN_ERR_TIMEOUT) {
+      /* the request may still be on its way (a latency spike): let it land before counting */
+      struct timespec pause = {1, 0};
+      nanosleep(&pause, NULL);
+    }
+    listed = count_runs(w, agent_id);
     if (listed < 0) {
       wrong(w, __LINE__, "cannot list the runs of %s to resolve an unknown start", agent_id);
     } else if (listed == *runs + 1) {

@@ -373,6 +373,9 @@ CHAOS_FAULTS = {
     "spike_ms": 300,
 }
 CHAOS_SIZE = os.environ.get("TWIN_C_CHAOS", "8 1").split()
+# Under valgrind only when asked (`make chaos-c`): the workload mostly sleeps between retries,
+# which valgrind stretches to most of a minute, for calls the other tests run under it anyway.
+CHAOS_SIZE_VALGRIND = os.environ.get("TWIN_C_CHAOS_VALGRIND", "").split()
 LOAD_SIZE = os.environ.get("TWIN_C_LOAD", "16 500").split()
 LOAD_SIZE_VALGRIND = ["16", "20"]  # valgrind runs threads one at a time: a smaller smoke run
 FUZZ_CASES = int(os.environ.get("TWIN_C_FUZZ", "20000"))
@@ -394,23 +397,26 @@ def show(capsys, line):
         print(f"\n    {line}")
 
 
-def test_chaos_faults_survived(binaries, fresh, capsys):
-    """A mixed workload over every endpoint family with faults injected (ASan/UBSan build;
-    valgrind would take minutes of sleeping retries for no extra coverage: the same calls run
-    under valgrind in the other tests). Every call ends in TWIN_OK with the right result or a
-    documented failure; no run starts twice; >= 99% of the calls that are safe to repeat
-    succeed; none outlives its total timeout by more than a second."""
+@pytest.mark.parametrize("mode", MODES)
+def test_chaos_faults_survived(binaries, fresh, capsys, mode):
+    """A mixed workload over every endpoint family with faults injected (ASan/UBSan; valgrind
+    in `make chaos-c` only). Every call ends in TWIN_OK with the right result or a documented
+    failure; no run starts twice; >= 99% of the calls that are safe to repeat succeed; none
+    outlives its total timeout by more than a second."""
+    size = CHAOS_SIZE if mode == "asan" else CHAOS_SIZE_VALGRIND
+    if not size:
+        pytest.skip("chaos under valgrind runs in `make chaos-c` (TWIN_C_CHAOS_VALGRIND)")
     admin(fresh, "PUT", "/_emulator/faults", CHAOS_FAULTS)
     try:
-        result = run_c(binaries[("chaos", "asan")], "asan", fresh, args=CHAOS_SIZE, output=True)
+        result = run_c(binaries[("chaos", mode)], mode, fresh, args=size, output=True)
     finally:
         injected = json.loads(admin(fresh, "GET", "/_emulator/faults"))["stats"]
         admin(fresh, "DELETE", "/_emulator/faults")
     state = json.loads(admin(fresh, "GET", "/_emulator/state"))
     line, f = figures(result.stdout, "chaos")
-    show(capsys, f"{line} runs_started={state['runs_started']} "
+    show(capsys, f"[{mode}] {line} runs_started={state['runs_started']} "
                  f"injected={json.dumps(injected, separators=(',', ':'))}")
-    workers, rounds = map(int, CHAOS_SIZE)
+    workers, rounds = map(int, size)
     assert f["calls"] >= 40 * workers * rounds, line
     assert f["wrong"] == 0 and f["other"] == 0 and f["duplicates"] == 0, result.stderr
     # every kind of fault was met
