@@ -244,28 +244,27 @@ pub(crate) fn plain(text: &str) -> bool {
     while i < b.len() {
         match b[i] {
             b'"' => {
+                // Strings: jump from escape to escape (control characters were refused by the
+                // syntax check already).
                 i += 1;
                 loop {
-                    match b.get(i) {
-                        None => return false,
-                        Some(b'"') => break,
-                        Some(b'\\') => {
-                            if b.get(i + 1) == Some(&b'u') {
-                                match b.get(i + 2..i + 4) {
-                                    Some(
-                                        [b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'],
-                                    ) => {
-                                        return false;
-                                    }
-                                    Some(_) => i += 6,
-                                    None => return false,
-                                }
-                            } else {
-                                i += 2;
+                    let Some(k) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
+                        return false;
+                    };
+                    i += k;
+                    if b[i] == b'"' {
+                        break;
+                    }
+                    if b.get(i + 1) == Some(&b'u') {
+                        match b.get(i + 2..i + 4) {
+                            Some([b'd' | b'D', b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F']) => {
+                                return false;
                             }
+                            Some(_) => i += 6,
+                            None => return false,
                         }
-                        Some(c) if *c < 0x20 => return false,
-                        Some(_) => i += 1,
+                    } else {
+                        i += 2;
                     }
                 }
                 i += 1;
@@ -322,30 +321,35 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// An object's members as raw JSON text (keys borrowed unless escaped); the last of duplicate
-/// keys wins, as in a parsed `Value`. `None` if the text is not one object.
-pub(crate) fn raw_members(
-    text: &str,
-) -> Option<std::collections::BTreeMap<Cow<'_, str>, &serde_json::value::RawValue>> {
-    struct Members;
-    impl<'de> serde::de::Visitor<'de> for Members {
-        type Value = std::collections::BTreeMap<Cow<'de, str>, &'de serde_json::value::RawValue>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// An object's members as raw JSON text (keys borrowed unless escaped), in order; of
+/// duplicate keys the last value wins, in the place of the first, as in a parsed `Value`.
+/// `None` if the text is not one object.
+pub(crate) type Members<'a> = Vec<(Cow<'a, str>, &'a serde_json::value::RawValue)>;
+
+pub(crate) fn raw_members(text: &str) -> Option<Members<'_>> {
+    struct Visit;
+    impl<'de> Visitor<'de> for Visit {
+        type Value = Members<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an object")
         }
         fn visit_map<A: serde::de::MapAccess<'de>>(
             self,
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut members = std::collections::BTreeMap::new();
+            let mut members: Members<'de> = Vec::with_capacity(24);
             while let Some(Key(key)) = map.next_key()? {
-                members.insert(key, map.next_value()?);
+                let value = map.next_value()?;
+                match members.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = value,
+                    None => members.push((key, value)),
+                }
             }
             Ok(members)
         }
     }
     let mut parser = serde_json::Deserializer::from_str(text);
-    let members = serde::Deserializer::deserialize_map(&mut parser, Members).ok()?;
+    let members = serde::Deserializer::deserialize_map(&mut parser, Visit).ok()?;
     parser.end().ok()?;
     Some(members)
 }
@@ -354,6 +358,38 @@ pub(crate) fn raw_members(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn plain_text_is_what_a_value_parse_surely_accepts() {
+        for ok in [
+            r#"{"a": [1, -2.5, true, null], "s": "x [{ 1e5 \\u00e9 \" \ud7ff"}"#,
+            r#"{"id": "019db59b-8abb-7913-bb07-a0f546af631f", "n": 123456789012345678}"#,
+        ] {
+            assert!(plain(ok), "{ok}");
+            assert!(serde_json::from_str::<Value>(ok).is_ok());
+        }
+        let deep = format!("{}{}", "[".repeat(150), "]".repeat(150));
+        for doubtful in [
+            r#"{"s": "\ud800"}"#,
+            r#"{"s": "\uDC00"}"#,
+            r#"{"n": 1e400}"#,
+            r#"{"n": 1.5E3}"#,
+            r#"{"n": 1234567890123456789012}"#,
+            r#"{"s": "never closed"#,
+            deep.as_str(),
+        ] {
+            assert!(!plain(doubtful), "{doubtful}");
+        }
+    }
+
+    #[test]
+    fn raw_members_keep_the_last_of_duplicate_keys() {
+        let m = raw_members(r#"{"a": 1, "b\u0062": [2], "a": {"x": 3}}"#).unwrap();
+        let got: Vec<(&str, &str)> = m.iter().map(|(k, v)| (k.as_ref(), v.get())).collect();
+        assert_eq!(got, [("a", r#"{"x": 3}"#), ("bb", "[2]")]);
+        assert!(raw_members("[1]").is_none());
+        assert!(raw_members(r#"{"a": 1} x"#).is_none());
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -295,8 +295,8 @@ fn decode_page_lazily(body: &[u8]) -> Option<(Vec<Run>, Option<u64>, Option<u64>
         page_size: Option<Value>,
     }
     let page: Lazy<'_> = serde_json::from_slice(body).ok()?;
-    let id_of = |members: &std::collections::BTreeMap<_, &RawValue>| {
-        let raw: &RawValue = members.get("run_id")?;
+    let id_of = |members: &crate::de::Members<'_>| {
+        let (_, raw) = members.iter().find(|(k, _)| k == "run_id")?;
         serde_json::from_str::<String>(raw.get()).ok()
     };
     let mut by_id = std::collections::HashMap::new();
@@ -322,7 +322,9 @@ fn decode_page_lazily(body: &[u8]) -> Option<(Vec<Run>, Option<u64>, Option<u64>
                     return None;
                 }
                 for (k, v) in more {
-                    members.entry(k).or_insert(v);
+                    if !members.iter().any(|(have, _)| *have == k) {
+                        members.push((k, v));
+                    }
                 }
                 Some(extra)
             }
