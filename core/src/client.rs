@@ -301,8 +301,19 @@ impl Client {
     }
 
     /// A request whose body, if any, is not needed (204, or `{"success": true}`-like).
+    /// A DELETE answered 404 (or 403, the service's answer for a missing agent) after an
+    /// earlier attempt may have reached the service deleted the thing then: it succeeded.
     pub(crate) fn send(&self, call: Call) -> Result<()> {
-        self.reply(call).map(drop)
+        let delete = call.method == Method::DELETE;
+        let reply = self.execute_raw(call)?;
+        if delete && reply.retried_after_delivery && matches!(reply.status, 403 | 404) {
+            log::debug!(
+                "{} after a possibly delivered delete: already gone",
+                reply.status
+            );
+            return Ok(());
+        }
+        classify(reply).map(drop)
     }
 }
 

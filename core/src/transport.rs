@@ -192,12 +192,10 @@ impl Transport {
             .timeout_global(Some(limit))
             .build();
         let mut response = self.agent.run(request).map_err(Failure::from_ureq)?;
+        let key = self.api_key.as_bytes();
         let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+            let value = response.headers().get(name)?.to_str().ok()?;
+            String::from_utf8(redact(value.as_bytes().to_vec(), key)).ok()
         };
         let (content_type, request_id, allow) = (
             header("content-type"),
@@ -212,6 +210,8 @@ impl Transport {
             .limit(MAX_BODY_BYTES)
             .read_to_vec()
             .map_err(Failure::body)?;
+        // A server or proxy that echoes the key must not put it into an error or a model.
+        let body = redact(body, key);
         Ok(Reply {
             status,
             content_type,
@@ -222,6 +222,26 @@ impl Transport {
             retried_after_delivery: false,
         })
     }
+}
+
+const REDACTED: &[u8] = b"<redacted>";
+
+/// `bytes` with every occurrence of `key` replaced by `<redacted>`.
+fn redact(bytes: Vec<u8>, key: &[u8]) -> Vec<u8> {
+    let Some(first) = bytes.windows(key.len()).position(|w| w == key) else {
+        return bytes; // the usual case: no copy
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    let mut next = Some(first);
+    while let Some(at) = next {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(REDACTED);
+        rest = &rest[at + key.len()..];
+        next = rest.windows(key.len()).position(|w| w == key);
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// An attempt that produced no reply, and whether the request may have reached the server.
@@ -344,6 +364,17 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_keys_are_redacted() {
+        let key = b"twin_k3y";
+        assert_eq!(redact(b"no key here".to_vec(), key), b"no key here");
+        assert_eq!(
+            redact(b"twin_k3y: bad key twin_k3ytwin_k3y!".to_vec(), key),
+            b"<redacted>: bad key <redacted><redacted>!"
+        );
+        assert_eq!(redact(b"twin_k3".to_vec(), key), b"twin_k3");
+    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps() {

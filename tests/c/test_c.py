@@ -591,11 +591,6 @@ def test_secrets_kept(binaries, marker_emulator, odd_server, capsys, mode):
     assert expected <= seen, expected - seen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an API key that the server echoes in a problem's title/detail or in x-request-id "
-    "reaches twin_last_error_*: the core does not scrub the key from what the server says",
-)
 def test_secrets_kept_from_an_echoing_server(binaries, marker_emulator, odd_server):
     """A 401 whose title, detail and request id repeat the API key."""
     secrets_run(binaries, "asan", marker_emulator, ["me", "TWIN_ERR_API", "401"],
