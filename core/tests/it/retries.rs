@@ -109,10 +109,32 @@ fn creating_with_an_explicit_id_survives_a_lost_answer() {
     for i in 0..8 {
         env.faults(json!({ "drop_rate": 1.0, "times": 1, "methods": ["POST"] }));
         let id = format!("lost-answer-{i}");
-        let p = twin_core::AgentCreateParams { agent_id: Some(id.clone()), ..Default::default() };
+        let p = twin_core::AgentCreateParams {
+            agent_id: Some(id.clone()),
+            ..Default::default()
+        };
         assert_eq!(c.agents().create(&p).unwrap().agent_id, id);
     }
     // A genuine conflict, with no earlier attempt, is still an error.
-    let p = twin_core::AgentCreateParams { agent_id: Some("lost-answer-0".into()), ..Default::default() };
+    let p = twin_core::AgentCreateParams {
+        agent_id: Some("lost-answer-0".into()),
+        ..Default::default()
+    };
     assert_eq!(c.agents().create(&p).unwrap_err().status(), Some(409));
+}
+
+#[test]
+fn a_delete_whose_answer_was_lost_succeeds_on_retry() {
+    let env = env();
+    let c = env.client_with(2, Duration::from_secs(20));
+    for _ in 0..6 {
+        let agent = env.agent().agent_id;
+        env.faults(json!({ "drop_rate": 1.0, "times": 1, "methods": ["DELETE"] }));
+        c.agents()
+            .delete(&agent)
+            .expect("gone, whichever attempt did it");
+        assert!(c.agents().get(&agent).unwrap_err().is_not_found());
+        // Without an earlier attempt, deleting what is not there is still an error.
+        assert_eq!(c.agents().delete(&agent).unwrap_err().status(), Some(403));
+    }
 }
