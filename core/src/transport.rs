@@ -228,7 +228,13 @@ const REDACTED: &[u8] = b"<redacted>";
 
 /// `bytes` with every occurrence of `key` replaced by `<redacted>`.
 fn redact(bytes: Vec<u8>, key: &[u8]) -> Vec<u8> {
-    let Some(first) = bytes.windows(key.len()).position(|w| w == key) else {
+    if key.is_empty() {
+        return bytes;
+    }
+    // A vectorised search: a page of several MB is scanned in a fraction of a millisecond
+    // (comparing the key at every offset took milliseconds).
+    let finder = memchr::memmem::Finder::new(key);
+    let Some(first) = finder.find(&bytes) else {
         return bytes; // the usual case: no copy
     };
     let mut out = Vec::with_capacity(bytes.len());
@@ -238,7 +244,7 @@ fn redact(bytes: Vec<u8>, key: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(REDACTED);
         rest = &rest[at + key.len()..];
-        next = rest.windows(key.len()).position(|w| w == key);
+        next = finder.find(rest);
     }
     out.extend_from_slice(rest);
     out
