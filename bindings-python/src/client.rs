@@ -50,6 +50,8 @@ impl ClientRef {
 /// `api_key` defaults to `TWIN_API_KEY` and `base_url` to `TWIN_BASE_URL`, else
 /// `https://build.twin.so`. Timeouts are in seconds: `timeout` per attempt,
 /// `connect_timeout` to connect, `total_timeout` for a call including its retries.
+/// HTTPS certificates are always verified; `ca_cert_pem` (PEM text or bytes) adds
+/// certificates to trust besides the system's, e.g. a private CA's.
 #[pyclass(frozen, module = "twin", name = "Client")]
 pub struct Client {
     pub(crate) inner: ClientRef,
@@ -84,7 +86,8 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2))]
+    #[pyo3(signature = (api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
@@ -93,6 +96,7 @@ impl Client {
         connect_timeout: f64,
         total_timeout: f64,
         max_retries: u32,
+        ca_cert_pem: Option<Pem>,
     ) -> PyResult<Self> {
         let mut builder = twin_core::Client::builder()
             .timeout(convert::seconds("timeout", timeout)?)
@@ -105,6 +109,12 @@ impl Client {
         }
         if let Some(url) = base_url {
             builder = builder.base_url(url);
+        }
+        if let Some(pem) = ca_cert_pem {
+            builder = builder.add_root_certificate_pem(match pem {
+                Pem::Text(text) => text.into_bytes(),
+                Pem::Bytes(bytes) => bytes,
+            });
         }
         let core = builder
             .build()
@@ -186,6 +196,13 @@ impl Client {
         let url = pyo3::types::PyString::new(py, &self.base_url).repr()?;
         Ok(format!("Client(base_url={url})"))
     }
+}
+
+/// PEM-encoded certificates, as `str` or `bytes`.
+#[derive(FromPyObject)]
+enum Pem {
+    Text(String),
+    Bytes(Vec<u8>),
 }
 
 /// `python/3.11` for the User-Agent.

@@ -9,7 +9,7 @@ iterators. Cancelling the awaiting task stops a ``wait`` or ``follow`` in the wo
 from __future__ import annotations
 
 import datetime
-from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar, cast
+from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar, Union, cast
 
 from . import _twin
 from ._twin import (
@@ -387,6 +387,7 @@ class AsyncClient:
         connect_timeout: float = 10.0,
         total_timeout: float = 120.0,
         max_retries: int = 2,
+        ca_cert_pem: Optional[Union[str, bytes]] = None,
     ) -> None:
         self._client = Client(
             api_key,
@@ -395,6 +396,7 @@ class AsyncClient:
             connect_timeout=connect_timeout,
             total_timeout=total_timeout,
             max_retries=max_retries,
+            ca_cert_pem=ca_cert_pem,
         )
         self.api_keys = AsyncApiKeys(self._client.api_keys)
         self.workspaces = AsyncWorkspaces(self._client.workspaces)

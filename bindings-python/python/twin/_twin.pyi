@@ -4,7 +4,7 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 """
 
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, TypeVar
+from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, TypeVar, Union
 
 from typing_extensions import Self, final
 
@@ -686,7 +686,8 @@ class InstructionsResource:
 class Client:
     """A client of the Twin API; one client serves many threads. ``api_key`` defaults to
     ``TWIN_API_KEY``, ``base_url`` to ``TWIN_BASE_URL`` then ``https://build.twin.so``.
-    Timeouts are seconds."""
+    Timeouts are seconds. HTTPS certificates are always verified; ``ca_cert_pem`` (PEM text
+    or bytes) adds certificates to trust besides the system's, e.g. a private CA's."""
 
     def __new__(
         cls,
@@ -697,6 +698,7 @@ class Client:
         connect_timeout: float = 10.0,
         total_timeout: float = 120.0,
         max_retries: int = 2,
+        ca_cert_pem: Optional[Union[str, bytes]] = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str:
