@@ -201,11 +201,13 @@ class Plan:
 
 
 def alternate(sides: dict[str, Callable[[], Any]], plan: Plan) -> dict[str, list[float]]:
-    """Runs each side ``plan.n`` times per round, sides in turn (A B A B ...); returns the
-    seconds per operation of each measured round."""
+    """Runs each side ``plan.n`` times per round, the sides in turn and every other round in
+    reverse order (A B, B A, A B ...: a drift of the machine's speed hits both alike); returns
+    the seconds per operation of each measured round."""
     samples: dict[str, list[float]] = {name: [] for name in sides}
+    order = list(sides.items())
     for round_ in range(plan.warmup + plan.reps):
-        for name, op in sides.items():
+        for name, op in order if round_ % 2 == 0 else order[::-1]:
             gc.collect()
             start = time.perf_counter()
             for _ in range(plan.n):
@@ -267,15 +269,17 @@ def ratio_line(
     *,
     faster: bool = False,
 ) -> Line:
-    """``ours/base`` (or ``base/ours`` when ``faster``), checked against ``limit``."""
+    """``ours/base`` (or ``base/ours`` when ``faster``), checked against ``limit``: the median
+    of the ratios of the rounds, each pairing the two sides measured next to each other."""
     o, b = med(ours), med(base)
+    paired = med([x / y for x, y in zip(ours, base)])
     if faster:
-        ratio = b / o
+        ratio = 1 / paired
         target = "" if limit is None else f"≥ {limit}× faster"
         met = None if limit is None else ratio >= limit
         text = f"{ratio:.2f}× faster"
     else:
-        ratio = o / b
+        ratio = paired
         target = "" if limit is None else f"≤ {limit}× {base_name}"
         met = None if limit is None else ratio <= limit
         text = f"{ratio:.2f}×"
@@ -313,7 +317,7 @@ def row1(ctx: Ctx) -> Result:
     }
     for name, b in base.items():
         sides[name] = lambda b=b: b.get(path)["agent"]["agent_id"]
-    s = alternate(sides, ctx.plan(200))
+    s = alternate(sides, ctx.plan(50, reps=31, warmup=3))
     r = Result(1, "`client.agents.get()` per call, one thread", "make bench BENCH_ROWS=1")
     r.lines = [
         ratio_line("agents.get", s["twin"], s["requests"], "requests", 0.5),
@@ -361,7 +365,7 @@ def row2(ctx: Ctx) -> Result:
             event_kind(e) for e in b.get(path, {"limit": 500})["events"]
         ]
     assert ours() == sides["requests"](), "both sides must read the same kinds"
-    s = alternate(sides, ctx.plan(5))
+    s = alternate(sides, ctx.plan(3, reps=21, warmup=2))
     r = Result(
         2,
         f"one events page of {count} realistic events ({len(raw) / 1e6:.2f} MB) fetched, "
@@ -403,7 +407,7 @@ def row3(ctx: Ctx) -> Result:
             run["status"] for run in b.get(path, {"page_size": 100})["runs"]
         ]
     assert len(ours()) == 100
-    s = alternate(sides, ctx.plan(20))
+    s = alternate(sides, ctx.plan(10, reps=21, warmup=2))
     r = Result(3, "`runs.list()` page of 100 runs, every `.status` read", "make bench BENCH_ROWS=3")
     r.lines = [
         ratio_line("runs page", s["twin"], s["requests"], "requests", 0.6),
@@ -573,20 +577,23 @@ PAGER_CHILD = r"""
 import json, resource, sys, time
 import twin
 url, key, agent_id = sys.argv[1:4]
-def rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+def status_kib(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":"))
 client = twin.Client(api_key=key, base_url=url)
 client.agents.get(agent_id)
-baseline = rss_kib()
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # the kernel's peak RSS (VmHWM) starts again from the current RSS
+baseline = status_kib("VmRSS")
 start = time.perf_counter()
 count = 0
 for run in client.runs.list(agent_id, page_size=100):
     run.status
     count += 1
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"count": count, "seconds": elapsed, "baseline_kib": baseline, "peak_kib": peak}))
+print(json.dumps({"count": count, "seconds": elapsed, "baseline_kib": baseline,
+                  "peak_kib": status_kib("VmHWM"),
+                  "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 
@@ -605,7 +612,7 @@ def row7(ctx: Ctx) -> Result:
         )
         return dict(json.loads(out.stdout))
 
-    rounds = 1 if ctx.smoke else 3
+    rounds = 1 if ctx.smoke else 5
     got: dict[str, list[dict[str, Any]]] = {"n": [], "2n": []}
     for _ in range(rounds):
         got["n"].append(child(small))
@@ -614,7 +621,13 @@ def row7(ctx: Ctx) -> Result:
     assert all(g["count"] == 2 * n for g in got["2n"]), got["2n"]
     t1 = med([g["seconds"] for g in got["n"]])
     t2 = med([g["seconds"] for g in got["2n"]])
-    growth = max((g["peak_kib"] - g["baseline_kib"]) / 1024 for g in got["n"] + got["2n"])
+    growths = [(g["peak_kib"] - g["baseline_kib"]) / 1024 for g in got["n"] + got["2n"]]
+    growth = max(growths)
+    print(
+        f"   RSS growth of each run: {', '.join(f'{x:.1f}' for x in growths)} MB; lifetime peaks "
+        f"{', '.join(str(g['maxrss_kib'] // 1024) for g in got['n'] + got['2n'])} MB",
+        file=sys.stderr,
+    )
     baseline = med([g["baseline_kib"] / 1024 for g in got["n"]])
     r = Result(7, f"iterate {n:,} runs (`page_size=100`)", "make bench BENCH_ROWS=7")
     r.lines.append(
@@ -641,8 +654,12 @@ def row7(ctx: Ctx) -> Result:
     r.notes.append(
         f"Each iteration in a fresh process (`for run in client.runs.list(agent, page_size=100):"
         f" run.status`), {rounds} alternating rounds, runs created with `POST /_emulator/seed`. "
-        f"Throughput: {n / t1:,.0f} runs/s. RSS growth = peak RSS (`ru_maxrss`) minus RSS "
-        "after creating the client and making one call."
+        f"Throughput: {n / t1:,.0f} runs/s. RSS growth = the kernel's peak RSS (`VmHWM`, reset "
+        "through `/proc/self/clear_refs` once the client is made and has made one call) minus "
+        "the RSS at that moment. (Not `ru_maxrss`: it was "
+        f"{max(g['maxrss_kib'] for g in got['n'] + got['2n']) / 1024:.0f} MB at most, but on "
+        "Linux a child's `ru_maxrss` starts from its parent's RSS at `fork()`, so it measured "
+        "this harness, not the SDK.)"
     )
     return r
 
@@ -672,10 +689,14 @@ class Served:
 
 
 def served_pair(a: Served, b: Served, plan: Plan) -> tuple[list[float], list[float]]:
+    """Like :func:`alternate`, for two bench programs."""
     sa: list[float] = []
     sb: list[float] = []
     for round_ in range(plan.warmup + plan.reps):
-        ta, tb = a.run(plan.n), b.run(plan.n)
+        if round_ % 2 == 0:
+            ta, tb = a.run(plan.n), b.run(plan.n)
+        else:
+            tb, ta = b.run(plan.n), a.run(plan.n)
         if round_ >= plan.warmup:
             sa.append(ta)
             sb.append(tb)
@@ -688,7 +709,7 @@ def row8(ctx: Ctx) -> Result:
     common = [ctx.rust_bench, "--url", ctx.emu.url, "--key", ctx.emu.key, "--agent", agent_id]
     ours, raw = Served(common + ["--serve", "twin"]), Served(common + ["--serve", "ureq"])
     try:
-        so, sr = served_pair(ours, raw, ctx.plan(500, reps=15, warmup=2))
+        so, sr = served_pair(ours, raw, ctx.plan(100, reps=41, warmup=3))
     finally:
         ours.close()
         raw.close()
@@ -716,7 +737,7 @@ def row9(ctx: Ctx) -> Result:
     )
     c = Served([ctx.c_bench, ctx.emu.url, ctx.emu.key, agent_id])
     try:
-        sc, sr = served_pair(c, rust, ctx.plan(500, reps=15, warmup=2))
+        sc, sr = served_pair(c, rust, ctx.plan(100, reps=41, warmup=3))
     finally:
         c.close()
         rust.close()

@@ -7,6 +7,8 @@
 //! wait or a follow stops at its next check (within ~25 ms, or when the request in flight
 //! returns) and the thread ends on its own.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
@@ -68,15 +70,20 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let (tx, rx) = mpsc::sync_channel::<std::thread::Result<T>>(1);
-    std::thread::Builder::new()
-        .name("twin-call".into())
-        .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-            let _ = tx.send(result);
-        })
-        .map_err(|e| {
-            pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start a thread: {e}"))
-        })?;
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let gave_up = abandoned.clone();
+    workers::run(Box::new(move |ready: &dyn Fn()| {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        if gave_up.load(Ordering::SeqCst) {
+            return false; // interrupted: the worker ends, leaving nothing behind
+        }
+        ready(); // idle again before the caller hears back, so its next call reuses it
+        let _ = tx.send(result);
+        true
+    }))
+    .map_err(|e| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("cannot start a thread: {e}"))
+    })?;
     let mut rx = rx;
     loop {
         let (got, back) = py.detach(move || {
@@ -89,6 +96,7 @@ where
             Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => return Err(errors::panicked()),
             Err(RecvTimeoutError::Timeout) => {
                 if let Err(interrupt) = py.check_signals() {
+                    abandoned.store(true, Ordering::SeqCst);
                     if let Some(token) = token {
                         token.cancel();
                         // Usually ends within a few ms; never wait long.
@@ -98,5 +106,101 @@ where
                 }
             }
         }
+    }
+}
+
+/// The threads that run [`interruptible`] calls, kept for reuse: a thread started per call (a
+/// page of a list, a wait) cost more than the page itself took to decode, on a cold stack and
+/// allocator arena, and left memory behind in arenas. A call takes an idle worker or starts
+/// one; a worker idle for [`IDLE_FOR`] ends. After a `fork()` the child starts afresh.
+mod workers {
+    use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+    use std::sync::{Mutex, MutexGuard};
+    use std::time::Duration;
+
+    /// A call; it calls its argument once its work is done, before handing the result over,
+    /// and returns whether the worker should wait for another call (false: it ends).
+    pub type Job = Box<dyn FnOnce(&dyn Fn()) -> bool + Send>;
+
+    /// How long a worker waits for another call before ending.
+    const IDLE_FOR: Duration = Duration::from_secs(30);
+
+    struct Idle {
+        /// The process the workers belong to (they do not survive a fork).
+        pid: u32,
+        next_id: u64,
+        workers: Vec<(u64, Sender<Job>)>,
+    }
+
+    static IDLE: Mutex<Idle> = Mutex::new(Idle {
+        pid: 0,
+        next_id: 0,
+        workers: Vec::new(),
+    });
+
+    fn idle() -> MutexGuard<'static, Idle> {
+        let mut idle = IDLE.lock().unwrap_or_else(|e| e.into_inner());
+        let pid = std::process::id();
+        if idle.pid != pid {
+            idle.pid = pid;
+            idle.workers.clear();
+        }
+        idle
+    }
+
+    /// Runs `job` on an idle worker, or on a new one.
+    pub fn run(job: Job) -> std::io::Result<()> {
+        let mut job = job;
+        loop {
+            let Some((_, tx)) = idle().workers.pop() else {
+                break;
+            };
+            match tx.send(job) {
+                Ok(()) => return Ok(()),
+                Err(mpsc::SendError(back)) => job = back, // it ended meanwhile: try another
+            }
+        }
+        let (tx, rx) = mpsc::channel::<Job>();
+        let id = {
+            let mut idle = idle();
+            idle.next_id += 1;
+            idle.next_id
+        };
+        std::thread::Builder::new()
+            .name("twin-call".into())
+            .spawn(move || {
+                let mut job = Some(job);
+                while let Some(run) = job.take() {
+                    let done = std::cell::Cell::new(false);
+                    let ready = || {
+                        if !done.replace(true) {
+                            idle().workers.push((id, tx.clone()));
+                        }
+                    };
+                    if !run(&ready) {
+                        break;
+                    }
+                    ready();
+                    job = match rx.recv_timeout(IDLE_FOR) {
+                        Ok(next) => Some(next),
+                        Err(RecvTimeoutError::Disconnected) => None,
+                        Err(RecvTimeoutError::Timeout) => {
+                            let mut idle = idle();
+                            match idle.workers.iter().position(|(w, _)| *w == id) {
+                                Some(at) => {
+                                    idle.workers.remove(at);
+                                    None
+                                }
+                                // Taken just now: its job is on the way.
+                                None => {
+                                    drop(idle);
+                                    rx.recv().ok()
+                                }
+                            }
+                        }
+                    };
+                }
+            })
+            .map(drop)
     }
 }
