@@ -200,12 +200,14 @@ impl Follow {
 
     fn step(&mut self) -> Result<()> {
         cancel::check(self.opts.cancel.as_ref())?;
-        // While the run is idle, every STATUS_EVERY-th poll asks for its status instead of its
-        // events: one request per pause, as `max_poll_interval` promises.
-        let status_instead = !self.saw_finish
-            && !self.run_ended
-            && self.idle_polls > 0
-            && self.idle_polls % STATUS_EVERY == 0;
+        // Every STATUS_EVERY-th idle poll also asks for the run's status. Once polling at its
+        // slowest (the run is idle), that request replaces the events poll: one request per
+        // pause, as `max_poll_interval` promises; while the pause still grows, both are made,
+        // so no poll is blind while events may still be coming quickly.
+        let status_due = self.idle_polls > 0 && self.idle_polls % STATUS_EVERY == 0;
+        let slowest = self.opts.max_poll_interval.max(self.opts.poll_interval);
+        let status_instead =
+            status_due && !self.saw_finish && !self.run_ended && self.pause >= slowest;
         if !status_instead {
             let (events, _) = fetch(
                 &self.client,
@@ -229,7 +231,7 @@ impl Follow {
         }
         self.idle_polls += 1;
         // Once `Finished` was seen, the status is checked right after each empty poll.
-        if status_instead || self.saw_finish {
+        if status_due || self.saw_finish {
             let run = self.client.runs().get(&self.agent_id, &self.run_id)?;
             if run.is_terminal() || run.is_paused() {
                 self.run_ended = true;
