@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo bench -p twin-core --bench overhead                  # both sides, alternating
-//! overhead --url URL --key KEY --agent ID --serve twin|ureq  # line protocol for bench.py
+//! overhead --url URL --key KEY --agent ID --serve twin|ureq|ureq-deadline  # for bench.py
 //! ```
 //!
 //! Without `--url` it starts an emulator in-process. With `--serve`, it reads a count per line
@@ -66,7 +66,17 @@ impl Side {
                 format!("{url}/v1/agents/{agent}"),
                 key.to_owned(),
             ),
-            other => panic!("unknown side {other:?} (twin or ureq)"),
+            // The same, with a deadline per call as the client has (60 s): ureq then sets the
+            // socket's timeouts before each request, two system calls.
+            "ureq-deadline" => Side::Ureq(
+                ureq::Agent::config_builder()
+                    .timeout_global(Some(std::time::Duration::from_secs(60)))
+                    .build()
+                    .new_agent(),
+                format!("{url}/v1/agents/{agent}"),
+                key.to_owned(),
+            ),
+            other => panic!("unknown side {other:?} (twin, ureq or ureq-deadline)"),
         }
     }
 

@@ -79,6 +79,9 @@ pub(crate) struct Outgoing<'a> {
 pub(crate) struct Transport {
     agent: Agent,
     api_key: String,
+    /// The agent's own per-call limit (the client's attempt timeout): a call within it needs
+    /// no request-level configuration (a copy of the whole ureq config per request).
+    attempt_limit: Duration,
 }
 
 impl Transport {
@@ -95,13 +98,18 @@ impl Transport {
             .max_redirects_will_error(false)
             .user_agent(user_agent)
             .tls_config(tls)
+            .timeout_global(Some(timeouts.attempt))
             .build();
         let agent = Agent::with_parts(
             config,
             ureq::unversioned::transport::DefaultConnector::default(),
             crate::resolve::Resolver::default(),
         );
-        Transport { agent, api_key }
+        Transport {
+            agent,
+            api_key,
+            attempt_limit: timeouts.attempt,
+        }
     }
 
     /// Sends with retries, all within `timeouts.total`. Returns the final reply, whatever its
@@ -186,11 +194,14 @@ impl Transport {
             .map_err(|e| {
                 Failure::unsent(Error::InvalidArgument(format!("cannot build request: {e}")))
             })?;
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_global(Some(limit))
-            .build();
+        let request = if limit == self.attempt_limit {
+            request // the agent's own limit applies
+        } else {
+            self.agent
+                .configure_request(request)
+                .timeout_global(Some(limit))
+                .build()
+        };
         let mut response = self.agent.run(request).map_err(Failure::from_ureq)?;
         let key = self.api_key.as_bytes();
         let header = |name: &str| {
@@ -228,15 +239,27 @@ const REDACTED: &[u8] = b"<redacted>";
 
 /// `bytes` with every occurrence of `key` replaced by `<redacted>`.
 fn redact(bytes: Vec<u8>, key: &[u8]) -> Vec<u8> {
-    if key.is_empty() {
+    if key.is_empty() || bytes.len() < key.len() {
         return bytes;
     }
     // A vectorised search: a page of several MB is scanned in a fraction of a millisecond
-    // (comparing the key at every offset took milliseconds).
-    let finder = memchr::memmem::Finder::new(key);
-    let Some(first) = finder.find(&bytes) else {
+    // (comparing the key at every offset took milliseconds). The searcher is built once per
+    // key and thread, not per reply.
+    thread_local! {
+        static FINDER: std::cell::RefCell<Option<memchr::memmem::Finder<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let first = FINDER.with_borrow_mut(|cached| {
+        let finder = match cached {
+            Some(f) if f.needle() == key => f,
+            _ => cached.insert(memchr::memmem::Finder::new(key).into_owned()),
+        };
+        finder.find(&bytes)
+    });
+    let Some(first) = first else {
         return bytes; // the usual case: no copy
     };
+    let finder = memchr::memmem::Finder::new(key);
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = &bytes[..];
     let mut next = Some(first);

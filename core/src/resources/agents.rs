@@ -8,7 +8,7 @@ use crate::client::{Call, Client, unwrap_list};
 use crate::error::Result;
 use crate::pagination::{Page, PageToken, Pager};
 use crate::resources::runs::RunStatus;
-use crate::resources::{model, model_one, models, open_enum};
+use crate::resources::{LazyModel, LazyRaw, Model, model_one, model_one_lazily, models, open_enum};
 use crate::transport::Idempotency;
 
 open_enum! {
@@ -60,9 +60,25 @@ pub struct Agent {
     #[serde(default, deserialize_with = "crate::resources::opt_json_string")]
     pub icon_config: Option<String>,
     #[serde(skip)]
-    raw: Value,
+    raw: LazyRaw,
 }
-model!(Agent);
+
+impl Model for Agent {
+    fn raw(&self) -> &Value {
+        self.raw.get()
+    }
+    fn from_value(value: Value) -> Result<Self> {
+        let mut agent: Agent = crate::client::decode_ref(&value)?;
+        agent.raw = value.into();
+        Ok(agent)
+    }
+}
+
+impl LazyModel for Agent {
+    fn set_raw(&mut self, raw: LazyRaw) {
+        self.raw = raw;
+    }
+}
 
 /// `agent_name` is `{"name": "..."}` live; a plain string is accepted too.
 fn agent_name<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
@@ -174,8 +190,8 @@ impl Agents {
     /// One agent. An unknown or deleted agent is a 403 "you do not have access to this agent"
     /// (the service never says 404 here); [`crate::Error::is_not_found`] covers both.
     pub fn get(&self, agent_id: &str) -> Result<Agent> {
-        model_one(
-            self.client.json(Call::get(&["v1", "agents", agent_id]))?,
+        model_one_lazily(
+            &self.client.reply(Call::get(&["v1", "agents", agent_id]))?,
             "agent",
         )
     }
@@ -213,6 +229,41 @@ mod tests {
             fresh.deployment_state,
             Some(DeploymentState::Other("hibernating".into()))
         );
+    }
+
+    #[test]
+    fn agents_read_lazily_equal_agents_read_from_values() {
+        let reply = |body: &str| crate::transport::Reply {
+            status: 200,
+            content_type: Some("application/json".into()),
+            request_id: None,
+            retry_after: None,
+            allow: None,
+            retried_after_delivery: false,
+            body: body.as_bytes().to_vec(),
+        };
+        for body in [
+            r#"{"agent": {"agent_id": "a", "agent_name": {"name": "N\u00e9"}, "has_runs": true, "x": [1, {"y": null}]}}"#,
+            r#"{"agent_id": "top-level", "deployment_state": "draft"}"#,
+            r#"{"agent": "not an object", "agent_id": "b"}"#,
+            r#"{"agent": {"agent_id": "c", "score": 1e3}}"#,
+            r#"{"agent": {"agent_id": "d", "agent_id": "e"}}"#,
+        ] {
+            let lazy: Agent = model_one_lazily(&reply(body), "agent").unwrap();
+            let eager: Agent = model_one(serde_json::from_str(body).unwrap(), "agent").unwrap();
+            assert_eq!(lazy, eager, "{body}");
+            assert_eq!(lazy.raw(), eager.raw(), "{body}");
+        }
+        for bad in [r#"{"agent": {"has_runs": true}}"#, "", "<html>"] {
+            let lazy = model_one_lazily::<Agent>(&reply(bad), "agent").unwrap_err();
+            assert!(
+                matches!(
+                    lazy,
+                    crate::Error::Decode { .. } | crate::Error::UnexpectedResponse { .. }
+                ),
+                "{bad}: {lazy:?}"
+            );
+        }
     }
 
     #[test]

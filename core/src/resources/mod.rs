@@ -179,6 +179,40 @@ pub(crate) fn model_one<T: Model>(body: Value, key: &str) -> Result<T> {
     T::from_value(crate::client::unwrap_one(body, key))
 }
 
+/// A model that can keep its JSON as text (see [`LazyRaw`]).
+pub(crate) trait LazyModel: Model {
+    fn set_raw(&mut self, raw: LazyRaw);
+}
+
+/// [`model_one`] from a reply's text: the object is decoded straight from its text, without a
+/// JSON tree, and keeps the text for [`Model::raw`]. Anything unusual (not plainly JSON, a
+/// shape the typed decoder refuses) is decoded through a parsed `Value`, errors included.
+pub(crate) fn model_one_lazily<T: LazyModel>(
+    reply: &crate::transport::Reply,
+    key: &str,
+) -> Result<T> {
+    let lazily = || {
+        let text = std::str::from_utf8(&reply.body).ok()?;
+        let members = crate::de::raw_members(text)?;
+        let inner = members
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.get())
+            .filter(|v| v.starts_with('{'))
+            .unwrap_or(text);
+        if !crate::de::plain(inner) {
+            return None;
+        }
+        let mut model: T = serde_json::from_str(inner).ok()?;
+        model.set_raw(LazyRaw::from_text(inner, None));
+        Some(model)
+    };
+    match lazily() {
+        Some(model) => Ok(model),
+        None => model_one(crate::client::parse_json(reply)?, key),
+    }
+}
+
 /// `Some(model)` unless the body is `{}`, `null` or an empty envelope (twin-api.md 6.11).
 pub(crate) fn model_opt<T: Model>(body: Value, key: &str) -> Result<Option<T>> {
     let inner = crate::client::unwrap_one(body, key);
