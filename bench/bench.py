@@ -861,15 +861,16 @@ def row10(ctx: Ctx) -> Result:
     if slow and slow[0].met is False:
         r.notes.append(
             "Why the 1 s cadence misses: at most 2 requests/s while idle means polls at least "
-            "500 ms apart once the run is quiet, so an event after a quiet spell waits up to "
-            "500 ms (about 250 ms at the median for events arriving at random). After each event "
-            "the follower polls again at once, then after 100, 150, 225, 337 ms and every 500 ms: "
-            "at 0, 100, 250, 475, 812 and 1312 ms. An event every 1000 ms therefore always "
-            "lands in the 812–1312 ms gap and waits about 312 ms (plus up to 40 ms of "
-            "`recorded_at` skew). Any schedule that keeps to 2 requests/s has such an unlucky "
-            "cadence; lowering the idle pause to meet this one would break the idle target, so "
-            "neither target was loosened: the default cadence (bursts, as real runs emit events) "
-            "meets it with a wide margin, a strictly periodic 1 s run does not."
+            "500 ms apart once the run is quiet. After each event the follower polls again at "
+            "once, then after pauses of 100, 150, 225, 337 and 500 ms (0, 100, 250, 475, 812, "
+            "1312 ms). With an event every second, the next one always comes once the pauses "
+            "have grown to 337-500 ms, so every event waits 0-500 ms for the next poll, plus "
+            "the request and the hand-over to Python, and up to 40 ms of `recorded_at` skew: "
+            "a median of a few hundred ms that varies from run to run with the phase between "
+            "the two clocks. Keeping the pause short for longer would break the idle target "
+            "(both cannot hold for every cadence), so neither target was loosened: the default "
+            "cadence (events in bursts, as real runs emit them) meets it with a wide margin; a "
+            "strictly periodic 1 s run does not."
         )
     r.notes.append(
         "Delay = wall clock when `follow()` yields the event minus its `recorded_at` (the "
@@ -938,11 +939,13 @@ FIXES = """\
 
 | row | before | after | cause and fix |
 |---|---|---|---|
-| 1 | 1.10× http.client | 0.4–0.8× | ureq resolved the host before every request, on a new thread once a deadline is set (ours always is): an IP-address base URL is now used as is (`core/src/resolve.rs`) |
-| 2 | 1.38× requests | 0.41× | every event was parsed into a JSON tree and its payload decoded into a second one: event pages are now read lazily, one pass for index, ids and kind; the item and its payload are parsed when first asked for (`Event::from_json`, `Event::payload()`) |
+| 1 | 1.10× http.client | 0.4–0.7× | ureq resolved the host before every request, on a new thread once a deadline is set (ours always is): an IP-address base URL is now used as is (`core/src/resolve.rs`) |
+| 2 | 1.38× requests | 0.4–0.5× | every event was parsed into a JSON tree and its payload decoded into a second one: event pages are now read lazily, one pass for index, ids and kind; the item and its payload are parsed when first asked for (`Event::from_json`, `Event::payload()`) |
 | 2 | — | — | the emulator's `payload_kb` padding was a run of `x`s; it now pads with instruction prose, tool schemas, messages and Value-tree records, like real events |
-| 3 | 0.95× requests | 0.55× | the emulator built a JSON tree per run (2.6 ms a page, on both sides' clock): pages are serialised straight from the store (0.5 ms); run pages are read lazily too; the Python binding started a thread per page (cold stack and allocator arena): pages and waits now run on reused worker threads (2.7 → 1.6 ms a page) |
+| 3 | 0.95× requests | 0.53–0.57× | the emulator built a JSON tree per run (2.6 ms a page, on both sides' clock): pages are serialised straight from the store (0.5 ms); run pages are read lazily too; the Python binding started a thread per page (cold stack and allocator arena): pages and waits now run on reused worker threads (2.7 → 1.6 ms a page) |
 | 7 | 52–72 MB RSS growth | < 1 MB | a measuring error: a child's `ru_maxrss` starts from the parent's RSS at `fork()`; the peak is now the kernel's `VmHWM`, reset at the baseline. Deep pages of the emulator's runs list are slices now (they walked the whole history) |
+| 8 | 1.11–1.15× raw ureq | 1.02–1.09× | per call: an agent is decoded straight from the reply's text (its raw JSON kept as text until asked for); a call within the client's attempt timeout uses the agent's own timeout instead of a per-request copy of the ureq config; the redaction searcher is built once per thread |
+| 8, 9 | 0.8–2.8× either way | ≈ 1.0× (row 9) | a measuring error: the two long-lived programs kept their own CPU placement beside the emulator's threads, which alone made either up to 2.5× slower; both are now pinned to one CPU |
 | 10 | 2.5 requests/s idle | 2.0 | every fourth idle poll made a status request on top of the events poll; once polling at its slowest, the status check now replaces it |
 | 2, 3 | — | — | the API-key redaction of every reply (added meanwhile) compared the key at every offset: it now uses memchr's `memmem` |
 """
