@@ -129,10 +129,11 @@ pub fn verify<S: AsRef<str>>(
         .map(str::trim)
         .filter(|h| !h.is_empty())
         .ok_or(SignatureError::MissingHeader)?;
-    let digest = header
+    let mut digest = [0u8; DIGEST_LEN];
+    header
         .strip_prefix(SIGNATURE_PREFIX)
         .filter(|h| h.len() == 2 * DIGEST_LEN)
-        .and_then(|h| hex::decode(h).ok())
+        .and_then(|h| hex::decode_to_slice(h, &mut digest).ok())
         .ok_or(SignatureError::MalformedHeader)?;
     // Try every secret, even after a match, so timing does not tell which one matched.
     let mut matched = false;

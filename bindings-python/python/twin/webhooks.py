@@ -72,6 +72,9 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
 def verify(body: Body, signature: Optional[str], secret: Secrets) -> None:
     """Checks ``signature`` (the ``X-Cobb-Signature`` value) against ``body`` with each
     secret; raises :class:`twin.WebhookVerificationError` when none matches."""
+    if type(body) is bytes and type(secret) is str:  # the usual call, without the conversions
+        _twin.webhooks_verify(body, signature, (secret,))
+        return
     _twin.webhooks_verify(_body(body), signature, _secrets(secret))
 
 
