@@ -321,6 +321,51 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Deserializes `T` from one member of an object in one pass, skipping the other members:
+/// `Some(T)` when the member is there, `None` when not. A duplicate of the member is an error
+/// (the caller then parses the whole `Value`, where the last one wins).
+pub(crate) struct Member<T> {
+    key: &'static str,
+    model: std::marker::PhantomData<T>,
+}
+
+impl<T> Member<T> {
+    pub(crate) fn new(key: &'static str) -> Member<T> {
+        Member {
+            key,
+            model: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for Member<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Member<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let mut found = None;
+        while let Some(Key(key)) = map.next_key()? {
+            if key == self.key {
+                if found.is_some() {
+                    return Err(A::Error::custom("duplicate member"));
+                }
+                found = Some(map.next_value::<T>()?);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
 /// An object's members as raw JSON text (keys borrowed unless escaped), in order; of
 /// duplicate keys the last value wins, in the place of the first, as in a parsed `Value`.
 /// `None` if the text is not one object.

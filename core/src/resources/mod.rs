@@ -52,6 +52,9 @@ pub(crate) struct LazyRaw {
     value: std::sync::OnceLock<Value>,
     /// The object's text, and the text of an object whose members fill in those it lacks.
     text: Option<(Box<str>, Option<Box<str>>)>,
+    /// The text is a whole reply whose object sits in this envelope member (see
+    /// [`crate::client::unwrap_one`]).
+    envelope: Option<&'static str>,
 }
 
 impl LazyRaw {
@@ -59,7 +62,13 @@ impl LazyRaw {
         LazyRaw {
             value: std::sync::OnceLock::new(),
             text: Some((text.into(), extra.map(Into::into))),
+            envelope: None,
         }
+    }
+
+    pub(crate) fn in_envelope(mut self, key: Option<&'static str>) -> LazyRaw {
+        self.envelope = key;
+        self
     }
 
     pub(crate) fn get(&self) -> &Value {
@@ -68,6 +77,9 @@ impl LazyRaw {
                 return Value::Null;
             };
             let mut value: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            if let Some(key) = self.envelope {
+                value = crate::client::unwrap_one(value, key);
+            }
             if let (Some(extra), Value::Object(fields)) = (extra, &mut value)
                 && let Ok(Value::Object(more)) = serde_json::from_str::<Value>(extra)
             {
@@ -85,6 +97,7 @@ impl From<Value> for LazyRaw {
         LazyRaw {
             value: std::sync::OnceLock::from(value),
             text: None,
+            envelope: None,
         }
     }
 }
@@ -189,22 +202,27 @@ pub(crate) trait LazyModel: Model {
 /// shape the typed decoder refuses) is decoded through a parsed `Value`, errors included.
 pub(crate) fn model_one_lazily<T: LazyModel>(
     reply: &crate::transport::Reply,
-    key: &str,
+    key: &'static str,
 ) -> Result<T> {
     let lazily = || {
         let text = std::str::from_utf8(&reply.body).ok()?;
-        let members = crate::de::raw_members(text)?;
-        let inner = members
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.get())
-            .filter(|v| v.starts_with('{'))
-            .unwrap_or(text);
-        if !crate::de::plain(inner) {
+        if !crate::de::plain(text) {
             return None;
         }
-        let mut model: T = serde_json::from_str(inner).ok()?;
-        model.set_raw(LazyRaw::from_text(inner, None));
+        // One pass: the model from the envelope's member, the other members skipped; or,
+        // without that member, the body itself.
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let member = serde::de::DeserializeSeed::deserialize(
+            crate::de::Member::<T>::new(key),
+            &mut parser,
+        )
+        .ok()?;
+        parser.end().ok()?;
+        let (mut model, envelope) = match member {
+            Some(model) => (model, Some(key)),
+            None => (serde_json::from_str::<T>(text).ok()?, None),
+        };
+        model.set_raw(LazyRaw::from_text(text, None).in_envelope(envelope));
         Some(model)
     };
     match lazily() {
