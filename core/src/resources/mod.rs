@@ -212,11 +212,9 @@ pub(crate) fn model_one_lazily<T: LazyModel>(
         // One pass: the model from the envelope's member, the other members skipped; or,
         // without that member, the body itself.
         let mut parser = serde_json::Deserializer::from_str(text);
-        let member = serde::de::DeserializeSeed::deserialize(
-            crate::de::Member::<T>::new(key),
-            &mut parser,
-        )
-        .ok()?;
+        let member =
+            serde::de::DeserializeSeed::deserialize(crate::de::Member::<T>::new(key), &mut parser)
+                .ok()?;
         parser.end().ok()?;
         let (mut model, envelope) = match member {
             Some(model) => (model, Some(key)),
