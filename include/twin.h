@@ -1082,7 +1082,7 @@ twin_status twin_follow_options_set_timeout_ms(twin_follow_options *options, uin
 
 /**
  * The pause after a poll that found nothing new, in milliseconds (default 100); it grows by
- * half each idle poll up to the maximum.
+ * a quarter each idle poll up to the maximum.
  */
 twin_status twin_follow_options_set_poll_interval_ms(twin_follow_options *options,
                                                      uint64_t poll_interval_ms);

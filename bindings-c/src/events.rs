@@ -72,7 +72,7 @@ pub extern "C" fn twin_follow_options_set_timeout_ms(
 }
 
 /// The pause after a poll that found nothing new, in milliseconds (default 100); it grows by
-/// half each idle poll up to the maximum.
+/// a quarter each idle poll up to the maximum.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_follow_options_set_poll_interval_ms(
     options: *mut twin_follow_options,

@@ -33,7 +33,8 @@ pub struct FollowOptions {
     pub after_index: Option<u64>,
     /// Give up with [`Error::Timeout`] after this long (default: no limit).
     pub timeout: Option<Duration>,
-    /// Pause after a poll that found nothing new; it grows by half each idle poll...
+    /// Pause after a poll that found nothing new; it grows by a quarter each idle poll
+    /// (so a run with an event every second or two is still seen within a few hundred ms)...
     pub poll_interval: Duration,
     /// ...up to this. At most one request per `max_poll_interval` once the run is idle.
     pub max_poll_interval: Duration,
@@ -246,7 +247,7 @@ impl Follow {
         cancel::sleep(self.pause, self.deadline, self.opts.cancel.as_ref())?;
         self.pause = self
             .pause
-            .mul_f64(1.5)
+            .mul_f64(1.25)
             .min(self.opts.max_poll_interval.max(self.opts.poll_interval));
         Ok(())
     }
