@@ -65,8 +65,11 @@ from ._twin import (
     Workspace,
     final_output,
 )
-from ._async import AsyncClient
 from . import cron, testing, webhooks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._async import AsyncClient
 
 __version__: str = _twin.__version__
 
@@ -115,6 +118,22 @@ __all__ = [
     "cron",
     "testing",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # `AsyncClient` needs `typing` at run time: it is imported on first use, so that
+    # `import twin` stays fast for scripts that never use it.
+    if name == "AsyncClient":
+        from ._async import AsyncClient
+
+        globals()["AsyncClient"] = AsyncClient
+        return AsyncClient
+    raise AttributeError(f"module 'twin' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"AsyncClient"})
+
 
 _logging.setup()
 # Threads still running at exit (a follower being stopped) must not log into a finalizing

@@ -26,7 +26,10 @@ Invalid arguments (an empty id, a negative timeout) raise the built-in ``ValueEr
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+# Annotations only (never evaluated): `import twin` does not pay for `typing`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
 
 __all__ = [
     "Problem",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import Any, Iterable, Optional
+# Annotations only (never evaluated): `import twin` does not pay for `typing`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Optional
 
 # Fields never shown, even in a notebook.
 _SECRETS = frozenset({"api_key", "signing_secret"})
@@ -19,6 +21,7 @@ class ModelList(list):  # type: ignore[type-arg]
 
 
 def _cell(name: str, value: Any) -> str:
+    import datetime as _dt
     import html
     import json
 

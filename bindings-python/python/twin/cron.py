@@ -10,8 +10,11 @@ Invalid expressions raise :class:`twin.InvalidCronError` (a ``ValueError``) nami
 
 from __future__ import annotations
 
-import datetime
-from typing import Optional
+# Annotations only (never evaluated): `import twin` does not pay for `typing`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime
+    from typing import Optional
 
 from . import _twin
 

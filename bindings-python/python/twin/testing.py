@@ -16,8 +16,10 @@ A run's ``message`` may carry an ``[emulator: ...]`` directive (``outcome=succes
 
 from __future__ import annotations
 
-import json
-from typing import Any, Optional
+# Annotations only (never evaluated): `import twin` does not pay for `typing`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 from . import _twin
 from ._twin import Client
@@ -50,6 +52,7 @@ class Emulator:
         return Client(**kwargs)
 
     def _admin(self, method: str, path: str, body: Optional[dict[str, Any]] = None) -> Any:
+        import json
         import urllib.request
 
         data = None if body is None else json.dumps(body).encode()

@@ -14,7 +14,10 @@ constant-time. Failures raise :class:`twin.WebhookVerificationError` (a ``ValueE
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence, Union
+# Annotations only (never evaluated): `import twin` does not pay for `typing`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _twin
 from ._twin import WebhookEvent
@@ -35,8 +38,9 @@ EVENT_HEADER = "X-Cobb-Event"
 DEFAULT_TOLERANCE = 300.0
 DEFAULT_MAX_BODY = 1 << 20
 
-Body = Union[bytes, bytearray, memoryview, str]
-Secrets = Union[str, Sequence[str]]
+if TYPE_CHECKING:
+    Body = Union[bytes, bytearray, memoryview, str]
+    Secrets = Union[str, Sequence[str]]
 
 
 def _body(body: Body) -> bytes:
