@@ -1,13 +1,14 @@
 //! Rust `log` records from the core reach the Python logger `"twin"`.
 //!
-//! The level check is an atomic read, done without the GIL: the Python logger's effective
-//! level is copied into it whenever a client call starts (`refresh`), so a record that would
-//! be dropped never touches Python. Only a record that passes takes the GIL, briefly, to hand
+//! The level check is `log`'s own maximum level, an atomic read done without the GIL: the
+//! Python logger's effective level is copied into it whenever a client call starts
+//! (`refresh`), so a record that would be dropped is not even built (nor is one of the HTTP
+//! stack's own records) and never touches Python. Only a record that passes takes the GIL, briefly, to hand
 //! the formatted message to `logging.getLogger("twin").log(...)`. Core code logs while the
 //! calling thread has released the GIL, so that is never a deadlock. The core logs method,
 //! path, status, attempt and elapsed time; never bodies, never keys.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use pyo3::prelude::*;
@@ -19,8 +20,8 @@ const TARGET_PREFIX: &str = "twin_core";
 /// The Python logger records go to.
 const LOGGER: &str = "twin";
 
-/// `LevelFilter` as a number: 0 off .. 5 trace.
-static MAX_LEVEL: AtomicUsize = AtomicUsize::new(0);
+/// The bridge is the process's `log` logger, so `log`'s maximum level is ours to set.
+static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// Set at interpreter exit: from then on nothing is forwarded.
 static SHUT_DOWN: AtomicBool = AtomicBool::new(false);
 
@@ -33,7 +34,7 @@ static BRIDGE: Bridge = Bridge;
 /// Installs the bridge as the process's `log` logger (once; a no-op if another logger is set).
 pub fn install() {
     if log::set_logger(&BRIDGE).is_ok() {
-        log::set_max_level(LevelFilter::Trace);
+        INSTALLED.store(true, Ordering::Relaxed);
     }
 }
 
@@ -49,7 +50,7 @@ fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
         .map(|l| l.bind(py))
 }
 
-/// Copies the `"twin"` logger's effective level into the atomic the bridge checks.
+/// Copies the `"twin"` logger's effective level into `log`'s maximum level.
 pub fn refresh(py: Python<'_>) {
     let level = logger(py)
         .and_then(|l| l.call_method0("getEffectiveLevel"))
@@ -63,7 +64,13 @@ pub fn refresh(py: Python<'_>) {
         31..=40 => LevelFilter::Error,
         _ => LevelFilter::Off,
     };
-    MAX_LEVEL.store(filter as usize, Ordering::Relaxed);
+    set_max_level(filter);
+}
+
+fn set_max_level(filter: LevelFilter) {
+    if INSTALLED.load(Ordering::Relaxed) && !SHUT_DOWN.load(Ordering::Relaxed) {
+        log::set_max_level(filter);
+    }
 }
 
 fn python_level(level: Level) -> i32 {
@@ -79,7 +86,7 @@ fn python_level(level: Level) -> i32 {
 impl Log for Bridge {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         metadata.target().starts_with(TARGET_PREFIX)
-            && (metadata.level() as usize) <= MAX_LEVEL.load(Ordering::Relaxed)
+            && metadata.level() <= log::max_level()
             && !SHUT_DOWN.load(Ordering::Relaxed)
     }
 
@@ -104,6 +111,6 @@ impl Log for Bridge {
 /// Stops forwarding; called by `atexit` so no thread reaches into a finalizing interpreter.
 #[pyfunction]
 pub fn _shutdown_logging() {
+    set_max_level(LevelFilter::Off);
     SHUT_DOWN.store(true, Ordering::Relaxed);
-    MAX_LEVEL.store(0, Ordering::Relaxed);
 }
