@@ -27,7 +27,7 @@ class WebhookHandler(http.server.BaseHTTPRequestHandler):
         try:
             # Checks X-Cobb-Signature (constant time), X-Cobb-Event against the body, and that
             # the body's timestamp is within 300 s of now (tolerance=...; None turns it off).
-            event = twin.webhooks.unwrap(body, dict(self.headers.items()), SECRETS)
+            event = twin.webhooks.unwrap(body, self.headers, SECRETS)
         except twin.WebhookVerificationError as e:
             print(f"rejected a delivery: {e.reason}")
             self.send_response(400)

@@ -17,7 +17,7 @@ from __future__ import annotations
 # Annotations only (never evaluated): `import twin` does not pay for `typing`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Sequence, Union
+    from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 
 from . import _twin
 from ._twin import WebhookEvent
@@ -42,6 +42,13 @@ if TYPE_CHECKING:
     Body = Union[bytes, bytearray, memoryview, str]
     Secrets = Union[str, Sequence[str]]
 
+    class _HasItems(Protocol):
+        def items(self) -> Iterable[tuple[str, Any]]: ...
+
+    # A dict, `http.server`'s `self.headers`, a framework's header object, or (name, value)
+    # pairs.
+    Headers = Union[_HasItems, Iterable[tuple[str, str]]]
+
 
 def _body(body: Body) -> bytes:
     if isinstance(body, bytes):
@@ -64,7 +71,7 @@ def _secrets(secret: Secrets) -> list[str]:
     return secrets
 
 
-def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
+def _header(headers: Headers, name: str) -> Optional[str]:
     wanted = name.lower()
     items: Any = headers.items() if hasattr(headers, "items") else headers
     for key, value in items:
@@ -84,7 +91,7 @@ def verify(body: Body, signature: Optional[str], secret: Secrets) -> None:
 
 def unwrap(
     body: Body,
-    headers: Mapping[str, str],
+    headers: Headers,
     secret: Secrets,
     *,
     tolerance: Optional[float] = DEFAULT_TOLERANCE,
@@ -95,7 +102,9 @@ def unwrap(
     Checks, in order: the body is at most ``max_body`` bytes; the signature matches one of
     the secrets; the body is the documented payload; ``X-Cobb-Event`` (when present) names
     the body's event; the body's ``timestamp`` is within ``tolerance`` seconds of now
-    (``None`` turns that check off). Header names are matched without regard to case.
+    (``None`` turns that check off). ``headers`` is a mapping, any object with ``items()``
+    (``http.server``'s ``self.headers``, a web framework's) or ``(name, value)`` pairs; names
+    are matched without regard to case.
     Deliveries can repeat: deduplicate with ``event.dedupe_key``.
     """
     return _twin.webhooks_unwrap(
