@@ -271,7 +271,7 @@ mod tests {
             (
                 Error::Api {
                     status: 403,
-                    problem: Problem::from_status(403),
+                    problem: Box::new(Problem::from_status(403)),
                     request_id: None,
                     retry_after: None,
                 },
@@ -341,7 +341,7 @@ mod tests {
         problem.detail = Some("slow down".into());
         record(Failure::Core(Error::Api {
             status: 429,
-            problem,
+            problem: Box::new(problem),
             request_id: Some("req-9".into()),
             retry_after: Some(Duration::from_millis(1500)),
         }));

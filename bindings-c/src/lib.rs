@@ -6,8 +6,6 @@
 //! thread's last error. The conventions C users rely on are written in the header's preamble
 //! (`cbindgen.toml`).
 #![allow(non_camel_case_types)]
-// A failure carries core's `Error` inline, as core does; its size only matters on the error path.
-#![allow(clippy::result_large_err)]
 
 // In the order the header presents them (cbindgen follows the module order).
 mod ffi;

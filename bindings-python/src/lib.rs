@@ -9,9 +9,6 @@
 //! `errors.rs` (the one function mapping core errors to Python exceptions), `cancel.rs`
 //! (running blocking calls so that Ctrl-C still works), `logging.rs` (Rust `log` to Python
 //! `logging`), `pagination.rs` (`Pager`, `Page`).
-// Core calls return `twin_core::Result`, whose error carries its `Problem` inline (the core
-// allows this lint for the same reason): only the error path pays for the size.
-#![allow(clippy::result_large_err)]
 
 mod agents;
 mod api_keys;

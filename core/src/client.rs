@@ -424,7 +424,7 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
         );
         return Err(Error::Api {
             status: reply.status,
-            problem,
+            problem: Box::new(problem),
             request_id: reply.request_id,
             retry_after: reply.retry_after,
         });

@@ -32,7 +32,7 @@ pub enum Error {
         /// The HTTP status, e.g. 403.
         status: u16,
         /// What went wrong, as RFC 9457 problem details.
-        problem: Problem,
+        problem: Box<Problem>,
         /// The request id the service or a proxy reported (`x-request-id`), if any.
         request_id: Option<String>,
         /// How long the service asked us to wait (`Retry-After`), if it did.
@@ -278,10 +278,18 @@ mod tests {
         problem.detail = detail.map(str::to_owned);
         Error::Api {
             status,
-            problem,
+            problem: Box::new(problem),
             request_id: Some("req-1".into()),
             retry_after: Some(Duration::from_secs(3)),
         }
+    }
+
+    #[test]
+    fn a_result_stays_small() {
+        // `Problem` is boxed so that `Result<T, Error>` does not trip clippy's
+        // `result_large_err` (128 bytes) in callers' code.
+        let size = std::mem::size_of::<Error>();
+        assert!(size <= 56, "{size} bytes");
     }
 
     #[test]

@@ -62,9 +62,6 @@
 //! Through the `log` crate, at debug level: one line per attempt (method, path, status,
 //! attempt, elapsed). Never the API key, a signing secret or an event body.
 #![deny(missing_docs)]
-// `Error::Api` carries its `Problem` inline, as the bindings and callers expect; the size only
-// matters on the error path, which already involved a network round trip.
-#![allow(clippy::result_large_err)]
 
 mod cancel;
 mod client;

@@ -1,7 +1,6 @@
 //! Property tests over every parser that sees untrusted bytes: problem bodies, model decoding
 //! from arbitrary JSON, event unwrapping and Value decoding, webhook signatures and payloads,
 //! cron expressions. The property is always the same: a typed result, never a panic.
-#![allow(clippy::result_large_err)]
 
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;

@@ -1,7 +1,6 @@
 //! HTTPS certificates are verified by default: a local server with a self-signed certificate
 //! is refused, and accepted only once that certificate is trusted explicitly through
 //! `ClientBuilder::add_root_certificate_pem`.
-#![allow(clippy::result_large_err)]
 
 use std::convert::Infallible;
 use std::sync::Arc;

@@ -203,7 +203,7 @@ fn error_body_vectors() {
         check_problem(name, &p, &case["expect"]);
         let err = Error::Api {
             status,
-            problem: p,
+            problem: Box::new(p),
             request_id: None,
             retry_after: None,
         };
@@ -431,7 +431,7 @@ fn real_error_responses_give_problems() {
                 assert_eq!(detail, "you do not have access to this agent");
                 let err = Error::Api {
                     status,
-                    problem: p,
+                    problem: Box::new(p),
                     request_id: None,
                     retry_after: None,
                 };

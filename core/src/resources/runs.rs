@@ -430,7 +430,7 @@ impl Runs {
                 problem.detail = Some(format!("run {run_id} not found"));
                 Error::Api {
                     status: 404,
-                    problem,
+                    problem: Box::new(problem),
                     request_id: None,
                     retry_after: None,
                 }

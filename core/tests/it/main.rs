@@ -1,5 +1,4 @@
 //! Integration tests of twin-core against the emulator, in-process, over real HTTP.
-#![allow(clippy::result_large_err)] // the crate allows it too: `Error::Api` carries its Problem inline
 
 mod agents;
 mod common;

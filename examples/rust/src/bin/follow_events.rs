@@ -4,9 +4,6 @@
 //!
 //! `follow` polls with backoff, yields each event once and in order, and ends when the run has
 //! ended and every event was seen. A `CancelToken` in the options stops it from another thread.
-// twin_core::Error carries its problem details inline (see the core's lib.rs): a large Err
-// only costs on the error path, which already made a network round trip.
-#![allow(clippy::result_large_err)]
 use std::time::Duration;
 
 use twin_core::{AgentCreateParams, Client, FollowOptions, RunStartParams};

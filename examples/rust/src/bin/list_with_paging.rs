@@ -1,9 +1,6 @@
 //! List runs and agents: lists page lazily, and filters apply to every page.
 //!
 //!     TWIN_API_KEY=... cargo run -p twin-examples --bin list_with_paging
-// twin_core::Error carries its problem details inline (see the core's lib.rs): a large Err
-// only costs on the error path, which already made a network round trip.
-#![allow(clippy::result_large_err)]
 use twin_core::{
     AgentCreateParams, AgentListParams, Client, RunListParams, RunStartParams, WaitOptions,
 };

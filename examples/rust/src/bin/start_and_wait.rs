@@ -1,9 +1,6 @@
 //! Start a run and wait for its result.
 //!
 //!     TWIN_API_KEY=... cargo run -p twin-examples --bin start_and_wait
-// twin_core::Error carries its problem details inline (see the core's lib.rs): a large Err
-// only costs on the error path, which already made a network round trip.
-#![allow(clippy::result_large_err)]
 use std::time::Duration;
 
 use twin_core::{AgentCreateParams, Client, RunStartParams, WaitOptions, final_output};
