@@ -126,6 +126,21 @@ typedef enum {
 } twin_status;
 
 /**
+ * How much the library logs, from nothing to everything.
+ */
+typedef enum {
+  TWIN_LOG_OFF = 0,
+  TWIN_LOG_ERROR = 1,
+  TWIN_LOG_WARN = 2,
+  TWIN_LOG_INFO = 3,
+  /**
+   * One line per HTTP attempt.
+   */
+  TWIN_LOG_DEBUG = 4,
+  TWIN_LOG_TRACE = 5,
+} twin_log_level;
+
+/**
  * The type of a webhook delivery, from its `event` name.
  */
 typedef enum {
@@ -306,6 +321,13 @@ typedef struct twin_workspace twin_workspace;
  */
 typedef struct twin_workspace_list twin_workspace_list;
 
+/**
+ * Receives a log line: its level, the line (NUL-terminated UTF-8, valid only during the call)
+ * and the `user_data` given to twin_log_set_handler(). It is called on the thread whose call
+ * logged, possibly several threads at once; it must not call twin_log_set_handler().
+ */
+typedef void (*twin_log_fn)(twin_log_level level, const char *message, void *user_data);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -448,6 +470,20 @@ twin_status twin_client_new(const twin_client_options *options, twin_client **cl
  * Frees a client. NULL does nothing. Calls still running on other threads must have returned.
  */
 void twin_client_free(twin_client *client);
+
+/**
+ * Sends the library's log lines of `max_level` (a twin_log_level) and more severe to
+ * `handler`; TWIN_LOG_OFF turns the log off. `handler` may be NULL: lines then go to stderr.
+ * `user_data` may be NULL; it is passed to `handler` as is. It applies to the whole process and overrides the `TWIN_LOG`
+ * environment variable (which otherwise sends lines to stderr once a client is made). At
+ * TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g. `GET /v1/me -> 200 (attempt 1,
+ * 3 ms)`; no line contains the API key, a signing secret or a body. Fails with
+ * TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program linking the library
+ * has installed a logger of Rust's `log` crate itself.
+ */
+twin_status twin_log_set_handler(twin_log_fn handler,
+                                 int32_t max_level,
+                                 void *user_data);
 
 /**
  * A token not cancelled yet, freed with twin_cancel_token_free(). NULL only if the library

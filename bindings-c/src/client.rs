@@ -162,6 +162,7 @@ pub extern "C" fn twin_client_new(
     ffi::call(|| {
         let options = ffi::opt_arg(options);
         let client_out = ffi::out(client_out, "client_out")?;
+        crate::logging::from_env();
         let mut builder = Client::builder().user_agent_suffix("c");
         if let Some(o) = options {
             if let Some(key) = &o.api_key {

@@ -14,6 +14,8 @@ mod error;
 
 mod client;
 
+mod logging;
+
 mod cancel;
 
 mod me;

@@ -66,6 +66,7 @@ PLAIN = [
     "webhooks",
     "threads",
     "path_segments",
+    "logging",
 ]
 # Workloads with arguments, built like the tests: chaos.c and load.c.
 WORKLOADS = ["chaos", "load"]
@@ -204,6 +205,21 @@ def test_program(binaries, fresh, name, mode):
     """One C program per resource against the emulator: success and error paths."""
     out = run_c(binaries[(name, mode)], mode, fresh)
     assert "ok " in out and "FAIL" not in out
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_log_lines_on_stderr(binaries, fresh, mode):
+    """TWIN_LOG=debug, or twin_log_set_handler() without a handler, prints a line per attempt on
+    stderr; TWIN_LOG_OFF set by the program wins over TWIN_LOG; no TWIN_LOG, no line."""
+    line = "[twin DEBUG] GET /v1/me -> 200 (attempt 1, "
+    for args, env, printed in (
+        (["env"], {"TWIN_LOG": "debug"}, True),
+        (["stderr"], {"TWIN_LOG": ""}, True),
+        (["stderr", "off"], {"TWIN_LOG": "debug"}, False),
+        (["env"], {"TWIN_LOG": ""}, False),
+    ):
+        result = run_c(binaries[("logging", mode)], mode, fresh, args=args, env_extra=env, output=True)
+        assert (line in result.stderr) == printed, (args, env, result.stderr)
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -561,6 +577,7 @@ def secrets_run(binaries, mode, emu, args, base_url=None):
     }
     result = run_c(binaries[("secrets", mode)], mode, env_extra=env, args=args, output=True)
     text = (result.stdout + result.stderr).lower()
+    assert "[twin debug] " in text, "TWIN_LOG=debug printed no log line to check"
     for marker in (emu["key_marker"], emu["signing_secret"]):
         assert marker.lower() not in text, f"a marker reached the output of test_secrets {args}"
     return figures(result.stdout, "secrets")[1]
