@@ -70,9 +70,16 @@ fn filter(level: twin_log_level) -> LevelFilter {
 
 fn level_of(value: i32) -> Option<twin_log_level> {
     use twin_log_level::*;
-    [TWIN_LOG_OFF, TWIN_LOG_ERROR, TWIN_LOG_WARN, TWIN_LOG_INFO, TWIN_LOG_DEBUG, TWIN_LOG_TRACE]
-        .into_iter()
-        .find(|l| *l as i32 == value)
+    [
+        TWIN_LOG_OFF,
+        TWIN_LOG_ERROR,
+        TWIN_LOG_WARN,
+        TWIN_LOG_INFO,
+        TWIN_LOG_DEBUG,
+        TWIN_LOG_TRACE,
+    ]
+    .into_iter()
+    .find(|l| *l as i32 == value)
 }
 
 fn configure(sink: Sink, level: twin_log_level) -> Result<(), Failure> {
