@@ -479,7 +479,9 @@ void twin_client_free(twin_client *client);
  * TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g. `GET /v1/me -> 200 (attempt 1,
  * 3 ms)`; no line contains the API key, a signing secret or a body. Fails with
  * TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program linking the library
- * has installed a logger of Rust's `log` crate itself.
+ * has installed a logger of Rust's `log` crate itself. A call already logging on another
+ * thread may still reach the previous handler just after this returns: keep its `user_data`
+ * alive until no client call is under way.
  */
 twin_status twin_log_set_handler(twin_log_fn handler,
                                  int32_t max_level,

@@ -124,7 +124,9 @@ pub(crate) fn from_env() {
 /// TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g. `GET /v1/me -> 200 (attempt 1,
 /// 3 ms)`; no line contains the API key, a signing secret or a body. Fails with
 /// TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program linking the library
-/// has installed a logger of Rust's `log` crate itself.
+/// has installed a logger of Rust's `log` crate itself. A call already logging on another
+/// thread may still reach the previous handler just after this returns: keep its `user_data`
+/// alive until no client call is under way.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_log_set_handler(
     handler: twin_log_fn,
