@@ -474,18 +474,16 @@ void twin_client_free(twin_client *client);
 /**
  * Sends the library's log lines of `max_level` (a twin_log_level) and more severe to
  * `handler`; TWIN_LOG_OFF turns the log off. `handler` may be NULL: lines then go to stderr.
- * `user_data` may be NULL; it is passed to `handler` as is. It applies to the whole process and overrides the `TWIN_LOG`
- * environment variable (which otherwise sends lines to stderr once a client is made). At
- * TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g. `GET /v1/me -> 200 (attempt 1,
- * 3 ms)`; no line contains the API key, a signing secret or a body. Fails with
- * TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program linking the library
- * has installed a logger of Rust's `log` crate itself. A call already logging on another
- * thread may still reach the previous handler just after this returns: keep its `user_data`
- * alive until no client call is under way.
+ * `user_data` may be NULL; it is passed to `handler` as is. It applies to the whole process
+ * and overrides the `TWIN_LOG` environment variable (which otherwise sends lines to stderr
+ * once a client is made). At TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g.
+ * `GET /v1/me -> 200 (attempt 1, 3 ms)`; no line contains the API key, a signing secret or a
+ * body. Fails with TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program
+ * linking the library has installed a logger of Rust's `log` crate itself. A call already
+ * logging on another thread may still reach the previous handler just after this returns:
+ * keep its `user_data` alive until no client call is under way.
  */
-twin_status twin_log_set_handler(twin_log_fn handler,
-                                 int32_t max_level,
-                                 void *user_data);
+twin_status twin_log_set_handler(twin_log_fn handler, int32_t max_level, void *user_data);
 
 /**
  * A token not cancelled yet, freed with twin_cancel_token_free(). NULL only if the library

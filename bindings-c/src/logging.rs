@@ -5,7 +5,7 @@
 use std::ffi::{CString, c_char, c_void};
 use std::sync::{Once, OnceLock, RwLock};
 
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use log::{LevelFilter, Log, Metadata, Record};
 
 use twin_core::Error;
 
@@ -41,10 +41,12 @@ struct Sink {
     user_data: usize,
 }
 
-static SINK: RwLock<Sink> = RwLock::new(Sink {
+const STDERR: Sink = Sink {
     handler: None,
     user_data: 0,
-});
+};
+
+static SINK: RwLock<Sink> = RwLock::new(STDERR);
 
 struct Logger;
 
@@ -57,39 +59,29 @@ fn installed() -> bool {
     *INSTALLED.get_or_init(|| log::set_logger(&LOGGER).is_ok())
 }
 
-fn filter(level: twin_log_level) -> LevelFilter {
-    match level {
-        twin_log_level::TWIN_LOG_OFF => LevelFilter::Off,
-        twin_log_level::TWIN_LOG_ERROR => LevelFilter::Error,
-        twin_log_level::TWIN_LOG_WARN => LevelFilter::Warn,
-        twin_log_level::TWIN_LOG_INFO => LevelFilter::Info,
-        twin_log_level::TWIN_LOG_DEBUG => LevelFilter::Debug,
-        twin_log_level::TWIN_LOG_TRACE => LevelFilter::Trace,
-    }
+/// The C levels, at the index of `log`'s number for each (`LevelFilter::Off` is 0).
+const LEVELS: [twin_log_level; 6] = [
+    twin_log_level::TWIN_LOG_OFF,
+    twin_log_level::TWIN_LOG_ERROR,
+    twin_log_level::TWIN_LOG_WARN,
+    twin_log_level::TWIN_LOG_INFO,
+    twin_log_level::TWIN_LOG_DEBUG,
+    twin_log_level::TWIN_LOG_TRACE,
+];
+
+/// The `log` filter of a twin_log_level's value; `None` for a value that is not one.
+fn filter_of(value: i32) -> Option<LevelFilter> {
+    LevelFilter::iter().nth(usize::try_from(value).ok()?)
 }
 
-fn level_of(value: i32) -> Option<twin_log_level> {
-    use twin_log_level::*;
-    [
-        TWIN_LOG_OFF,
-        TWIN_LOG_ERROR,
-        TWIN_LOG_WARN,
-        TWIN_LOG_INFO,
-        TWIN_LOG_DEBUG,
-        TWIN_LOG_TRACE,
-    ]
-    .into_iter()
-    .find(|l| *l as i32 == value)
-}
-
-fn configure(sink: Sink, level: twin_log_level) -> Result<(), Failure> {
+fn configure(sink: Sink, level: LevelFilter) -> Result<(), Failure> {
     if !installed() {
         return Err(Failure::Core(Error::InvalidArgument(
             "another logger of Rust's `log` crate is installed in this process".into(),
         )));
     }
     *SINK.write().unwrap_or_else(|e| e.into_inner()) = sink;
-    log::set_max_level(filter(level));
+    log::set_max_level(level);
     Ok(())
 }
 
@@ -98,35 +90,28 @@ fn configure(sink: Sink, level: twin_log_level) -> Result<(), Failure> {
 pub(crate) fn from_env() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        use twin_log_level::*;
         let level = match std::env::var("TWIN_LOG").unwrap_or_default().trim() {
-            "error" => TWIN_LOG_ERROR,
-            "warn" | "warning" => TWIN_LOG_WARN,
-            "info" => TWIN_LOG_INFO,
-            "debug" => TWIN_LOG_DEBUG,
-            "trace" => TWIN_LOG_TRACE,
+            "error" => LevelFilter::Error,
+            "warn" | "warning" => LevelFilter::Warn,
+            "info" => LevelFilter::Info,
+            "debug" => LevelFilter::Debug,
+            "trace" => LevelFilter::Trace,
             _ => return,
         };
-        let _ = configure(
-            Sink {
-                handler: None,
-                user_data: 0,
-            },
-            level,
-        );
+        let _ = configure(STDERR, level);
     });
 }
 
 /// Sends the library's log lines of `max_level` (a twin_log_level) and more severe to
 /// `handler`; TWIN_LOG_OFF turns the log off. `handler` may be NULL: lines then go to stderr.
-/// `user_data` may be NULL; it is passed to `handler` as is. It applies to the whole process and overrides the `TWIN_LOG`
-/// environment variable (which otherwise sends lines to stderr once a client is made). At
-/// TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g. `GET /v1/me -> 200 (attempt 1,
-/// 3 ms)`; no line contains the API key, a signing secret or a body. Fails with
-/// TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program linking the library
-/// has installed a logger of Rust's `log` crate itself. A call already logging on another
-/// thread may still reach the previous handler just after this returns: keep its `user_data`
-/// alive until no client call is under way.
+/// `user_data` may be NULL; it is passed to `handler` as is. It applies to the whole process
+/// and overrides the `TWIN_LOG` environment variable (which otherwise sends lines to stderr
+/// once a client is made). At TWIN_LOG_DEBUG there is one line per HTTP attempt, e.g.
+/// `GET /v1/me -> 200 (attempt 1, 3 ms)`; no line contains the API key, a signing secret or a
+/// body. Fails with TWIN_ERR_INVALID_ARGUMENT for an unknown level, or when a Rust program
+/// linking the library has installed a logger of Rust's `log` crate itself. A call already
+/// logging on another thread may still reach the previous handler just after this returns:
+/// keep its `user_data` alive until no client call is under way.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_log_set_handler(
     handler: twin_log_fn,
@@ -134,7 +119,7 @@ pub extern "C" fn twin_log_set_handler(
     user_data: *mut c_void,
 ) -> twin_status {
     ffi::call(|| {
-        let level = level_of(max_level).ok_or_else(|| {
+        let level = filter_of(max_level).ok_or_else(|| {
             Failure::Core(Error::InvalidArgument(format!(
                 "max_level {max_level} is not a twin_log_level"
             )))
@@ -169,15 +154,27 @@ impl Log for Logger {
         let Ok(line) = CString::new(line) else {
             return;
         };
-        let level = match record.level() {
-            Level::Error => twin_log_level::TWIN_LOG_ERROR,
-            Level::Warn => twin_log_level::TWIN_LOG_WARN,
-            Level::Info => twin_log_level::TWIN_LOG_INFO,
-            Level::Debug => twin_log_level::TWIN_LOG_DEBUG,
-            Level::Trace => twin_log_level::TWIN_LOG_TRACE,
-        };
+        let level = LEVELS[record.level() as usize];
         handler(level, line.as_ptr(), sink.user_data as *mut c_void);
     }
 
     fn flush(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn c_levels_follow_the_log_numbering() {
+        for (number, level) in LEVELS.into_iter().enumerate() {
+            assert_eq!(level as usize, number);
+            assert_eq!(filter_of(level as i32).map(|f| f as usize), Some(number));
+        }
+        for level in log::Level::iter() {
+            assert_eq!(LEVELS[level as usize] as usize, level as usize);
+        }
+        assert_eq!(filter_of(-1), None);
+        assert_eq!(filter_of(6), None);
+    }
 }

@@ -3,8 +3,8 @@
 //! The level check is `log`'s own maximum level, an atomic read done without the GIL: the
 //! Python logger's effective level is copied into it whenever a client call starts
 //! (`refresh`), so a record that would be dropped is not even built (nor is one of the HTTP
-//! stack's own records) and never touches Python. Only a record that passes takes the GIL, briefly, to hand
-//! the formatted message to `logging.getLogger("twin").log(...)`. Core code logs while the
+//! stack's own records) and never touches Python. Only a record that passes takes the GIL,
+//! briefly, to hand the formatted message to `logging.getLogger("twin").log(...)`. Core code logs while the
 //! calling thread has released the GIL, so that is never a deadlock. The core logs method,
 //! path, status, attempt and elapsed time; never bodies, never keys.
 

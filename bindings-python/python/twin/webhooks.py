@@ -19,6 +19,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 
+    Body = Union[bytes, bytearray, memoryview, str]
+    Secrets = Union[str, Sequence[str]]
+
+    class _HasItems(Protocol):
+        def items(self) -> Iterable[tuple[str, Any]]: ...
+
+    # A dict, `http.server`'s `self.headers`, a framework's header object, or (name, value)
+    # pairs.
+    Headers = Union[_HasItems, Iterable[tuple[str, str]]]
+
 from . import _twin
 from ._twin import WebhookEvent
 
@@ -37,17 +47,6 @@ SIGNATURE_HEADER = "X-Cobb-Signature"
 EVENT_HEADER = "X-Cobb-Event"
 DEFAULT_TOLERANCE = 300.0
 DEFAULT_MAX_BODY = 1 << 20
-
-if TYPE_CHECKING:
-    Body = Union[bytes, bytearray, memoryview, str]
-    Secrets = Union[str, Sequence[str]]
-
-    class _HasItems(Protocol):
-        def items(self) -> Iterable[tuple[str, Any]]: ...
-
-    # A dict, `http.server`'s `self.headers`, a framework's header object, or (name, value)
-    # pairs.
-    Headers = Union[_HasItems, Iterable[tuple[str, str]]]
 
 
 def _body(body: Body) -> bytes:
