@@ -387,6 +387,17 @@ const char *twin_last_error_request_id(void);
 uint64_t twin_last_error_retry_after_ms(bool *has_value);
 
 /**
+ * Whether the request of the last failure on this thread may have reached the service and
+ * been acted on although no answer says so: the connection dropped or timed out after
+ * sending (TWIN_ERR_CONNECTION, TWIN_ERR_TIMEOUT), or the answer was 408 or 5xx
+ * (TWIN_ERR_API). After such a failure of a call that is not safe to repeat
+ * (twin_runs_start, creating an object without an id) check before trying again: it may
+ * have happened. False when the request certainly did not get through (refused, DNS, TLS,
+ * an argument refused before sending) and for other failures.
+ */
+bool twin_last_error_maybe_sent(void);
+
+/**
  * Why the last TWIN_ERR_SIGNATURE failure on this thread happened, as a stable name:
  * `MissingHeader`, `MalformedHeader`, `NoMatch`, `NoSecrets`, `BodyTooLarge`, `EventMismatch`,
  * `StaleTimestamp` or `InvalidPayload`; NULL for other failures.

@@ -83,6 +83,7 @@ struct LastError {
     request_id: Option<CString>,
     retry_after_ms: Option<u64>,
     signature_kind: Option<CString>,
+    maybe_sent: bool,
 }
 
 thread_local! {
@@ -103,6 +104,7 @@ pub(crate) fn record(failure: Failure) -> twin_status {
         Failure::Panic(_) => twin_status::TWIN_ERR_PANIC,
         Failure::Core(e) => {
             last.http_status = e.status().unwrap_or(0);
+            last.maybe_sent = e.maybe_sent();
             match e {
                 Error::Api {
                     problem,
@@ -214,6 +216,20 @@ pub extern "C" fn twin_last_error_retry_after_ms(has_value: *mut bool) -> u64 {
     })
 }
 
+/// Whether the request of the last failure on this thread may have reached the service and
+/// been acted on although no answer says so: the connection dropped or timed out after
+/// sending (TWIN_ERR_CONNECTION, TWIN_ERR_TIMEOUT), or the answer was 408 or 5xx
+/// (TWIN_ERR_API). After such a failure of a call that is not safe to repeat
+/// (twin_runs_start, creating an object without an id) check before trying again: it may
+/// have happened. False when the request certainly did not get through (refused, DNS, TLS,
+/// an argument refused before sending) and for other failures.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_last_error_maybe_sent() -> bool {
+    ffi::call_or(false, || {
+        Ok(LAST_ERROR.with(|cell| cell.borrow().maybe_sent))
+    })
+}
+
 /// Why the last TWIN_ERR_SIGNATURE failure on this thread happened, as a stable name:
 /// `MissingHeader`, `MalformedHeader`, `NoMatch`, `NoSecrets`, `BodyTooLarge`, `EventMismatch`,
 /// `StaleTimestamp` or `InvalidPayload`; NULL for other failures.
@@ -280,12 +296,14 @@ mod tests {
             (
                 Error::Connection {
                     message: "x".into(),
+                    maybe_sent: true,
                 },
                 twin_status::TWIN_ERR_CONNECTION,
             ),
             (
                 Error::Timeout {
                     message: "x".into(),
+                    maybe_sent: false,
                 },
                 twin_status::TWIN_ERR_TIMEOUT,
             ),
@@ -319,7 +337,9 @@ mod tests {
             (Error::Cancelled, twin_status::TWIN_ERR_CANCELLED),
         ];
         for (error, status) in cases {
+            let maybe_sent = error.maybe_sent();
             assert_eq!(record(Failure::Core(error)), status);
+            assert_eq!(twin_last_error_maybe_sent(), maybe_sent, "{status:?}");
         }
         assert_eq!(
             record(Failure::NullArgument("x")),

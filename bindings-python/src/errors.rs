@@ -32,10 +32,14 @@ pub fn to_py(py: Python<'_>, err: Error, ctx: Ctx) -> PyErr {
 
 fn build(py: Python<'_>, err: Error, ctx: Ctx) -> PyResult<PyErr> {
     let message = err.to_string();
+    let maybe_sent = err.maybe_sent();
     if ctx == Ctx::Data {
         return Ok(PyValueError::new_err(message));
     }
     let kwargs = PyDict::new(py);
+    if maybe_sent {
+        kwargs.set_item("maybe_sent", true)?;
+    }
     let class = match err {
         Error::Api {
             status,

@@ -11,9 +11,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use ureq::http::Method;
 
-use crate::error::{EXCERPT_CHARS, Error, Result};
+use crate::error::{Error, Result};
 use crate::problem::Problem;
-use crate::transport::{Idempotency, Outgoing, Reply, Timeouts, Transport};
+use crate::scrub::Secrets;
+use crate::transport::{BodyLimit, Idempotency, Outgoing, Reply, Timeouts, Transport};
 
 /// The only host that serves the API (twin-api.md 1.1).
 pub const DEFAULT_BASE_URL: &str = "https://build.twin.so";
@@ -70,6 +71,7 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     user_agent_suffix: Option<String>,
     root_certificates: Vec<Vec<u8>>,
+    without_system_roots: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -125,11 +127,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts this PEM-encoded certificate (or bundle) in addition to the system's roots, e.g.
-    /// a private CA or a test server's self-signed certificate. Certificates are always
-    /// verified; this is the only way to make an untrusted one pass.
+    /// Trusts this PEM-encoded certificate (or bundle) in addition to the default roots (see
+    /// [`ClientBuilder::system_roots`]), e.g. a private CA or a test server's self-signed
+    /// certificate. Certificates are always verified; adding one never removes another.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Whether the operating system's trust store is trusted beside Mozilla's roots, which
+    /// are built in (default: true). The store is read once per process, at the first client
+    /// built: `SSL_CERT_FILE` and `SSL_CERT_DIR` name it when set (as for OpenSSL), otherwise
+    /// the system's bundle (`/etc/ssl/certs/...` on Linux). `false`: Mozilla's roots and the
+    /// added certificates only, e.g. where the system store holds an intercepting proxy's CA
+    /// that must not be trusted.
+    pub fn system_roots(mut self, trust: bool) -> Self {
+        self.without_system_roots = !trust;
         self
     }
 
@@ -163,7 +176,7 @@ impl ClientBuilder {
             Some(s) => format!("twin-sdk/{} {s}", env!("CARGO_PKG_VERSION")),
             None => format!("twin-sdk/{} rust", env!("CARGO_PKG_VERSION")),
         };
-        let tls = tls_config(&self.root_certificates)?;
+        let tls = tls_config(&self.root_certificates, !self.without_system_roots)?;
         let transport = Transport::new(api_key, &user_agent, &self.timeouts, tls);
         Ok(Client {
             inner: Arc::new(Inner {
@@ -193,16 +206,15 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-fn tls_config(pems: &[Vec<u8>]) -> Result<ureq::tls::TlsConfig> {
+/// The roots a client trusts: Mozilla's (built in), the system's (unless turned off) and the
+/// added certificates, all together.
+fn tls_config(pems: &[Vec<u8>], system: bool) -> Result<ureq::tls::TlsConfig> {
     use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
-    if pems.is_empty() {
-        return Ok(TlsConfig::default());
-    }
-    let mut certs = Vec::new();
+    let mut added: Vec<Certificate<'static>> = Vec::new();
     for pem in pems {
         for item in ureq::tls::parse_pem(pem) {
             match item {
-                Ok(PemItem::Certificate(c)) => certs.push(c),
+                Ok(PemItem::Certificate(c)) => added.push(c),
                 Ok(_) => {}
                 Err(e) => {
                     return Err(Error::InvalidArgument(format!(
@@ -212,15 +224,49 @@ fn tls_config(pems: &[Vec<u8>]) -> Result<ureq::tls::TlsConfig> {
             }
         }
     }
-    if certs.is_empty() {
+    if !pems.is_empty() && added.is_empty() {
         return Err(Error::InvalidArgument(
             "no certificate in the root certificate pem".into(),
         ));
     }
-    let certs: Vec<Certificate<'static>> = certs;
-    Ok(TlsConfig::builder()
-        .root_certs(RootCerts::new_with_certs(&certs))
-        .build())
+    let roots = default_roots(system);
+    let roots = if added.is_empty() {
+        RootCerts::Specific(roots)
+    } else {
+        RootCerts::new_with_certs(&[roots.as_slice(), &added].concat())
+    };
+    Ok(TlsConfig::builder().root_certs(roots).build())
+}
+
+/// Mozilla's roots, and the system's when asked for; computed once per process.
+fn default_roots(system: bool) -> Arc<Vec<ureq::tls::Certificate<'static>>> {
+    use std::sync::OnceLock;
+    use ureq::tls::Certificate;
+    static MOZILLA: OnceLock<Arc<Vec<Certificate<'static>>>> = OnceLock::new();
+    static WITH_SYSTEM: OnceLock<Arc<Vec<Certificate<'static>>>> = OnceLock::new();
+    let mozilla = MOZILLA.get_or_init(|| {
+        let certs = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter();
+        Arc::new(certs.map(|c| Certificate::from_der(c).to_owned()).collect())
+    });
+    if !system {
+        return mozilla.clone();
+    }
+    WITH_SYSTEM
+        .get_or_init(|| {
+            let found = rustls_native_certs::load_native_certs();
+            if !found.errors.is_empty() {
+                log::debug!("system trust store: {} unreadable", found.errors.len());
+            }
+            let mut all = mozilla.as_ref().clone();
+            all.extend(
+                found
+                    .certs
+                    .iter()
+                    .map(|c| Certificate::from_der(c).to_owned()),
+            );
+            Arc::new(all)
+        })
+        .clone()
 }
 
 impl Client {
@@ -278,8 +324,33 @@ impl Client {
             path: &path,
             body,
             idempotency: call.idempotency,
+            limit: call.limit,
         };
         self.inner.transport.send(&outgoing, &self.timeouts)
+    }
+
+    /// This client limited to end by `deadline`: each attempt and the whole call get at most
+    /// the time left. `None` once the deadline has passed. Waits and follows poll with it, so
+    /// a slow poll cannot outlast them.
+    pub(crate) fn until(&self, deadline: std::time::Instant) -> Option<Client> {
+        let left = deadline
+            .checked_duration_since(std::time::Instant::now())
+            .filter(|d| !d.is_zero())?;
+        Some(self.with_timeouts(Timeouts {
+            total: self.timeouts.total.min(left),
+            attempt: self.timeouts.attempt.min(left),
+            ..self.timeouts
+        }))
+    }
+
+    /// This client with what is left of a call's total time since `started`, for the requests
+    /// that finish a call (a read-back after a conflict): a call never outlives its limit.
+    pub(crate) fn rest_of_call(&self, started: std::time::Instant) -> Result<Client> {
+        let total = self.timeouts.total;
+        self.until(started + total).ok_or_else(|| Error::Timeout {
+            message: format!("call took longer than {total:?}"),
+            maybe_sent: true,
+        })
     }
 
     /// A request whose answer is JSON.
@@ -325,6 +396,7 @@ pub(crate) struct Call {
     query: Vec<(String, String)>,
     body: Option<Value>,
     idempotency: Idempotency,
+    limit: BodyLimit,
 }
 
 impl Call {
@@ -352,8 +424,20 @@ impl Call {
             query: Vec::new(),
             body: None,
             idempotency,
+            limit: BodyLimit::Object,
         }
     }
+    /// Not repeated once it may have reached the service (see [`Idempotency::Unsafe`]).
+    pub fn unsafe_to_repeat(mut self) -> Self {
+        self.idempotency = Idempotency::Unsafe;
+        self
+    }
+    /// The largest answer this call may read (default: [`BodyLimit::Object`]).
+    pub fn limit(mut self, limit: BodyLimit) -> Self {
+        self.limit = limit;
+        self
+    }
+
     /// Adds the non-null fields of `params` as query parameters.
     pub fn query(mut self, params: &impl Serialize) -> Self {
         self.query.extend(query_pairs(params));
@@ -421,7 +505,8 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
             reply.content_type.as_deref(),
             reply.allow.as_deref(),
             &reply.body,
-        );
+        )
+        .scrubbed(&reply.secrets);
         return Err(Error::Api {
             status: reply.status,
             problem: Box::new(problem),
@@ -441,18 +526,12 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
 }
 
 fn unexpected(reply: &Reply) -> Error {
-    Error::UnexpectedResponse {
-        status: reply.status,
-        content_type: reply.content_type.clone(),
-        excerpt: excerpt(&reply.body),
-    }
-}
-
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)])
-        .chars()
-        .take(EXCERPT_CHARS)
-        .collect()
+    Error::unexpected(
+        reply.status,
+        reply.content_type.as_deref(),
+        &reply.body,
+        &reply.secrets,
+    )
 }
 
 pub(crate) fn parse_json(reply: &Reply) -> Result<Value> {
@@ -465,10 +544,7 @@ pub(crate) fn parse_json(reply: &Reply) -> Result<Value> {
             .as_deref()
             .is_some_and(|c| c.to_ascii_lowercase().contains("json"));
         if says_json {
-            Error::Decode {
-                message: e.to_string(),
-                excerpt: excerpt(&reply.body),
-            }
+            Error::decode(e.to_string(), &reply.body, &reply.secrets)
         } else {
             unexpected(reply) // not JSON, and never said it was
         }
@@ -477,10 +553,17 @@ pub(crate) fn parse_json(reply: &Reply) -> Result<Value> {
 
 /// Decodes a JSON value of the expected shape; a mismatch is [`Error::Decode`] naming the field.
 pub(crate) fn decode_ref<T: DeserializeOwned>(value: &Value) -> Result<T> {
-    T::deserialize(value).map_err(|e| Error::Decode {
-        message: e.to_string(),
-        excerpt: excerpt(value.to_string().as_bytes()),
-    })
+    T::deserialize(value).map_err(|e| decode_error(e, value))
+}
+
+/// An [`Error::Decode`] for a value that does not have the expected shape. The value comes
+/// from a reply whose long secrets were already removed; secret members are hidden here.
+pub(crate) fn decode_error(message: impl fmt::Display, value: &Value) -> Error {
+    Error::decode(
+        message.to_string(),
+        value.to_string().as_bytes(),
+        &Secrets::default(),
+    )
 }
 
 /// Takes the object out of its envelope (`{"agent": {...}}`), or the object itself when the
@@ -500,18 +583,13 @@ pub(crate) fn unwrap_list(mut value: Value, key: &str) -> Result<Vec<Value>> {
         Value::Object(map) => match map.remove(key).or_else(|| map.remove("data")) {
             Some(Value::Array(items)) => items,
             Some(Value::Null) | None => Vec::new(),
-            Some(other) => {
-                return Err(Error::Decode {
-                    message: format!("{key} is not a list"),
-                    excerpt: excerpt(other.to_string().as_bytes()),
-                });
-            }
+            Some(other) => return Err(decode_error(format!("{key} is not a list"), &other)),
         },
         other => {
-            return Err(Error::Decode {
-                message: format!("expected an object with {key}"),
-                excerpt: excerpt(other.to_string().as_bytes()),
-            });
+            return Err(decode_error(
+                format!("expected an object with {key}"),
+                other,
+            ));
         }
     };
     Ok(list)
@@ -584,6 +662,7 @@ mod tests {
             allow: None,
             body: body.as_bytes().to_vec(),
             retried_after_delivery: false,
+            secrets: Secrets::default(),
         }
     }
 
@@ -662,6 +741,26 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("secret_marker"), "{shown}");
         assert!(shown.contains("127.0.0.1:9"));
+    }
+
+    #[test]
+    fn added_certificates_add_to_the_default_roots() {
+        let count =
+            |pems: &[Vec<u8>], system: bool| match tls_config(pems, system).unwrap().root_certs() {
+                ureq::tls::RootCerts::Specific(certs) => certs.len(),
+                other => panic!("{other:?}"),
+            };
+        let mozilla = count(&[], false);
+        assert_eq!(mozilla, webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
+        assert!(mozilla > 100, "{mozilla}");
+        let with_system = count(&[], true);
+        assert!(with_system >= mozilla);
+        // A private CA is one more root, beside all the others.
+        let private = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+        let cert = private.cert.pem().into_bytes();
+        assert_eq!(count(&[cert.clone()], true), with_system + 1);
+        assert_eq!(count(&[cert], false), mozilla + 1);
+        assert!(tls_config(&[b"not a pem".to_vec()], true).is_err());
     }
 
     #[test]

@@ -67,8 +67,9 @@ pub(crate) fn timestamp_from_value(v: &Value) -> Option<DateTime<Utc>> {
 pub(crate) fn u64_from_value(v: &Value) -> Option<u64> {
     match v {
         Value::Number(n) => n.as_u64().or_else(|| {
+            // 2^64 and above do not fit: an error, never a silent u64::MAX.
             n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < u64::MAX as f64)
                 .map(|f| f as u64)
         }),
         Value::String(s) => s.trim().parse::<u64>().ok(),
@@ -81,7 +82,7 @@ pub(crate) fn i64_from_value(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64().or_else(|| {
             n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f <= i64::MAX as f64)
+                .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
                 .map(|f| f as i64)
         }),
         Value::String(s) => s.trim().parse::<i64>().ok(),
@@ -425,6 +426,19 @@ mod tests {
         ] {
             assert!(!plain(doubtful), "{doubtful}");
         }
+    }
+
+    #[test]
+    fn integers_out_of_range_are_refused_not_clamped() {
+        let n = |text: &str| u64_from_value(&serde_json::from_str(text).unwrap());
+        assert_eq!(n("18446744073709551615"), Some(u64::MAX));
+        assert_eq!(n("18446744073709551616"), None, "2^64");
+        assert_eq!(n("1e20"), None);
+        assert_eq!(n("\"18446744073709551616\""), None);
+        assert_eq!(n("9223372036854775808"), Some(1 << 63));
+        let i = |text: &str| i64_from_value(&serde_json::from_str(text).unwrap());
+        assert_eq!(i("9223372036854775808.0"), None, "2^63");
+        assert_eq!(i("-9223372036854775808"), Some(i64::MIN));
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::problem::Problem;
+use crate::scrub::{Secrets, clean_text};
 use crate::signature::SignatureError;
 
 /// A `Result` whose error is [`Error`].
@@ -14,7 +15,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const AGENT_NOT_FOUND_DETAIL: &str = "you do not have access to this agent";
 
 /// Longest body excerpt kept in [`Error::Decode`] and [`Error::UnexpectedResponse`], in characters.
-#[allow(dead_code, reason = "used by the request path in client.rs")]
 pub(crate) const EXCERPT_CHARS: usize = 200;
 
 /// Everything that can go wrong when talking to Twin, verifying a webhook delivery or reading a
@@ -40,18 +40,25 @@ pub enum Error {
     },
     /// No usable response arrived: the connection could not be made (DNS, refused, TLS), it
     /// dropped, or the body was cut off while being read.
-    #[error("connection failed: {message}")]
+    #[error("connection failed: {message}{}", MaybeSent(*maybe_sent))]
     Connection {
         /// What happened, e.g. `connection refused`.
         message: String,
+        /// Whether the request may have reached the service (and been acted on): see
+        /// [`Error::maybe_sent`].
+        maybe_sent: bool,
     },
     /// The call, an attempt or a wait ran past its time limit.
-    #[error("timed out: {message}")]
+    #[error("timed out: {message}{}", MaybeSent(*maybe_sent))]
     Timeout {
         /// Which limit was hit, e.g. `no response within 60s`.
         message: String,
+        /// Whether the request may have reached the service: see [`Error::maybe_sent`].
+        maybe_sent: bool,
     },
-    /// A 2xx response said it was JSON but could not be read as the expected object.
+    /// A response could not be read as the expected answer: JSON that is not the expected
+    /// object, a body over the endpoint's size limit (`response too large`), or a list whose
+    /// pages do not advance (the same cursor or events again). Never retried.
     #[error("could not decode response: {message}")]
     Decode {
         /// What did not fit, e.g. `missing field agent_id`.
@@ -93,6 +100,17 @@ impl fmt::Display for ApiSummary<'_> {
             Some(detail) if !detail.is_empty() => write!(f, ": {detail}"),
             _ => Ok(()),
         }
+    }
+}
+
+struct MaybeSent(bool);
+
+impl fmt::Display for MaybeSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 {
+            f.write_str(" (the request may have reached the service)")?;
+        }
+        Ok(())
     }
 }
 
@@ -158,6 +176,20 @@ impl Error {
         matches!(self, Error::Connection { .. })
     }
 
+    /// Whether the request may have reached the service and been acted on although no answer
+    /// came back: a connection that dropped or an attempt that timed out after the request
+    /// was sent, or an answer of 408 or 5xx. For a call that is not safe to repeat (starting
+    /// a run, creating an object without an id), check before trying again: it may have
+    /// happened. False when it certainly did not (refused, DNS, TLS, an argument refused
+    /// before sending) and for every other answer.
+    pub fn maybe_sent(&self) -> bool {
+        match self {
+            Error::Connection { maybe_sent, .. } | Error::Timeout { maybe_sent, .. } => *maybe_sent,
+            Error::Api { status, .. } => matches!(status, 408 | 500..=599),
+            _ => false,
+        }
+    }
+
     /// The request id of an [`Error::Api`], if the response carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -175,27 +207,32 @@ impl Error {
     }
 
     /// An [`Error::Decode`] for `body`, with a short, redacted excerpt.
-    #[allow(dead_code, reason = "used by the request path in client.rs")]
-    pub(crate) fn decode(message: impl Into<String>, body: &[u8]) -> Error {
+    pub(crate) fn decode(message: impl Into<String>, body: &[u8], secrets: &Secrets) -> Error {
         Error::Decode {
-            message: message.into(),
-            excerpt: excerpt(body),
+            message: clean_text(&secrets.text(&message.into()), MAX_MESSAGE_CHARS),
+            excerpt: excerpt(body, secrets),
         }
     }
 
     /// An [`Error::UnexpectedResponse`] for `body`, with a short, redacted excerpt.
-    #[allow(dead_code, reason = "used by the request path in client.rs")]
-    pub(crate) fn unexpected(status: u16, content_type: Option<&str>, body: &[u8]) -> Error {
+    pub(crate) fn unexpected(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+        secrets: &Secrets,
+    ) -> Error {
         Error::UnexpectedResponse {
             status,
-            content_type: content_type.map(str::to_owned),
-            excerpt: excerpt(body),
+            content_type: content_type.map(|c| clean_text(&secrets.text(c), MAX_MESSAGE_CHARS)),
+            excerpt: excerpt(body, secrets),
         }
     }
 }
 
+/// Longest message built from server text (a decoder's complaint, a content type).
+const MAX_MESSAGE_CHARS: usize = 300;
+
 /// JSON members whose string values are secrets; their values never reach an excerpt.
-#[allow(dead_code, reason = "used by the request path in client.rs")]
 const SECRET_MEMBERS: &[&str] = &[
     "api_key",
     "apiKey",
@@ -208,22 +245,21 @@ const SECRET_MEMBERS: &[&str] = &[
     "token",
 ];
 
-/// The first [`EXCERPT_CHARS`] characters of a body as lossy UTF-8, with the string values of
-/// secret-looking members (`api_key`, `signing_secret`, ...) replaced by `***`.
-#[allow(dead_code, reason = "used by the request path in client.rs")]
-pub(crate) fn excerpt(body: &[u8]) -> String {
+/// The first [`EXCERPT_CHARS`] characters of a body as lossy UTF-8, safe to show: every
+/// secret of the call removed in any encoding (string literals are first rewritten without
+/// needless escapes, so `"signing\u005fsecret"` is matched too), the string values of
+/// secret-looking members (`api_key`, `signing_secret`, ...) replaced by `***`, control
+/// characters removed.
+pub(crate) fn excerpt(body: &[u8], secrets: &Secrets) -> String {
     // Redact over a generous prefix first, so that a secret that straddles the cut is still
     // found; a value cut off by the prefix is redacted to its end.
     let prefix = &body[..body.len().min(EXCERPT_CHARS * 8)];
-    let text = redact(&String::from_utf8_lossy(prefix));
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => text[..cut].to_owned(),
-        None => text,
-    }
+    let canonical = crate::scrub::canonical_literals(&secrets.errors(prefix.to_vec()));
+    let text = redact(&String::from_utf8_lossy(&canonical));
+    clean_text(&secrets.text(&text), EXCERPT_CHARS)
 }
 
 /// Replaces the string value following each `"<secret member>"` + `:` with `"***"`.
-#[allow(dead_code, reason = "used by the request path in client.rs")]
 fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -255,7 +291,6 @@ fn redact(text: &str) -> String {
 
 /// Given the text just after an opening quote, returns the text after the closing quote (or
 /// the empty string when the string runs to the end).
-#[allow(dead_code, reason = "used by the request path in client.rs")]
 fn skip_json_string(s: &str) -> &str {
     let mut escaped = false;
     for (i, c) in s.char_indices() {
@@ -306,17 +341,28 @@ mod tests {
     fn other_displays() {
         assert_eq!(
             Error::Connection {
-                message: "connection refused".into()
+                message: "connection refused".into(),
+                maybe_sent: false,
             }
             .to_string(),
             "connection failed: connection refused"
         );
+        let dropped = Error::Connection {
+            message: "connection reset".into(),
+            maybe_sent: true,
+        };
+        assert!(dropped.maybe_sent());
         assert_eq!(
-            Error::unexpected(200, Some("application/grpc"), b"").to_string(),
+            dropped.to_string(),
+            "connection failed: connection reset (the request may have reached the service)"
+        );
+        assert!(api(503, None).maybe_sent() && !api(429, None).maybe_sent());
+        assert_eq!(
+            Error::unexpected(200, Some("application/grpc"), b"", &Secrets::default()).to_string(),
             "unexpected 200 response with content type application/grpc"
         );
         assert_eq!(
-            Error::unexpected(200, None, b"x").to_string(),
+            Error::unexpected(200, None, b"x", &Secrets::default()).to_string(),
             "unexpected 200 response without a content type"
         );
         assert_eq!(
@@ -354,35 +400,54 @@ mod tests {
         assert!(!e.is_timeout() && !e.is_connection());
         let t = Error::Timeout {
             message: "x".into(),
+            maybe_sent: false,
         };
         assert!(t.is_timeout() && !t.is_connection());
         assert_eq!(t.status(), None);
         assert_eq!(t.problem(), None);
         assert!(
             Error::Connection {
-                message: "x".into()
+                message: "x".into(),
+                maybe_sent: false,
             }
             .is_connection()
         );
-        assert_eq!(Error::unexpected(200, None, b"").status(), Some(200));
+        assert_eq!(
+            Error::unexpected(200, None, b"", &Secrets::default()).status(),
+            Some(200)
+        );
     }
 
     #[test]
     fn excerpts_are_short_and_redacted() {
         let body = br#"{"api_key":"twin_0123456789abcdef0123456789abcdef_SECRETSECRET","created_at":1776869096,"signing_secret" : "whsec_abc\"def","name":"k"}"#;
-        let e = excerpt(body);
+        let none = Secrets::default();
+        let e = excerpt(body, &none);
         assert!(!e.contains("SECRET"), "{e}");
         assert!(!e.contains("whsec"), "{e}");
         assert!(e.contains(r#""api_key":"***""#), "{e}");
         assert!(e.contains(r#""name":"k""#), "{e}");
         let long = "é".repeat(1000);
-        assert_eq!(excerpt(long.as_bytes()).chars().count(), EXCERPT_CHARS);
+        assert_eq!(
+            excerpt(long.as_bytes(), &none).chars().count(),
+            EXCERPT_CHARS + 1,
+            "the characters and an ellipsis"
+        );
         // A secret cut off by the excerpt is still hidden.
         let mut cut = "x".repeat(EXCERPT_CHARS - 20).into_bytes();
         cut.extend_from_slice(br#""apiKey":"abcdefghijklmnopqrstuvwxyz"#);
-        assert!(!excerpt(&cut).contains("abcdefgh"));
-        let e = Error::decode("missing field", body);
+        assert!(!excerpt(&cut, &none).contains("abcdefgh"));
+        let e = Error::decode("missing field", body, &none);
         assert!(!format!("{e:?}").contains("SECRET"));
-        assert_eq!(excerpt(&[0xff, b'a']), "\u{fffd}a");
+        assert_eq!(excerpt(&[0xff, b'a'], &none), "\u{fffd}a");
+        // Escaped member names and escaped keys, anywhere in a malformed body.
+        let key = Secrets::new("twin_k3y_0123456789abcdef".into());
+        let body =
+            br#"{"signing\u005fsecret":"whsec_zzz","detail":"bad \u0074win_k3y_0123456789abcdef","#;
+        let e = excerpt(body, &key);
+        assert!(!e.contains("whsec") && !e.contains("k3y"), "{e}");
+        assert!(e.contains("bad <redacted>"), "{e}");
+        // Control characters never reach an excerpt.
+        assert_eq!(excerpt(b"a\x1b[2Jb\r\nc", &none), "a[2Jb c");
     }
 }

@@ -73,6 +73,7 @@ mod pagination;
 mod problem;
 mod resolve;
 mod resources;
+mod scrub;
 mod signature;
 mod transport;
 

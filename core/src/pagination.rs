@@ -2,13 +2,26 @@
 //! (runs) and `after_index` (events). Every list call returns a [`Pager`]: an iterator of
 //! `Result<T>` that fetches the next page only when the previous one is used up, keeping every
 //! filter on later pages. [`Pager::pages`] walks it a page at a time instead.
+//!
+//! Every list ends, whatever the server says: a page token (cursor) that was already used, or
+//! a page whose items were all seen before, ends it with [`Error::Decode`] ("does not
+//! advance"); an empty page ends it quietly.
 
+use std::collections::HashSet;
 use std::fmt;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The error that ends a list whose pages do not advance.
+pub(crate) fn stalled(what: &str) -> Error {
+    Error::Decode {
+        message: format!("the list does not advance: {what}"),
+        excerpt: String::new(),
+    }
+}
 
 /// Where the next page starts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum PageToken {
     /// `next_cursor` of the previous page (agents).
     Cursor(String),
@@ -50,6 +63,8 @@ pub struct Pager<T> {
     next: Option<Option<PageToken>>,
     buffer: std::vec::IntoIter<T>,
     total: Option<u64>,
+    /// Every token used so far: one seen again means the list goes round in circles.
+    used: HashSet<PageToken>,
 }
 
 impl<T> fmt::Debug for Pager<T> {
@@ -70,6 +85,7 @@ impl<T> Pager<T> {
             next: Some(None),
             buffer: Vec::new().into_iter(),
             total: None,
+            used: HashSet::new(),
         }
     }
 
@@ -77,17 +93,19 @@ impl<T> Pager<T> {
     /// item iteration are dropped.
     pub fn next_page(&mut self) -> Option<Result<Page<T>>> {
         let token = self.next.take()?;
+        self.buffer = Vec::new().into_iter();
         let result = (self.fetch)(token.as_ref());
         if let Ok(page) = &result {
             self.total = page.total.or(self.total);
             // A page that adds nothing ends the list, whatever its token says.
-            self.next = page
-                .next
-                .clone()
-                .filter(|_| !page.items.is_empty())
-                .map(Some);
+            let next = page.next.clone().filter(|_| !page.items.is_empty());
+            if let Some(next) = &next
+                && !self.used.insert(next.clone())
+            {
+                return Some(Err(stalled("the service sent a page token it sent before")));
+            }
+            self.next = next.map(Some);
         }
-        self.buffer = Vec::new().into_iter();
         Some(result)
     }
 
@@ -176,6 +194,26 @@ mod tests {
             Ok(Page::new(vec![], None, Some(PageToken::AfterIndex(9))))
         });
         assert_eq!(p.count(), 0);
+    }
+
+    #[test]
+    fn a_token_seen_before_ends_the_list_with_an_error() {
+        let mut calls = 0;
+        let mut p: Pager<u32> = Pager::new(move |_| {
+            calls += 1;
+            assert!(calls <= 3, "fetched past a repeated cursor");
+            let cursor = if calls == 1 { "a" } else { "b" };
+            Ok(Page::new(
+                vec![calls],
+                None,
+                Some(PageToken::Cursor(cursor.into())),
+            ))
+        });
+        assert_eq!(p.next().unwrap().unwrap(), 1);
+        assert_eq!(p.next().unwrap().unwrap(), 2);
+        let e = p.next().unwrap().unwrap_err();
+        assert!(e.to_string().contains("does not advance"), "{e}");
+        assert!(p.next().is_none());
     }
 
     #[test]

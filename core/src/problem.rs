@@ -12,8 +12,12 @@ use serde_json::{Map, Value};
 /// The default problem type (RFC 9457 section 4.2.1).
 pub const ABOUT_BLANK: &str = "about:blank";
 
-/// Longest `detail` synthesized from a non-JSON body, in characters.
+/// Longest `detail`, in characters (a longer one is cut, with an ellipsis).
 const MAX_TEXT_DETAIL_CHARS: usize = 500;
+/// Longest `title`, in characters.
+const MAX_TITLE_CHARS: usize = 200;
+/// Longest `type` and `instance`, in characters.
+const MAX_URI_CHARS: usize = 300;
 
 /// Bodies longer than this are not parsed as JSON nor scanned for text beyond this point.
 const MAX_SCANNED_BODY_BYTES: usize = 256 * 1024;
@@ -70,7 +74,9 @@ impl Problem {
     ///   `allowed methods: DELETE` (and an `allow` extension);
     /// * HTML: the visible text with tags removed; anything else: the trimmed text.
     ///
-    /// Text details are capped at 500 characters (an ellipsis marks the cut).
+    /// Server text is made safe to show: control characters (terminal escapes, CR/LF, NUL)
+    /// removed, the title capped at 200 characters and the detail at 500 (an ellipsis marks
+    /// the cut).
     pub fn from_response(
         status: u16,
         content_type: Option<&str>,
@@ -113,7 +119,45 @@ impl Problem {
                 .entry("allow")
                 .or_insert_with(|| Value::String(allow.to_owned()));
         }
-        problem
+        problem.cleaned()
+    }
+
+    /// Server text made safe to show (see [`crate::scrub::clean_text`]): no control
+    /// characters, `title` at most 200 characters, `detail` 500, `type` and `instance` 300.
+    fn cleaned(mut self) -> Problem {
+        use crate::scrub::clean_text;
+        self.title = clean_text(&self.title, MAX_TITLE_CHARS);
+        self.detail = self
+            .detail
+            .map(|d| clean_text(&d, MAX_TEXT_DETAIL_CHARS))
+            .filter(|d| !d.is_empty());
+        self.type_ = clean_text(&self.type_, MAX_URI_CHARS);
+        self.instance = self.instance.map(|i| clean_text(&i, MAX_URI_CHARS));
+        self
+    }
+
+    /// The same problem with every secret of the call replaced in each of its strings
+    /// (extensions included), whatever escapes the body used to spell it.
+    pub(crate) fn scrubbed(mut self, secrets: &crate::scrub::Secrets) -> Problem {
+        fn scrub(v: &mut Value, secrets: &crate::scrub::Secrets) {
+            match v {
+                Value::String(s) => {
+                    if let std::borrow::Cow::Owned(clean) = secrets.text(s) {
+                        *s = clean;
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|i| scrub(i, secrets)),
+                Value::Object(map) => map.values_mut().for_each(|i| scrub(i, secrets)),
+                _ => {}
+            }
+        }
+        let text = |s: &str| secrets.text(s).into_owned();
+        self.title = text(&self.title);
+        self.type_ = text(&self.type_);
+        self.detail = self.detail.as_deref().map(text);
+        self.instance = self.instance.as_deref().map(text);
+        self.extensions.values_mut().for_each(|v| scrub(v, secrets));
+        self
     }
 
     /// Reads a problem from an already parsed JSON object, tolerating the legacy shapes (see

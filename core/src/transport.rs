@@ -2,22 +2,51 @@
 //! and the call's deadline. Knows nothing of endpoints; `client.rs` calls [`Transport::send`].
 
 use std::hash::{BuildHasher, Hasher};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Read};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ureq::Agent;
 use ureq::http::{self, Method};
 
 use crate::error::{Error, Result};
+use crate::scrub::{Secrets, clean_text};
 
 /// Cap of one backoff pause.
 const MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// First backoff pause; doubled each retry.
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
-/// Longest `Retry-After` obeyed.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-/// Largest response body read (a page of 500 big events is a few MB).
-const MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+/// Longest `Retry-After` waited for before a retry: a longer one ends the retries (the error
+/// carries it).
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Longest `Retry-After` reported ([`Error::retry_after`]); a larger or later one is clamped.
+pub(crate) const MAX_REPORTED_RETRY_AFTER: Duration = Duration::from_secs(3600);
+/// Most of an error (non-2xx) body read; the rest is dropped with the connection.
+const MAX_ERROR_BODY_BYTES: u64 = 64 * 1024;
+/// Longest request id kept, in characters.
+const MAX_REQUEST_ID_CHARS: usize = 128;
+
+/// Largest 2xx body read, per kind of answer, counted after decompression. A larger one is
+/// [`Error::Decode`] (`response too large`), not retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyLimit {
+    /// One object or a short list (me, an agent, a webhook, keys, workspaces): 4 MiB.
+    Object,
+    /// A page of agents or runs, instructions and their history: 32 MiB.
+    Page,
+    /// A page of up to 500 events, whose tool outputs can be large: 64 MiB.
+    Events,
+}
+
+impl BodyLimit {
+    pub(crate) fn bytes(self) -> u64 {
+        match self {
+            BodyLimit::Object => 4 << 20,
+            BodyLimit::Page => 32 << 20,
+            BodyLimit::Events => 64 << 20,
+        }
+    }
+}
 
 /// Time limits and retries, per client and overridable per call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,9 +75,12 @@ impl Default for Timeouts {
 /// Whether an endpoint may be sent again after it may have reached the server.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Idempotency {
-    /// GET, PUT, DELETE, cancel, pause, resume, reorder, move.
+    /// GET, PUT, DELETE, cancel, pause, resume, reorder, move: retried after a dropped
+    /// connection, a timeout, 408, 429 and 5xx.
     Safe,
-    /// Creating a run, an agent without an explicit id, a webhook, a key, a workspace.
+    /// Creating a run, an agent without an explicit id, a webhook, a key, a workspace, a new
+    /// version of instructions: retried only when it certainly was not sent (refused,
+    /// DNS, TLS). Never after a 429: nothing says the service did not act on it.
     Unsafe,
 }
 
@@ -64,6 +96,8 @@ pub(crate) struct Reply {
     /// Whether an earlier attempt of this call may have reached the service (so a conflict
     /// in this reply may be with our own earlier attempt).
     pub retried_after_delivery: bool,
+    /// What must never be shown of this reply: the API key.
+    pub secrets: Secrets,
 }
 
 /// A request ready to send (and to send again).
@@ -74,11 +108,12 @@ pub(crate) struct Outgoing<'a> {
     pub path: &'a str,
     pub body: Option<Vec<u8>>,
     pub idempotency: Idempotency,
+    pub limit: BodyLimit,
 }
 
 pub(crate) struct Transport {
     agent: Agent,
-    api_key: String,
+    api_key: Arc<str>,
     /// The agent's own per-call limit (the client's attempt timeout): a call within it needs
     /// no request-level configuration (a copy of the whole ureq config per request).
     attempt_limit: Duration,
@@ -107,16 +142,18 @@ impl Transport {
         );
         Transport {
             agent,
-            api_key,
+            api_key: api_key.into(),
             attempt_limit: timeouts.attempt,
         }
     }
 
     /// Sends with retries, all within `timeouts.total`. Returns the final reply, whatever its
-    /// status; errors are what prevented a reply.
+    /// status; errors are what prevented a reply. A connection or timeout error says whether
+    /// any attempt may have reached the service ([`Error::maybe_sent`]).
     pub fn send(&self, req: &Outgoing<'_>, timeouts: &Timeouts) -> Result<Reply> {
         let started = Instant::now();
         let deadline = started + timeouts.total;
+        let secrets = Secrets::new(self.api_key.clone());
         let mut attempt: u32 = 0;
         let mut maybe_delivered = false;
         loop {
@@ -127,14 +164,15 @@ impl Transport {
             else {
                 return Err(Error::Timeout {
                     message: format!("call took longer than {:?}", timeouts.total),
+                    maybe_sent: maybe_delivered,
                 });
             };
-            let outcome = self
-                .attempt(req, timeouts.attempt.min(left))
-                .map(|mut reply| {
-                    reply.retried_after_delivery = maybe_delivered;
-                    reply
-                });
+            let outcome =
+                self.attempt(req, timeouts.attempt.min(left), &secrets)
+                    .map(|mut reply| {
+                        reply.retried_after_delivery = maybe_delivered;
+                        reply
+                    });
             let elapsed = now.elapsed();
             let retry = match &outcome {
                 Ok(reply) => {
@@ -160,12 +198,20 @@ impl Transport {
                     retry_failure(failure, req.idempotency)
                 }
             };
-            maybe_delivered |= outcome.as_ref().map_or_else(|f| f.maybe_sent, |_| true);
-            let outcome = outcome.map_err(|f| f.error);
+            // Only an ambiguous outcome counts as maybe delivered: a dropped connection or a
+            // timeout after sending, 408 or 5xx. A 429 or another answer says it was not acted
+            // on (or is final anyway).
+            maybe_delivered |= match &outcome {
+                Ok(reply) => matches!(reply.status, 408 | 500..=599),
+                Err(f) => f.maybe_sent,
+            };
+            let outcome = outcome.map_err(|f| f.error.with_maybe_sent(maybe_delivered));
             let Some(hint) = retry.filter(|_| attempt < timeouts.max_retries) else {
                 return outcome;
             };
-            let pause = hint.unwrap_or_else(|| backoff(attempt));
+            // Never sooner than the jittered backoff, even for `Retry-After: 0`; a longer hint
+            // is obeyed.
+            let pause = hint.map_or_else(|| backoff(attempt), |h| h.max(backoff(attempt)));
             if Instant::now() + pause >= deadline {
                 return outcome; // no time left for another attempt: report what we have
             }
@@ -180,11 +226,16 @@ impl Transport {
         }
     }
 
-    fn attempt(&self, req: &Outgoing<'_>, limit: Duration) -> std::result::Result<Reply, Failure> {
+    fn attempt(
+        &self,
+        req: &Outgoing<'_>,
+        limit: Duration,
+        secrets: &Secrets,
+    ) -> std::result::Result<Reply, Failure> {
         let mut builder = http::Request::builder()
             .method(req.method.clone())
             .uri(req.url)
-            .header("x-api-key", &self.api_key)
+            .header("x-api-key", &*self.api_key)
             .header("accept", "application/json");
         if req.body.is_some() {
             builder = builder.header("content-type", "application/json");
@@ -203,74 +254,48 @@ impl Transport {
                 .build()
         };
         let mut response = self.agent.run(request).map_err(Failure::from_ureq)?;
-        let key = self.api_key.as_bytes();
-        let header = |name: &str| {
+        let header = |name: &str| -> Option<String> {
             let value = response.headers().get(name)?.to_str().ok()?;
-            String::from_utf8(redact(value.as_bytes().to_vec(), key)).ok()
+            Some(secrets.text(value).into_owned())
         };
-        let (content_type, request_id, allow) = (
-            header("content-type"),
-            header("x-request-id"),
-            header("allow"),
-        );
+        let (content_type, allow) = (header("content-type"), header("allow"));
+        let request_id = header("x-request-id").filter(|id| {
+            id.len() <= MAX_REQUEST_ID_CHARS && id.bytes().all(|b| b.is_ascii_graphic())
+        });
         let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
         let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_vec()
-            .map_err(Failure::body)?;
-        // A server or proxy that echoes the key must not put it into an error or a model.
-        let body = redact(body, key);
+        let body = if (200..300).contains(&status) {
+            let max = req.limit.bytes();
+            response
+                .body_mut()
+                .with_config()
+                .limit(max)
+                .read_to_vec()
+                .map_err(|e| Failure::body(e, max))?
+        } else {
+            // Enough of an error body for its problem details; the rest is not read.
+            let mut prefix = Vec::new();
+            response
+                .body_mut()
+                .with_config()
+                .reader()
+                .take(MAX_ERROR_BODY_BYTES)
+                .read_to_end(&mut prefix)
+                .map_err(|e| Failure::body(ureq::Error::Io(e), MAX_ERROR_BODY_BYTES))?;
+            prefix
+        };
         Ok(Reply {
             status,
-            content_type,
+            content_type: content_type.map(|c| clean_text(&c, 200)),
             request_id,
             retry_after,
-            allow,
-            body,
+            allow: allow.map(|a| clean_text(&a, 200)),
+            // A server or proxy that echoes the key must not put it into a model.
+            body: secrets.data(body),
             retried_after_delivery: false,
+            secrets: secrets.clone(),
         })
     }
-}
-
-const REDACTED: &[u8] = b"<redacted>";
-
-/// `bytes` with every occurrence of `key` replaced by `<redacted>`.
-fn redact(bytes: Vec<u8>, key: &[u8]) -> Vec<u8> {
-    if key.is_empty() || bytes.len() < key.len() {
-        return bytes;
-    }
-    // A vectorised search: a page of several MB is scanned in a fraction of a millisecond
-    // (comparing the key at every offset took milliseconds). The searcher is built once per
-    // key and thread, not per reply.
-    thread_local! {
-        static FINDER: std::cell::RefCell<Option<memchr::memmem::Finder<'static>>> =
-            const { std::cell::RefCell::new(None) };
-    }
-    let first = FINDER.with_borrow_mut(|cached| {
-        let finder = match cached {
-            Some(f) if f.needle() == key => f,
-            _ => cached.insert(memchr::memmem::Finder::new(key).into_owned()),
-        };
-        finder.find(&bytes)
-    });
-    let Some(first) = first else {
-        return bytes; // the usual case: no copy
-    };
-    let finder = memchr::memmem::Finder::new(key);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = &bytes[..];
-    let mut next = Some(first);
-    while let Some(at) = next {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(REDACTED);
-        rest = &rest[at + key.len()..];
-        next = finder.find(rest);
-    }
-    out.extend_from_slice(rest);
-    out
 }
 
 /// An attempt that produced no reply, and whether the request may have reached the server.
@@ -295,6 +320,7 @@ impl Failure {
                 (
                     Error::Timeout {
                         message: format!("no response in time ({phase})"),
+                        maybe_sent: !unsent,
                     },
                     !unsent,
                 )
@@ -318,15 +344,21 @@ impl Failure {
         Failure { error, maybe_sent }
     }
 
-    /// The response started but its body could not be read: it was processed.
-    fn body(e: ureq::Error) -> Failure {
+    /// The response started but its body could not be read: it was processed. A body over
+    /// the limit is not retried (it would be as large again).
+    fn body(e: ureq::Error, limit: u64) -> Failure {
         let error = match e {
             ureq::Error::Timeout(_) => Error::Timeout {
                 message: "response body too slow".into(),
+                maybe_sent: true,
             },
-            ureq::Error::BodyExceedsLimit(n) => {
-                connection(&format!("response body over {n} bytes"))
-            }
+            ureq::Error::BodyExceedsLimit(_) => Error::Decode {
+                message: format!(
+                    "response too large: over {} MiB, this endpoint's limit",
+                    limit >> 20
+                ),
+                excerpt: String::new(),
+            },
             other => connection(&format!("response body cut off: {other}")),
         };
         Failure {
@@ -339,17 +371,29 @@ impl Failure {
 fn connection(message: &str) -> Error {
     Error::Connection {
         message: message.to_lowercase(),
+        maybe_sent: false, // set by `send` from what the attempts did
     }
 }
 
-/// `Some(pause hint)` when the reply should be retried (`Some(None)`: use the backoff).
-fn retry_reply(reply: &Reply, idempotency: Idempotency) -> Option<Option<Duration>> {
-    let hint = reply.retry_after.map(|d| d.min(MAX_RETRY_AFTER));
-    match reply.status {
-        429 => Some(hint),
-        408 | 500 | 502 | 503 | 504 if idempotency == Idempotency::Safe => Some(hint),
-        _ => None,
+impl Error {
+    /// The same error, saying whether the call may have reached the service.
+    fn with_maybe_sent(mut self, sent: bool) -> Error {
+        if let Error::Connection { maybe_sent, .. } | Error::Timeout { maybe_sent, .. } = &mut self
+        {
+            *maybe_sent = sent;
+        }
+        self
     }
+}
+
+/// `Some(pause hint)` when the reply should be retried (`Some(None)`: use the backoff). Only
+/// safe calls are retried on an answer; a `Retry-After` over [`MAX_RETRY_AFTER`] ends the
+/// retries.
+fn retry_reply(reply: &Reply, idempotency: Idempotency) -> Option<Option<Duration>> {
+    if idempotency != Idempotency::Safe || reply.retry_after.is_some_and(|d| d > MAX_RETRY_AFTER) {
+        return None;
+    }
+    matches!(reply.status, 408 | 429 | 500 | 502 | 503 | 504).then_some(reply.retry_after)
 }
 
 fn retry_failure(failure: &Failure, idempotency: Idempotency) -> Option<Option<Duration>> {
@@ -376,34 +420,29 @@ fn random_unit() -> f64 {
     (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// `Retry-After` as seconds or an HTTP date (RFC 9110 10.2.3).
+/// `Retry-After` as seconds or an HTTP date (RFC 9110 10.2.3), clamped to
+/// [`MAX_REPORTED_RETRY_AFTER`].
 pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e6)));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = when.to_utc() - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let max = MAX_REPORTED_RETRY_AFTER;
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs.min(max.as_secs()))
+    } else if let Ok(secs) = value.parse::<f64>() {
+        if !(secs.is_finite() && secs >= 0.0) {
+            return None;
+        }
+        Duration::from_secs_f64(secs.min(max.as_secs_f64()))
+    } else {
+        let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+        let wait = when.to_utc() - chrono::Utc::now();
+        wait.to_std().unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(max))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn echoed_keys_are_redacted() {
-        let key = b"twin_k3y";
-        assert_eq!(redact(b"no key here".to_vec(), key), b"no key here");
-        assert_eq!(
-            redact(b"twin_k3y: bad key twin_k3ytwin_k3y!".to_vec(), key),
-            b"<redacted>: bad key <redacted><redacted>!"
-        );
-        assert_eq!(redact(b"twin_k3".to_vec(), key), b"twin_k3");
-    }
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps() {
@@ -451,6 +490,13 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_retry_after("-3"), None);
+        // A hostile server cannot make a caller wait for days.
+        assert_eq!(parse_retry_after("999999"), Some(MAX_REPORTED_RETRY_AFTER));
+        assert_eq!(parse_retry_after("1e12"), Some(MAX_REPORTED_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT"),
+            Some(MAX_REPORTED_RETRY_AFTER)
+        );
     }
 
     fn reply(status: u16, retry_after: Option<u64>) -> Reply {
@@ -462,6 +508,7 @@ mod tests {
             allow: None,
             body: Vec::new(),
             retried_after_delivery: false,
+            secrets: Secrets::default(),
         }
     }
 
@@ -469,13 +516,14 @@ mod tests {
     fn which_statuses_are_retried() {
         use Idempotency::*;
         assert_eq!(
-            retry_reply(&reply(429, Some(3)), Unsafe),
+            retry_reply(&reply(429, Some(3)), Safe),
             Some(Some(Duration::from_secs(3)))
         );
-        assert_eq!(
-            retry_reply(&reply(429, Some(600)), Unsafe),
-            Some(Some(MAX_RETRY_AFTER))
-        );
+        // Nothing says a 429 was not acted on: an unsafe call is never re-sent after one.
+        assert_eq!(retry_reply(&reply(429, Some(3)), Unsafe), None);
+        // A wait longer than MAX_RETRY_AFTER is the caller's to decide.
+        assert_eq!(retry_reply(&reply(429, Some(600)), Safe), None);
+        assert_eq!(retry_reply(&reply(503, Some(61)), Safe), None);
         assert_eq!(retry_reply(&reply(429, None), Safe), Some(None));
         for s in [408, 500, 502, 503, 504] {
             assert!(retry_reply(&reply(s, None), Safe).is_some(), "{s}");
@@ -500,9 +548,21 @@ mod tests {
         let timeout = Failure {
             error: Error::Timeout {
                 message: "t".into(),
+                maybe_sent: true,
             },
             maybe_sent: true,
         };
+        let too_large = Failure::body(ureq::Error::BodyExceedsLimit(9), 4 << 20);
+        assert!(
+            retry_failure(&too_large, Safe).is_none(),
+            "a huge body is not fetched again"
+        );
+        assert!(
+            too_large
+                .error
+                .to_string()
+                .contains("response too large: over 4 MiB")
+        );
         let invalid = Failure {
             error: Error::InvalidArgument("x".into()),
             maybe_sent: false,

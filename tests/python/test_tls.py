@@ -1,12 +1,17 @@
 """HTTPS certificates are verified by default: a local HTTPS server with a self-signed
-certificate is refused, and accepted only when that certificate is passed as ``ca_cert_pem``."""
+certificate is refused, and accepted only when that certificate is trusted: passed as
+``ca_cert_pem`` (added to the default roots, never replacing them) or placed in the system's
+trust store, here named by ``SSL_CERT_FILE``."""
 
 from __future__ import annotations
 
 import http.server
 import json
 import pathlib
+import os
 import ssl
+import subprocess
+import sys
 import threading
 from typing import Iterator
 
@@ -56,3 +61,31 @@ def test_self_signed_certificates_are_refused_unless_trusted(https_url: str) -> 
         assert trusting.me().user_id == "user_tls"
     with pytest.raises(ValueError):
         twin.Client(api_key="k", base_url=https_url, ca_cert_pem="not a certificate")
+
+
+def test_the_system_trust_store_is_used_and_ssl_cert_file_honoured(https_url: str) -> None:
+    # The store is read once per process, so each setting runs in a fresh interpreter.
+    program = (
+        "import sys, twin\n"
+        "c = twin.Client(api_key='k', base_url=sys.argv[1], max_retries=0)\n"
+        "try:\n"
+        "    print(c.me().user_id)\n"
+        "except twin.APIConnectionError as e:\n"
+        "    print('refused:', e)\n"
+    )
+
+    def me_with(env_extra: dict[str, str]) -> str:
+        env = {**os.environ, **env_extra}
+        result = subprocess.run(
+            [sys.executable, "-c", program, https_url],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert me_with({"SSL_CERT_FILE": str(DATA / "selfsigned-cert.pem")}) == "user_tls"
+    assert me_with({"SSL_CERT_FILE": "/nonexistent/bundle.pem"}).startswith("refused:")
+

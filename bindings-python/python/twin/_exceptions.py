@@ -157,12 +157,19 @@ def _rebuild(cls: type[TwinError], message: str, kwargs: dict[str, Any]) -> Twin
 
 class APIError(TwinError):
     """A request to the API failed: an error status, no usable response, or a response that
-    is not an API answer."""
+    is not an API answer.
+
+    ``maybe_sent`` is true when the request may have reached the service and been acted on
+    although no answer says so: the connection dropped or timed out after sending, or the
+    answer was 408 or 5xx. For a call that is not safe to repeat (starting a run, creating an
+    object without an id) check before trying again: it may have happened. It is false when
+    the request certainly did not get through (refused, DNS, TLS) and for other answers."""
 
     status: Optional[int]
     problem: Optional[Problem]
     request_id: Optional[str]
     retry_after: Optional[float]
+    maybe_sent: bool
 
     def __init__(
         self,
@@ -172,6 +179,7 @@ class APIError(TwinError):
         problem: Optional[Problem] = None,
         request_id: Optional[str] = None,
         retry_after: Optional[float] = None,
+        maybe_sent: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -180,6 +188,7 @@ class APIError(TwinError):
             problem=problem,
             request_id=request_id,
             retry_after=retry_after,
+            maybe_sent=maybe_sent,
             **kwargs,
         )
 
@@ -222,7 +231,8 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429 Too Many Requests (after the SDK's own retries); see ``retry_after``."""
+    """429 Too Many Requests; see ``retry_after`` (seconds, at most 3600). Calls that are safe
+    to repeat were retried first; a call that is not (starting a run) never is."""
 
 
 class InternalServerError(APIStatusError):

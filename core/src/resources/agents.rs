@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::pagination::{Page, PageToken, Pager};
 use crate::resources::runs::RunStatus;
 use crate::resources::{LazyModel, LazyRaw, Model, model_one, model_one_lazily, models, open_enum};
-use crate::transport::Idempotency;
+use crate::transport::{BodyLimit, Idempotency};
 
 open_enum! {
     /// Whether an agent is deployed. Live agents are `draft`; the docs also name `deployed`
@@ -158,10 +158,12 @@ impl Agents {
                 Some(PageToken::Cursor(c)) => Some(c.as_str()),
                 _ => None,
             };
-            let body = client.json(Call::get(&["v1", "agents"]).query(&CursorQuery {
-                params: &params,
-                cursor,
-            }))?;
+            let body = client.json(Call::get(&["v1", "agents"]).limit(BodyLimit::Page).query(
+                &CursorQuery {
+                    params: &params,
+                    cursor,
+                },
+            ))?;
             let next = body
                 .get("next_cursor")
                 .and_then(Value::as_str)
@@ -180,10 +182,12 @@ impl Agents {
             let call = Call::post(&["v1", "agents"], Idempotency::Unsafe).body(params);
             return model_one(self.client.json(call)?, "agent");
         };
+        let started = std::time::Instant::now();
         let call = Call::post(&["v1", "agents"], Idempotency::Safe).body(params);
         match self.client.json_unless_own_conflict(call)? {
             Some(body) => model_one(body, "agent"),
-            None => self.get(agent_id),
+            // The read-back is part of this call: it gets what is left of its time.
+            None => self.client.rest_of_call(started)?.agents().get(agent_id),
         }
     }
 
@@ -241,6 +245,7 @@ mod tests {
             allow: None,
             retried_after_delivery: false,
             body: body.as_bytes().to_vec(),
+            secrets: Default::default(),
         };
         for body in [
             r#"{"agent": {"agent_id": "a", "agent_name": {"name": "N\u00e9"}, "has_runs": true, "x": [1, {"y": null}]}}"#,

@@ -10,7 +10,8 @@ use crate::cancel::{self, CancelToken};
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
 use crate::events::Event;
-use crate::pagination::{Page, PageToken, Pager};
+use crate::pagination::{Page, PageToken, Pager, stalled};
+use crate::transport::BodyLimit;
 
 /// Most events the service returns in one response.
 pub const MAX_EVENTS_PER_PAGE: u32 = 500;
@@ -84,10 +85,12 @@ fn fetch(
     after: Option<u64>,
     limit: u32,
 ) -> Result<(Vec<Event>, Option<u64>)> {
-    let call = Call::get(&["v1", "agents", agent_id, "runs", run_id, "events"]).query(&Query {
-        after_index: after,
-        limit,
-    });
+    let call = Call::get(&["v1", "agents", agent_id, "runs", run_id, "events"])
+        .query(&Query {
+            after_index: after,
+            limit,
+        })
+        .limit(BodyLimit::Events);
     let reply = client.reply(call)?;
     // The usual page, `{"events": [...], "total_count": N}`, is read lazily: each event is
     // kept as text and parsed only as far as its index, ids and kind (see
@@ -120,6 +123,30 @@ fn fetch(
     Ok((events, total))
 }
 
+/// The events of a page that come after `after`, in order: an event whose index does not
+/// grow past the last one kept is dropped. A page that had events but none new (a server
+/// that ignores `after_index`) is an error: asking again would bring the same.
+fn advancing(events: Vec<Event>, after: &mut Option<u64>) -> Result<Vec<Event>> {
+    let had = events.len();
+    let fresh: Vec<Event> = events
+        .into_iter()
+        .filter(|e| {
+            let new = after.is_none_or(|last| e.index > last);
+            if new {
+                *after = Some(e.index);
+            }
+            new
+        })
+        .collect();
+    if had > 0 && fresh.is_empty() {
+        return Err(stalled(&format!(
+            "a page of events brought none after event_index {}",
+            after.unwrap_or_default()
+        )));
+    }
+    Ok(fresh)
+}
+
 impl Events {
     /// The run's events in order, fetched lazily 500 (or `limit`) at a time, each page
     /// starting after the last `event_index` seen. A snapshot: use [`Events::follow`] to also
@@ -134,20 +161,20 @@ impl Events {
         let start = params.after_index;
         let mut seen: u64 = 0;
         Pager::new(move |token| {
-            let after = match token {
+            let mut after = match token {
                 Some(PageToken::AfterIndex(i)) => Some(*i),
                 _ => start,
             };
             let (events, total) = fetch(&client, &agent_id, &run_id, after, limit)?;
+            let full = events.len() as u32 >= limit;
+            let events = advancing(events, &mut after)?;
             seen += events.len() as u64;
             // More remain if the page was full, or (counting from the first event) fewer
             // than the total were seen.
-            let more = events.len() as u32 >= limit
-                || (start.is_none() && total.is_some_and(|t| seen < t));
-            let next = events
-                .last()
-                .filter(|_| more)
-                .map(|e| PageToken::AfterIndex(e.index));
+            let more = full || (start.is_none() && total.is_some_and(|t| seen < t));
+            let next = after
+                .filter(|_| more && !events.is_empty())
+                .map(PageToken::AfterIndex);
             Ok(Page::new(events, total, next))
         })
     }
@@ -199,8 +226,29 @@ impl Follow {
         self.after
     }
 
+    /// The client for the next request: limited to the time the follow has left.
+    fn poll_client(&self) -> Result<Client> {
+        match self.deadline {
+            None => Ok(self.client.clone()),
+            Some(d) => self.client.until(d).ok_or_else(|| self.timed_out()),
+        }
+    }
+
+    fn timed_out(&self) -> Error {
+        Error::Timeout {
+            message: format!("following run {} took too long", self.run_id),
+            maybe_sent: false,
+        }
+    }
+
     fn step(&mut self) -> Result<()> {
         cancel::check(self.opts.cancel.as_ref())?;
+        // Checked before every request, so a run whose events keep coming is no exception.
+        let client = self.poll_client()?;
+        let expired = |e: Error, me: &Follow| match me.deadline {
+            Some(d) if e.is_timeout() && Instant::now() >= d => me.timed_out(),
+            _ => e,
+        };
         // Every STATUS_EVERY-th idle poll also asks for the run's status. Once polling at its
         // slowest (the run is idle), that request replaces the events poll: one request per
         // pause, as `max_poll_interval` promises; while the pause still grows, both are made,
@@ -211,14 +259,15 @@ impl Follow {
             status_due && !self.saw_finish && !self.run_ended && self.pause >= slowest;
         if !status_instead {
             let (events, _) = fetch(
-                &self.client,
+                &client,
                 &self.agent_id,
                 &self.run_id,
                 self.after,
                 MAX_EVENTS_PER_PAGE,
-            )?;
-            if let Some(last) = events.last() {
-                self.after = Some(last.index);
+            )
+            .map_err(|e| expired(e, self))?;
+            let events = advancing(events, &mut self.after)?;
+            if !events.is_empty() {
                 self.saw_finish |= events.iter().any(Event::is_terminal_kind);
                 self.buffer.extend(events);
                 self.pause = self.opts.poll_interval;
@@ -233,16 +282,17 @@ impl Follow {
         self.idle_polls += 1;
         // Once `Finished` was seen, the status is checked right after each empty poll.
         if status_due || self.saw_finish {
-            let run = self.client.runs().get(&self.agent_id, &self.run_id)?;
+            let run = client
+                .runs()
+                .get(&self.agent_id, &self.run_id)
+                .map_err(|e| expired(e, self))?;
             if run.is_terminal() || run.is_paused() {
                 self.run_ended = true;
                 return Ok(()); // one more fetch drains what came meanwhile
             }
         }
         if self.deadline.is_some_and(|d| Instant::now() >= d) {
-            return Err(Error::Timeout {
-                message: format!("following run {} took too long", self.run_id),
-            });
+            return Err(self.timed_out());
         }
         cancel::sleep(self.pause, self.deadline, self.opts.cancel.as_ref())?;
         self.pause = self

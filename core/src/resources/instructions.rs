@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::client::{Call, Client};
 use crate::error::Result;
 use crate::resources::{model, model_list, model_opt};
+use crate::transport::BodyLimit;
 
 /// The agent's current instructions.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -95,29 +96,50 @@ impl InstructionsApi {
     /// The current instructions, or `None` (the service answers `{}`).
     pub fn get(&self, agent_id: &str) -> Result<Option<Instructions>> {
         model_opt(
-            self.client
-                .json(Call::get(&["v1", "agents", agent_id, "instructions"]))?,
+            self.client.json(
+                Call::get(&["v1", "agents", agent_id, "instructions"]).limit(BodyLimit::Page),
+            )?,
             "instructions",
         )
     }
 
-    /// Replaces the instructions; each write adds a version to the history.
+    /// Replaces the instructions; each write adds a version to the history, so a write whose
+    /// answer was lost is never sent again: the instructions are read back instead, and the
+    /// call succeeds if they hold `content` (otherwise the error says whether the write may
+    /// have reached the service, see [`crate::Error::maybe_sent`]).
     pub fn update(
         &self,
         agent_id: &str,
         content: &str,
         params: &InstructionsUpdateParams,
     ) -> Result<()> {
-        self.client.send(
-            Call::put(&["v1", "agents", agent_id, "instructions"])
-                .body(&UpdateBody { content, params }),
-        )
+        let started = std::time::Instant::now();
+        let call = Call::put(&["v1", "agents", agent_id, "instructions"])
+            .body(&UpdateBody { content, params })
+            .unsafe_to_repeat();
+        match self.client.send(call) {
+            // Each PUT adds a version: after an answer that was lost, read the instructions
+            // back (within the call's time) instead of sending them again.
+            Err(e) if e.maybe_sent() => {
+                let current = self
+                    .client
+                    .rest_of_call(started)?
+                    .instructions()
+                    .get(agent_id);
+                match current {
+                    Ok(Some(current)) if current.content == content => Ok(()),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
     }
 
     /// Versions, newest first; all of them unless `limit`.
     pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
         let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
-            .query(&HistoryQuery { limit });
+            .query(&HistoryQuery { limit })
+            .limit(BodyLimit::Page);
         model_list(self.client.json(call)?, "instruction_versions")
     }
 }

@@ -9,11 +9,10 @@ use serde_json::{Map, Value};
 use crate::cancel::{self, CancelToken};
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
-use crate::pagination::{Page, PageToken, Pager};
+use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::problem::Problem;
 use crate::resources::{LazyRaw, Model, model_one, open_enum};
-use crate::transport::Idempotency;
-use crate::transport::Reply;
+use crate::transport::{BodyLimit, Idempotency, Reply};
 
 open_enum! {
     /// A run's status (twin-api.md 3.1).
@@ -375,21 +374,38 @@ pub(crate) fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Opt
 
 impl Runs {
     /// The agent's runs (newest first), fetched lazily page by page; filters apply to every page.
+    ///
+    /// A run already listed is not listed again (pages shift when runs start meanwhile); a
+    /// page of runs all listed before ends the list with [`Error::Decode`], whatever
+    /// `total_runs` claims.
     pub fn list(&self, agent_id: &str, params: &RunListParams) -> Pager<Run> {
         let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
+        let mut listed = std::collections::HashSet::new();
         Pager::new(move |token| {
             let page = match token {
                 Some(PageToken::Page(n)) => *n,
                 _ => 1,
             };
-            let call = Call::get(&["v1", "agents", &agent_id, "runs"]).query(&PageQuery {
-                params: &params,
-                page,
-            });
+            let call = Call::get(&["v1", "agents", &agent_id, "runs"])
+                .query(&PageQuery {
+                    params: &params,
+                    page,
+                })
+                .limit(BodyLimit::Page);
             let (runs, total, page_size) = decode_page_body(&client.reply(call)?)?;
             let size = page_size
                 .or(params.page_size.map(u64::from))
                 .unwrap_or(runs.len() as u64);
+            let had = runs.len();
+            let runs: Vec<Run> = runs
+                .into_iter()
+                .filter(|r| listed.insert(r.run_id.clone()))
+                .collect();
+            if had > 0 && runs.is_empty() {
+                return Err(stalled(&format!(
+                    "page {page} of runs repeats runs listed before"
+                )));
+            }
             let more = total.is_some_and(|t| page.saturating_mul(size) < t);
             Ok(Page::new(
                 runs,
@@ -418,10 +434,12 @@ impl Runs {
             page_size: Some(1),
             ..Default::default()
         };
-        let call = Call::get(&["v1", "agents", agent_id, "runs"]).query(&PageQuery {
-            params: &params,
-            page: 1,
-        });
+        let call = Call::get(&["v1", "agents", agent_id, "runs"])
+            .query(&PageQuery {
+                params: &params,
+                page: 1,
+            })
+            .limit(BodyLimit::Page);
         let (runs, _, _) = decode_page_body(&self.client.reply(call)?)?;
         runs.into_iter()
             .find(|r| r.run_id == run_id)
@@ -457,11 +475,12 @@ impl Runs {
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         if body.get("success") == Some(&Value::Bool(false)) {
-            return Err(Error::UnexpectedResponse {
-                status: 200,
-                content_type: Some("application/json".into()),
-                excerpt: crate::client::excerpt(body.to_string().as_bytes()),
-            });
+            return Err(Error::unexpected(
+                200,
+                Some("application/json"),
+                body.to_string().as_bytes(),
+                &Default::default(),
+            ));
         }
         Ok(CancelResult {
             success: true,
@@ -476,25 +495,37 @@ impl Runs {
     }
 
     /// Polls until the run is terminal or paused (a person must act), with a growing pause.
+    /// Each poll gets at most the time the wait has left, so the wait ends within its timeout
+    /// however slowly the service answers.
     pub fn wait(&self, agent_id: &str, run_id: &str, opts: &WaitOptions) -> Result<Run> {
         let started = Instant::now();
         let deadline = opts.timeout.map(|t| started + t);
         let token = opts.cancel.as_ref();
+        let timed_out = |status: &str| Error::Timeout {
+            message: format!("run {run_id} {status} after {:?}", started.elapsed()),
+            maybe_sent: false,
+        };
         let mut pause = opts.poll_interval;
         loop {
             cancel::check(token)?;
-            let run = self.get(agent_id, run_id)?;
+            let client = match deadline {
+                None => self.client.clone(),
+                Some(d) => self
+                    .client
+                    .until(d)
+                    .ok_or_else(|| timed_out("did not finish"))?,
+            };
+            let run = match client.runs().get(agent_id, run_id) {
+                Err(e) if e.is_timeout() && deadline.is_some_and(|d| Instant::now() >= d) => {
+                    return Err(timed_out("did not finish"));
+                }
+                other => other?,
+            };
             if run.is_terminal() || run.is_paused() {
                 return Ok(run);
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(Error::Timeout {
-                    message: format!(
-                        "run {run_id} still {} after {:?}",
-                        run.status,
-                        started.elapsed()
-                    ),
-                });
+                return Err(timed_out(&format!("still {}", run.status)));
             }
             cancel::sleep(pause, deadline, token)?;
             pause = pause

@@ -29,31 +29,61 @@ fn a_503_is_retried_for_get_but_never_for_run_start() {
 }
 
 #[test]
-fn a_429_is_retried_after_retry_after_even_for_run_start() {
+fn a_429_to_run_start_is_not_sent_again() {
+    // Nothing says a 429 was not acted on: a run start is never repeated after one.
     let env = env();
     let agent = env.agent().agent_id;
     let c = env.client_with(2, Duration::from_secs(20));
     env.faults(json!({ "rate_limit_rate": 1.0, "retry_after": 1, "times": 1 }));
-    let started = Instant::now();
-    let run = c
+    let e = c
         .runs()
-        .start(
-            &agent,
-            &RunStartParams {
-                mode: RunMode::Run,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        .start(&agent, &RunStartParams::default())
+        .unwrap_err();
+    assert!(e.is_rate_limited(), "{e:?}");
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(1)));
+    assert!(
+        !e.maybe_sent(),
+        "a 429 is an answer, not an ambiguous failure"
+    );
+    assert_eq!(
+        env.fault_stats()["rate_limited"],
+        1,
+        "the POST was sent once"
+    );
+}
+
+#[test]
+fn a_429_is_retried_after_retry_after_for_safe_calls() {
+    let env = env();
+    let c = env.client_with(2, Duration::from_secs(20));
+    env.faults(json!({ "rate_limit_rate": 1.0, "retry_after": 1, "times": 1 }));
+    let started = Instant::now();
+    c.me().unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(950),
         "waited {:?}",
         started.elapsed()
     );
-    assert!(!run.run_id.is_empty());
+}
+
+#[test]
+fn retry_after_zero_still_pauses_for_the_backoff() {
+    let env = env();
+    let c = env.client_with(2, Duration::from_secs(20));
+    env.faults(json!({ "rate_limit_rate": 1.0, "retry_after": 0 }));
+    let started = Instant::now();
+    let e = c.me().unwrap_err();
+    assert!(e.is_rate_limited(), "{e:?}");
     assert_eq!(
-        env.admin("GET", "/_emulator/state", None)["runs_started"],
-        1
+        env.fault_stats()["rate_limited"],
+        3,
+        "one try and two retries"
+    );
+    // Two pauses of at least half the backoff each: 250 ms, then 500 ms.
+    assert!(
+        started.elapsed() >= Duration::from_millis(750),
+        "{:?}",
+        started.elapsed()
     );
 }
 
