@@ -93,6 +93,7 @@ typedef enum {
   TWIN_ERR_API = 3,
   /**
    * No usable response arrived: the connection failed, dropped, or the body was cut off.
+   * twin_last_error_maybe_sent() says whether the request may have reached the service.
    */
   TWIN_ERR_CONNECTION = 4,
   /**
@@ -100,7 +101,10 @@ typedef enum {
    */
   TWIN_ERR_TIMEOUT = 5,
   /**
-   * A 2xx response said it was JSON but could not be read as the expected object.
+   * A response could not be read as the expected answer: JSON that is not the expected
+   * object, a body over the endpoint's size limit ("response too large": 4 MiB for one
+   * object, 32 MiB for a page of agents or runs, 64 MiB for a page of events), or a list
+   * whose pages do not advance. Never retried.
    */
   TWIN_ERR_DECODE = 6,
   /**

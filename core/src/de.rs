@@ -77,6 +77,19 @@ pub(crate) fn u64_from_value(v: &Value) -> Option<u64> {
     }
 }
 
+/// A count the service reports beside a list (`total_runs`, `total_count`, `page_size`):
+/// `None` when absent, null or `""`; an error when it is not an unsigned integer that fits
+/// (2^64 is refused, not clamped).
+pub(crate) fn count(v: Option<&Value>, name: &str) -> crate::error::Result<Option<u64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(v) => u64_from_value(v).map(Some).ok_or_else(|| {
+            crate::client::decode_error(format!("{name} is not a count that fits 64 bits"), v)
+        }),
+    }
+}
+
 /// Reads a signed integer from a JSON number or a numeric string.
 pub(crate) fn i64_from_value(v: &Value) -> Option<i64> {
     match v {

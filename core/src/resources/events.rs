@@ -103,10 +103,7 @@ fn fetch(
         total_count: Option<serde_json::Value>,
     }
     if let Ok(page) = serde_json::from_slice::<Lazy<'_>>(&reply.body) {
-        let total = page
-            .total_count
-            .as_ref()
-            .and_then(crate::de::u64_from_value);
+        let total = crate::de::count(page.total_count.as_ref(), "total_count")?;
         let events = page
             .events
             .into_iter()
@@ -115,7 +112,7 @@ fn fetch(
         return Ok((events, total));
     }
     let body = crate::client::parse_json(&reply)?;
-    let total = body.get("total_count").and_then(crate::de::u64_from_value);
+    let total = crate::de::count(body.get("total_count"), "total_count")?;
     let events = unwrap_list(body, "events")?
         .into_iter()
         .map(Event::from_value)

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::Result;
-use crate::resources::{Model, model};
+use crate::resources::{LazyModel, LazyRaw, Model, model_one_lazily};
 
 /// The authenticated user.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -13,14 +13,31 @@ pub struct Me {
     /// `user_` followed by a ULID, e.g. `user_01KPPW8HKFNH8CH1GEQ73Y6VB3`.
     pub user_id: String,
     #[serde(skip)]
-    raw: Value,
+    raw: LazyRaw,
 }
-model!(Me);
+
+impl Model for Me {
+    fn raw(&self) -> &Value {
+        self.raw.get()
+    }
+    fn from_value(value: Value) -> Result<Self> {
+        let mut me: Me = crate::client::decode_ref(&value)?;
+        me.raw = value.into();
+        Ok(me)
+    }
+}
+
+impl LazyModel for Me {
+    fn set_raw(&mut self, raw: LazyRaw) {
+        self.raw = raw;
+    }
+}
 
 impl Client {
-    /// The user the API key belongs to; a cheap check that the key works.
+    /// The user the API key belongs to; a cheap check that the key works. Decoded straight
+    /// from the reply's text: members other than `user_id` are skipped, not built.
     pub fn me(&self) -> Result<Me> {
-        Me::from_value(self.json(Call::get(&["v1", "me"]))?)
+        model_one_lazily(&self.reply(Call::get(&["v1", "me"]))?, "user")
     }
 }
 

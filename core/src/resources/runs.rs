@@ -336,14 +336,15 @@ fn decode_page_lazily(body: &[u8]) -> Option<(Vec<Run>, Option<u64>, Option<u64>
         run.raw = LazyRaw::from_text(text, extra);
         runs.push(run);
     }
-    let number = |v: &Option<Value>| v.as_ref().and_then(crate::de::u64_from_value);
-    Some((runs, number(&page.total_runs), number(&page.page_size)))
+    let total = crate::de::count(page.total_runs.as_ref(), "total_runs").ok()?;
+    let size = crate::de::count(page.page_size.as_ref(), "page_size").ok()?;
+    Some((runs, total, size))
 }
 
 /// Decodes a runs page: each run joined with its `all_run_summaries` entry.
 pub(crate) fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
-    let total = body.get("total_runs").and_then(crate::de::u64_from_value);
-    let page_size = body.get("page_size").and_then(crate::de::u64_from_value);
+    let total = crate::de::count(body.get("total_runs"), "total_runs")?;
+    let page_size = crate::de::count(body.get("page_size"), "page_size")?;
     let summaries: Vec<Value> = body
         .get_mut("all_run_summaries")
         .map(Value::take)
