@@ -5,6 +5,12 @@
 //! `Retry-After`, a truncated body, or a 200 of the wrong kind (`text/html` like the web UI's
 //! host, or `application/grpc` like the service's unimplemented routes). Latency is added to
 //! every matching request, with optional spikes.
+//!
+//! Three switches make the list routes page like a buggy or hostile server, to show that a
+//! client's pagers still end: `ignore_after_index` (events), `repeat_cursor` (agents) and
+//! `inflate_totals` (runs, events). They apply to every matching request (within `route`,
+//! `methods` and `times`, and together with the drawn faults): the middleware hands them to
+//! the handlers as a [`PagingFaults`] request extension.
 
 use std::time::Duration;
 
@@ -57,6 +63,17 @@ pub struct FaultConfig {
     /// Share of requests that get `spike_ms` more.
     pub spike_rate: f64,
     pub spike_ms: u64,
+    /// Events list (`GET .../runs/{run_id}/events`): answer as if `after_index` were absent,
+    /// i.e. always from the run's first event, so a client that pages by `after_index` gets
+    /// the same page again and again.
+    pub ignore_after_index: bool,
+    /// Agents list (`GET /v1/agents`): ignore `cursor` and always answer the first page with
+    /// the same non-null `next_cursor` (the first page's own), so following it never ends.
+    pub repeat_cursor: bool,
+    /// Runs list (`GET .../runs`): report `total_runs` = 2^63 (9223372036854775808, a JSON
+    /// number) and serve page 1's runs whatever `page` asks for. Events list: report
+    /// `total_count` = 2^63.
+    pub inflate_totals: bool,
     /// Only requests whose path starts with this prefix (default: all API routes).
     pub route: Option<String>,
     /// Only requests with one of these methods (default: all).
@@ -76,6 +93,41 @@ pub struct FaultStats {
     pub html: u64,
     pub grpc: u64,
     pub spikes: u64,
+    /// Events lists answered from the first event despite `after_index`.
+    pub ignored_after_index: u64,
+    /// Agents lists answered with the repeated cursor.
+    pub repeated_cursors: u64,
+    /// Runs and events lists answered with an inflated total.
+    pub inflated_totals: u64,
+}
+
+/// The total that `inflate_totals` reports: 2^63, one more than `i64::MAX`.
+pub const INFLATED_TOTAL: u64 = 1 << 63;
+
+/// The paging switches of the fault configuration in effect for one request; a request
+/// extension set by [`inject`] when any is on. List handlers read it with
+/// `Option<Extension<PagingFaults>>` and count what they did with [`PagingFaults::count`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PagingFaults {
+    pub ignore_after_index: bool,
+    pub repeat_cursor: bool,
+    pub inflate_totals: bool,
+}
+
+impl PagingFaults {
+    fn of(config: &FaultConfig) -> Option<PagingFaults> {
+        let p = PagingFaults {
+            ignore_after_index: config.ignore_after_index,
+            repeat_cursor: config.repeat_cursor,
+            inflate_totals: config.inflate_totals,
+        };
+        (p != PagingFaults::default()).then_some(p)
+    }
+
+    /// Counts a fault applied by a handler. Call it before taking the store's lock.
+    pub fn count(app: &AppState, stat: impl FnOnce(&mut FaultStats) -> &mut u64) {
+        *stat(&mut app.faults().stats) += 1;
+    }
 }
 
 #[derive(Default)]
@@ -145,13 +197,16 @@ enum Fault {
 #[derive(Clone, Copy)]
 pub struct DropConnection;
 
-pub async fn inject(State(app): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn inject(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let (fault, delay) = {
         let mut faults = app.faults();
         let Faults { config, stats } = &mut *faults;
         if !config.matches(&req) || config.times == Some(0) {
             (None, Duration::ZERO)
         } else {
+            if let Some(paging) = PagingFaults::of(config) {
+                req.extensions_mut().insert(paging);
+            }
             stats.matched += 1;
             if let Some(t) = config.times.as_mut() {
                 *t -= 1;

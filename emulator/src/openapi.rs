@@ -61,7 +61,11 @@ empty body.\n\
 - `GET /openapi.json` (this document, no key needed).\n\n\
 Fault injection (`PUT /_emulator/faults`) can answer any API route with statuses not listed here \
 (e.g. 429 with `Retry-After`, 5xx, `200 text/html`, `200 application/grpc`), drop connections or \
-truncate bodies.";
+truncate bodies. Its paging switches make list answers break the paging contract described here: \
+`ignore_after_index` (events from the first one whatever `after_index` says), `repeat_cursor` \
+(`GET /v1/agents` ignores `cursor` and always gives the same `next_cursor`) and `inflate_totals` \
+(`total_runs` and `total_count` of 2^63, one more than a signed 64-bit integer holds; every runs `page` \
+gets page 1).";
 
 // ---------------------------------------------------------------------------------------------
 // Operations

@@ -5,6 +5,10 @@ tab-separated lines on stdin, so C never parses JSON. The NULL-argument test is 
 include/twin.h by gen_null_args.py. Finally the library is installed into a temporary prefix and
 examples/c is built with pkg-config and run.
 
+Every loop bounded (issue 11): test_hostile_paging.c lists and follows under the emulator's
+paging faults (pages that never advance, totals of 2**63, events that keep coming); each case
+must end with its documented status within its bounds.
+
 Reliability and security (issue 8): chaos.c runs a mixed workload under injected faults,
 load.c 16 threads through one client, test_webhook_fuzz.c feeds random bytes to webhook
 verification, test_secrets.c provokes every failure with marker secrets, and
@@ -26,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -242,6 +247,115 @@ def test_failure_reaches_c(binaries, fresh, fault, mode):
         run_c(binaries[("errors", mode)], mode, fresh, args=args)
     finally:
         admin(fresh, "DELETE", "/_emulator/faults")
+
+
+# ------------------------------------------------------------------- every loop bounded (11)
+
+
+def api(emulator, method, path, body=None):
+    """An API call with the emulator's start key (it opens /v1 too); the JSON answer."""
+    raw = admin(emulator, method, path, body)
+    return json.loads(raw) if raw.strip() else None
+
+
+def new_run(emulator, agent_id, directive):
+    message = f"hostile paging [emulator: {directive}]"
+    body = {"run_mode": "run", "user_message": message}
+    return api(emulator, "POST", f"/v1/agents/{agent_id}/runs", body)["run"]["run_id"]
+
+
+def finished_run(emulator, events):
+    """A new agent with a finished run of `events` events: (agent_id, run_id)."""
+    agent_id = api(emulator, "POST", "/v1/agents", {})["agent"]["agent_id"]
+    run_id = new_run(emulator, agent_id, f"events={events} step_ms=1")
+    deadline = time.monotonic() + 30
+    while api(emulator, "GET", f"/v1/agents/{agent_id}/runs?filter_run_id={run_id}")["runs"][0]["status"] == "in_progress":
+        assert time.monotonic() < deadline, "the run did not finish"
+        time.sleep(0.02)
+    return agent_id, run_id
+
+
+def live_run(emulator, directive):
+    agent_id = api(emulator, "POST", "/v1/agents", {})["agent"]["agent_id"]
+    return agent_id, new_run(emulator, agent_id, directive)
+
+
+def events_route(agent_id, run_id):
+    return f"/v1/agents/{agent_id}/runs/{run_id}/events"
+
+
+FOLLOW_TIMEOUT_MS = 2000
+# How long past its timeout a follow may end: about a second; a little more under valgrind,
+# which slows every request and every decoded event many times over (measured: 34 ms over).
+FOLLOW_SLACK_MS = {"asan": 1500, "valgrind": 2500}
+HOSTILE_CASES = [
+    "events_after_index_ignored",
+    "events_total_inflated_and_after_index_ignored",
+    "agents_cursor_repeated",
+    "runs_total_inflated",
+    "follow_while_events_keep_coming",
+    "follow_after_index_ignored",
+]
+
+
+def hostile_case(emulator, case, mode):
+    """Prepares a case: (faults, arguments of test_hostile_paging, live run to cancel or None)."""
+    slack = str(FOLLOW_SLACK_MS[mode])
+    if case == "events_after_index_ignored":
+        # full pages of 3: the second page is the first again
+        agent_id, run_id = finished_run(emulator, 12)
+        faults = {"ignore_after_index": True, "route": events_route(agent_id, run_id)}
+        return faults, ["list_events", agent_id, run_id, "3", "3"], None
+    if case == "events_total_inflated_and_after_index_ignored":
+        # not a full page, but the total claims 2**63 events: the same 12 come back each time
+        agent_id, run_id = finished_run(emulator, 12)
+        faults = {"ignore_after_index": True, "inflate_totals": True, "route": events_route(agent_id, run_id)}
+        return faults, ["list_events", agent_id, run_id, "-", "12"], None
+    if case == "agents_cursor_repeated":
+        ws = api(emulator, "POST", "/v1/workspaces", {"name": "hostile paging"})["workspace"]["workspace_id"]
+        for _ in range(3):
+            api(emulator, "POST", "/v1/agents", {"workspace_id": ws})
+        faults = {"repeat_cursor": True, "route": "/v1/agents", "methods": ["GET"]}
+        return faults, ["list_agents", ws, "2", "4"], None
+    if case == "runs_total_inflated":
+        agent_id = api(emulator, "POST", "/v1/agents", {})["agent"]["agent_id"]
+        api(emulator, "POST", "/_emulator/seed", {"agent_id": agent_id, "runs": 5})
+        faults = {"inflate_totals": True, "route": f"/v1/agents/{agent_id}/runs"}
+        return faults, ["list_runs", agent_id, "2", "2"], None
+    if case == "follow_while_events_keep_coming":
+        # an event every millisecond for 100 s; each poll takes 20 ms, so none comes back empty
+        agent_id, run_id = live_run(emulator, "events=100000 step_ms=1")
+        faults = {"latency_ms": 20, "route": events_route(agent_id, run_id)}
+        args = ["follow", agent_id, run_id, str(FOLLOW_TIMEOUT_MS), slack, "timeout"]
+        return faults, args, (agent_id, run_id)
+    if case == "follow_after_index_ignored":
+        agent_id, run_id = live_run(emulator, "events=100000 step_ms=2")
+        faults = {"ignore_after_index": True, "route": events_route(agent_id, run_id)}
+        args = ["follow", agent_id, run_id, str(FOLLOW_TIMEOUT_MS), slack, "timeout_or_decode"]
+        return faults, args, (agent_id, run_id)
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("case", HOSTILE_CASES)
+def test_hostile_paging(binaries, fresh, case, mode):
+    """Lists whose pages never advance end with TWIN_ERR_DECODE ("does not advance") after a
+    few requests; runs are listed once each; a follow ends with TWIN_ERR_TIMEOUT in time even
+    while events keep coming. test_hostile_paging.c bounds every loop itself."""
+    if mode == "valgrind" and not valgrind_available():
+        pytest.skip("valgrind is not installed")
+    faults, args, live = hostile_case(fresh, case, mode)
+    admin(fresh, "PUT", "/_emulator/faults", faults)
+    try:
+        out = run_c(binaries[("hostile_paging", mode)], mode, fresh, args=args)
+        stats = json.loads(admin(fresh, "GET", "/_emulator/faults"))["stats"]
+    finally:
+        admin(fresh, "DELETE", "/_emulator/faults")
+        if live is not None:
+            api(fresh, "POST", f"/v1/agents/{live[0]}/runs/{live[1]}/cancel", {})
+    assert "ok " in out and "FAIL" not in out, out
+    if args[0].startswith("list_"):
+        assert stats["matched"] <= 10, f"{stats['matched']} requests for a list that brings nothing new"
 
 
 def _hex(text_or_bytes):

@@ -4,6 +4,7 @@ mod agents;
 mod common;
 mod errors;
 mod events;
+mod hostile_paging;
 mod keys_and_workspaces;
 mod retries;
 mod runs;

@@ -1,3 +1,4 @@
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,6 +10,7 @@ use serde_json::json;
 
 use super::{require_agent, required};
 use crate::app::{ApiError, ApiResult, AppState, no_content, ok, optional_json, reply, success};
+use crate::faults::PagingFaults;
 use crate::ids;
 use crate::store::{Agent, Store};
 
@@ -37,8 +39,15 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
     text.strip_prefix("agents:")?.parse().ok()
 }
 
-/// `GET /v1/agents`: newest first; `next_cursor` only when another page exists.
-pub async fn list(State(app): State<AppState>, Query(q): Query<ListQuery>) -> ApiResult {
+/// `GET /v1/agents`: newest first; `next_cursor` only when another page exists. Fault
+/// `repeat_cursor`: `cursor` is ignored and every answer is the first page with a
+/// `next_cursor`, always the same one.
+pub async fn list(
+    State(app): State<AppState>,
+    Query(q): Query<ListQuery>,
+    paging: Option<Extension<PagingFaults>>,
+) -> ApiResult {
+    let repeat = paging.is_some_and(|Extension(p)| p.repeat_cursor);
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::bad_request(format!(
@@ -46,9 +55,13 @@ pub async fn list(State(app): State<AppState>, Query(q): Query<ListQuery>) -> Ap
         )));
     }
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
+        _ if repeat => u64::MAX,
         Some(c) => decode_cursor(c).ok_or_else(|| ApiError::bad_request("invalid cursor"))?,
         None => u64::MAX,
     };
+    if repeat {
+        PagingFaults::count(&app, |s| &mut s.repeated_cursors);
+    }
     let store = app.store();
     let mut agents: Vec<&Agent> = store
         .agents
@@ -62,6 +75,10 @@ pub async fn list(State(app): State<AppState>, Query(q): Query<ListQuery>) -> Ap
         json!({ "agents": agents.iter().map(|a| store.agent_json(a)).collect::<Vec<_>>() });
     if more && let Some(last) = agents.last() {
         body["next_cursor"] = json!(encode_cursor(last.seq));
+    } else if repeat {
+        // The first page's cursor even when nothing follows; with no agent, one that
+        // points at the first page itself.
+        body["next_cursor"] = json!(encode_cursor(agents.last().map_or(u64::MAX, |a| a.seq)));
     }
     ok(body)
 }

@@ -1,3 +1,4 @@
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderName, StatusCode, header};
@@ -8,6 +9,7 @@ use serde_json::json;
 
 use super::require_agent;
 use crate::app::{ApiError, ApiResult, AppState, no_content, ok, optional_json, reply};
+use crate::faults::{INFLATED_TOTAL, PagingFaults};
 use crate::store::{Run, RunMode, RunStatus};
 
 const DEFAULT_PAGE_SIZE: usize = 100;
@@ -43,12 +45,15 @@ fn parse_time(name: &str, value: &Option<String>) -> Result<Option<DateTime<Utc>
         .transpose()
 }
 
-/// `GET /v1/agents/{agent_id}/runs`: newest first, 1-based pages, every filter.
+/// `GET /v1/agents/{agent_id}/runs`: newest first, 1-based pages, every filter. Fault
+/// `inflate_totals`: `total_runs` is 2^63 and every page number gets page 1's runs.
 pub async fn list(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
     Query(q): Query<ListQuery>,
+    paging: Option<Extension<PagingFaults>>,
 ) -> ApiResult {
+    let inflate = paging.is_some_and(|Extension(p)| p.inflate_totals);
     let page = q.page.unwrap_or(1);
     let page_size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if page == 0 {
@@ -61,6 +66,9 @@ pub async fn list(
     }
     let after = parse_time("filter_started_after", &q.filter_started_after)?;
     let before = parse_time("filter_started_before", &q.filter_started_before)?;
+    if inflate {
+        PagingFaults::count(&app, |s| &mut s.inflated_totals);
+    }
     let store = app.store();
     let agent = store
         .agents
@@ -80,7 +88,11 @@ pub async fn list(
                 .as_ref()
                 .is_none_or(|g| r.mode.policy_group() == g)
     };
-    let skip = (page - 1).saturating_mul(page_size);
+    let skip = if inflate {
+        0 // page 1, whatever page was asked for
+    } else {
+        (page - 1).saturating_mul(page_size)
+    };
     let unfiltered = q.filter_status.is_none()
         && q.filter_run_id.is_none()
         && after.is_none()
@@ -115,14 +127,18 @@ pub async fn list(
         page: usize,
         page_size: usize,
         runs: Vec<crate::store::RunView<'a>>,
-        total_runs: usize,
+        total_runs: u64,
     }
     let body = serde_json::to_vec(&ListBody {
         all_run_summaries: page_runs.iter().map(|r| r.summary_view()).collect(),
         page,
         page_size,
         runs: page_runs.iter().map(|r| r.view(&store.user)).collect(),
-        total_runs: total,
+        total_runs: if inflate {
+            INFLATED_TOTAL
+        } else {
+            total as u64
+        },
     })
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok((
