@@ -72,7 +72,10 @@ class Emulator:
         """Injects faults into API routes: ``error_rate``, ``error_status``,
         ``rate_limit_rate``, ``retry_after``, ``drop_rate``, ``truncate_rate``, ``html_rate``,
         ``grpc_rate``, ``latency_ms``, ``spike_rate``, ``spike_ms``, ``route``, ``methods``,
-        ``times``. Replaces the previous configuration; no arguments clears it."""
+        ``times``; and the paging faults of a hostile server, ``ignore_after_index=True``
+        (events always from the first), ``repeat_cursor=True`` (agents always the same
+        ``next_cursor``) and ``inflate_totals=True`` (``total_runs`` of 2**63, page 1 for every
+        page). Replaces the previous configuration; no arguments clears it."""
         if faults:
             self._admin("PUT", "/_emulator/faults", faults)
         else:
