@@ -500,11 +500,13 @@ fn encode_query(pairs: &[(String, String)]) -> String {
 /// (twin-api.md 1.1, 1.3). Other statuses become [`Error::Api`] with a [`Problem`].
 pub(crate) fn classify(reply: Reply) -> Result<Reply> {
     if !(200..300).contains(&reply.status) {
+        // The key is removed from the body in every spelling before its text is read (and
+        // possibly cut), then from each decoded string.
         let problem = Problem::from_response(
             reply.status,
             reply.content_type.as_deref(),
             reply.allow.as_deref(),
-            &reply.body,
+            &reply.secrets.errors(reply.body.clone()),
         )
         .scrubbed(&reply.secrets);
         return Err(Error::Api {

@@ -78,16 +78,28 @@ pub(crate) fn u64_from_value(v: &Value) -> Option<u64> {
 }
 
 /// A count the service reports beside a list (`total_runs`, `total_count`, `page_size`):
-/// `None` when absent, null or `""`; an error when it is not an unsigned integer that fits
-/// (2^64 is refused, not clamped).
+/// `None` when absent or not a count (null, `""`, `-1`, `"n/a"`); an error when it is a whole
+/// number of 2^64 or more, which no count can be (refused, never clamped).
 pub(crate) fn count(v: Option<&Value>, name: &str) -> crate::error::Result<Option<u64>> {
-    match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(v) => u64_from_value(v).map(Some).ok_or_else(|| {
-            crate::client::decode_error(format!("{name} is not a count that fits 64 bits"), v)
-        }),
+    let Some(v) = v else { return Ok(None) };
+    if let Some(n) = u64_from_value(v) {
+        return Ok(Some(n));
     }
+    let too_big = match v {
+        Value::Number(n) => n.as_f64().is_some_and(|f| f >= u64::MAX as f64),
+        Value::String(s) => {
+            let s = s.trim();
+            s.len() >= 20 && s.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    };
+    if too_big {
+        return Err(crate::client::decode_error(
+            format!("{name} does not fit 64 bits"),
+            v,
+        ));
+    }
+    Ok(None)
 }
 
 /// Reads a signed integer from a JSON number or a numeric string.

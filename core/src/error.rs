@@ -176,9 +176,10 @@ impl Error {
         matches!(self, Error::Connection { .. })
     }
 
-    /// Whether the request may have reached the service and been acted on although no answer
-    /// came back: a connection that dropped or an attempt that timed out after the request
-    /// was sent, or an answer of 408 or 5xx. For a call that is not safe to repeat (starting
+    /// Whether the request may have reached the service and been acted on although no usable
+    /// answer came back: a connection that dropped or an attempt that timed out after the
+    /// request was sent, an answer of 408 or 5xx, or an answer that could not be read
+    /// ([`Error::Decode`], [`Error::UnexpectedResponse`]). For a call that is not safe to repeat (starting
     /// a run, creating an object without an id), check before trying again: it may have
     /// happened. False when it certainly did not (refused, DNS, TLS, an argument refused
     /// before sending) and for every other answer.
@@ -186,6 +187,8 @@ impl Error {
         match self {
             Error::Connection { maybe_sent, .. } | Error::Timeout { maybe_sent, .. } => *maybe_sent,
             Error::Api { status, .. } => matches!(status, 408 | 500..=599),
+            // A 2xx came back that could not be read: the service got the request.
+            Error::Decode { .. } | Error::UnexpectedResponse { .. } => true,
             _ => false,
         }
     }
@@ -252,11 +255,12 @@ const SECRET_MEMBERS: &[&str] = &[
 /// characters removed.
 pub(crate) fn excerpt(body: &[u8], secrets: &Secrets) -> String {
     // Redact over a generous prefix first, so that a secret that straddles the cut is still
-    // found; a value cut off by the prefix is redacted to its end.
+    // found; a value cut off by the prefix is redacted to its end. Control characters become
+    // spaces before member names are matched (so none hides a name), and the cut comes last.
     let prefix = &body[..body.len().min(EXCERPT_CHARS * 8)];
     let canonical = crate::scrub::canonical_literals(&secrets.errors(prefix.to_vec()));
-    let text = redact(&String::from_utf8_lossy(&canonical));
-    clean_text(&secrets.text(&text), EXCERPT_CHARS)
+    let text = clean_text(&String::from_utf8_lossy(&canonical), usize::MAX);
+    clean_text(&secrets.text(&redact(&text)), EXCERPT_CHARS)
 }
 
 /// Replaces the string value following each `"<secret member>"` + `:` with `"***"`.
@@ -448,6 +452,9 @@ mod tests {
         assert!(!e.contains("whsec") && !e.contains("k3y"), "{e}");
         assert!(e.contains("bad <redacted>"), "{e}");
         // Control characters never reach an excerpt.
-        assert_eq!(excerpt(b"a\x1b[2Jb\r\nc", &none), "a[2Jb c");
+        assert_eq!(excerpt(b"a\x1b[2Jb\r\nc", &none), "a [2Jb c");
+        // A secret member hidden behind a control character is still found.
+        let hidden = excerpt(b"{\"signing_secret\"\x01:\"whsec_zzz\"}", &none);
+        assert!(!hidden.contains("whsec"), "{hidden}");
     }
 }

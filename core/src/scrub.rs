@@ -71,6 +71,9 @@ impl Secrets {
 }
 
 fn scrub_json(mut body: Vec<u8>, secrets: &[&str]) -> Vec<u8> {
+    let Some(shortest) = secrets.iter().map(|s| s.len()).min() else {
+        return body;
+    };
     for secret in secrets {
         body = replace_raw(body, secret.as_bytes());
     }
@@ -82,14 +85,15 @@ fn scrub_json(mut body: Vec<u8>, secrets: &[&str]) -> Vec<u8> {
     } else {
         memmem::find(&body, b"\\u").is_some()
     };
-    if !has_escape || secrets.is_empty() {
+    if !has_escape {
         return body;
     }
     let mut out = Vec::with_capacity(body.len());
     let mut last = 0;
     for (start, end) in literals(&body) {
         let inner = &body[start..end];
-        if memchr::memchr(b'\\', inner).is_none() {
+        // An escape never makes text longer: a literal shorter than every secret holds none.
+        if inner.len() < shortest || memchr::memchr(b'\\', inner).is_none() {
             continue;
         }
         let decoded = decode_literal(inner);
@@ -234,17 +238,19 @@ pub(crate) fn canonical_literals(body: &[u8]) -> Vec<u8> {
 }
 
 /// Server text made safe to show: control characters (terminal escapes, CR, LF, NUL, ...)
-/// become spaces or go, runs of white space fold, and the result is cut to `max_chars` with
-/// an ellipsis.
+/// and invisible ones become spaces (never removed outright, so no secret split by one is
+/// joined again), runs of white space fold, and the result is cut to `max_chars` with an
+/// ellipsis.
 pub(crate) fn clean_text(text: &str, max_chars: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max_chars * 4));
+    let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)));
     let mut count = 0;
-    let mut space = false;
-    for c in text.trim().chars() {
-        let c = if c.is_whitespace() { ' ' } else { c };
-        if c.is_control() || is_invisible(c) {
-            continue;
-        }
+    let mut space = true; // no space at the start
+    for c in text.chars() {
+        let c = if c.is_whitespace() || c.is_control() || is_invisible(c) {
+            ' '
+        } else {
+            c
+        };
         if c == ' ' {
             if space {
                 continue;
@@ -261,6 +267,7 @@ pub(crate) fn clean_text(text: &str, max_chars: usize) -> String {
         out.push(c);
         count += 1;
     }
+    out.truncate(out.trim_end().len());
     out
 }
 
@@ -353,6 +360,11 @@ mod tests {
         );
         assert_eq!(clean_text(&"é".repeat(10), 4), "éééé…");
         assert_eq!(clean_text("  a  b  ", 10), "a b");
+        assert_eq!(
+            clean_text("twin_k\u{200b}3y", 100),
+            "twin_k 3y",
+            "never joined"
+        );
         assert_eq!(clean_text("abcd", 4), "abcd");
     }
 

@@ -281,7 +281,7 @@ impl Transport {
                 .reader()
                 .take(MAX_ERROR_BODY_BYTES)
                 .read_to_end(&mut prefix)
-                .map_err(|e| Failure::body(ureq::Error::Io(e), MAX_ERROR_BODY_BYTES))?;
+                .map_err(|e| Failure::body(ureq::Error::from(e), MAX_ERROR_BODY_BYTES))?;
             prefix
         };
         Ok(Reply {

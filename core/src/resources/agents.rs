@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::Result;
-use crate::pagination::{Page, PageToken, Pager};
+use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::resources::runs::RunStatus;
 use crate::resources::{LazyModel, LazyRaw, Model, model_one, model_one_lazily, models, open_enum};
 use crate::transport::{BodyLimit, Idempotency};
@@ -150,9 +150,12 @@ impl Client {
 }
 
 impl Agents {
-    /// Every agent (newest first), fetched lazily page by page following `next_cursor`.
+    /// Every agent (newest first), fetched lazily page by page following `next_cursor`. An
+    /// agent already listed is not listed again; a page of agents all listed before ends the
+    /// list with [`crate::Error::Decode`] (a cursor that moves while the page does not).
     pub fn list(&self, params: &AgentListParams) -> Pager<Agent> {
         let (client, params) = (self.client.clone(), params.clone());
+        let mut listed = std::collections::HashSet::new();
         Pager::new(move |token| {
             let cursor = match token {
                 Some(PageToken::Cursor(c)) => Some(c.as_str()),
@@ -169,7 +172,15 @@ impl Agents {
                 .and_then(Value::as_str)
                 .filter(|c| !c.is_empty())
                 .map(str::to_owned);
-            let items = models(unwrap_list(body, "agents")?)?;
+            let items: Vec<Agent> = models(unwrap_list(body, "agents")?)?;
+            let had = items.len();
+            let items: Vec<Agent> = items
+                .into_iter()
+                .filter(|a| listed.insert(a.agent_id.clone()))
+                .collect();
+            if had > 0 && items.is_empty() {
+                return Err(stalled("a page of agents repeats agents listed before"));
+            }
             Ok(Page::new(items, None, next.map(PageToken::Cursor)))
         })
     }

@@ -279,7 +279,8 @@ impl Follow {
         self.idle_polls += 1;
         // Once `Finished` was seen, the status is checked right after each empty poll.
         if status_due || self.saw_finish {
-            let run = client
+            let run = self
+                .poll_client()?
                 .runs()
                 .get(&self.agent_id, &self.run_id)
                 .map_err(|e| expired(e, self))?;

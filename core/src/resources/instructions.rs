@@ -104,9 +104,9 @@ impl InstructionsApi {
     }
 
     /// Replaces the instructions; each write adds a version to the history, so a write whose
-    /// answer was lost is never sent again: the instructions are read back instead, and the
-    /// call succeeds if they hold `content` (otherwise the error says whether the write may
-    /// have reached the service, see [`crate::Error::maybe_sent`]).
+    /// answer was lost is not sent again blindly: the instructions are read back, the call
+    /// succeeds if they hold `content`, and only otherwise is the write sent again (as after a
+    /// 429), within the client's retries and total timeout.
     pub fn update(
         &self,
         agent_id: &str,
@@ -114,24 +114,42 @@ impl InstructionsApi {
         params: &InstructionsUpdateParams,
     ) -> Result<()> {
         let started = std::time::Instant::now();
-        let call = Call::put(&["v1", "agents", agent_id, "instructions"])
-            .body(&UpdateBody { content, params })
-            .unsafe_to_repeat();
-        match self.client.send(call) {
+        let mut client = self.client.clone();
+        let mut retry = 0;
+        loop {
+            let call = Call::put(&["v1", "agents", agent_id, "instructions"])
+                .body(&UpdateBody { content, params })
+                .unsafe_to_repeat();
+            let Err(e) = client.send(call) else {
+                return Ok(());
+            };
             // Each PUT adds a version: after an answer that was lost, read the instructions
-            // back (within the call's time) instead of sending them again.
-            Err(e) if e.maybe_sent() => {
-                let current = self
-                    .client
-                    .rest_of_call(started)?
-                    .instructions()
-                    .get(agent_id);
-                match current {
-                    Ok(Some(current)) if current.content == content => Ok(()),
-                    _ => Err(e),
+            // back (within the call's time) and send again only if they do not hold ours.
+            if e.maybe_sent() {
+                let Ok(rest) = self.client.rest_of_call(started) else {
+                    return Err(e);
+                };
+                match rest.instructions().get(agent_id) {
+                    Ok(Some(current)) if current.content == content => return Ok(()),
+                    Ok(_) => {}
+                    Err(_) => return Err(e),
                 }
             }
-            other => other,
+            let hint = e
+                .retry_after()
+                .filter(|d| *d <= crate::transport::MAX_RETRY_AFTER);
+            let again = (e.maybe_sent() || e.is_rate_limited())
+                && retry < self.client.timeouts().max_retries
+                && (!e.is_rate_limited() || e.retry_after().is_none() || hint.is_some());
+            let pause = hint
+                .unwrap_or_default()
+                .max(crate::transport::backoff(retry));
+            client = match self.client.rest_of_call(started) {
+                Ok(rest) if again && rest.timeouts().total > pause => rest,
+                _ => return Err(e),
+            };
+            std::thread::sleep(pause);
+            retry += 1;
         }
     }
 

@@ -265,6 +265,9 @@ impl Client {
     }
 }
 
+/// Pages of runs all listed before that [`Runs::list`] skips in a row before it gives up.
+const MAX_REPEATED_PAGES: usize = 3;
+
 /// Decodes a runs page from its body: lazily when it has the usual shape (see
 /// [`decode_page_lazily`]), else through a parsed `Value` ([`decode_page`]).
 pub(crate) fn decode_page_body(reply: &Reply) -> Result<(Vec<Run>, Option<u64>, Option<u64>)> {
@@ -376,43 +379,46 @@ pub(crate) fn decode_page(mut body: Value) -> Result<(Vec<Run>, Option<u64>, Opt
 impl Runs {
     /// The agent's runs (newest first), fetched lazily page by page; filters apply to every page.
     ///
-    /// A run already listed is not listed again (pages shift when runs start meanwhile); a
-    /// page of runs all listed before ends the list with [`Error::Decode`], whatever
+    /// A run already listed is not listed again (pages shift when runs start meanwhile); four
+    /// pages in a row of runs all listed before end the list with [`Error::Decode`], whatever
     /// `total_runs` claims.
     pub fn list(&self, agent_id: &str, params: &RunListParams) -> Pager<Run> {
         let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
         let mut listed = std::collections::HashSet::new();
         Pager::new(move |token| {
-            let page = match token {
+            let mut page = match token {
                 Some(PageToken::Page(n)) => *n,
                 _ => 1,
             };
-            let call = Call::get(&["v1", "agents", &agent_id, "runs"])
-                .query(&PageQuery {
-                    params: &params,
-                    page,
-                })
-                .limit(BodyLimit::Page);
-            let (runs, total, page_size) = decode_page_body(&client.reply(call)?)?;
-            let size = page_size
-                .or(params.page_size.map(u64::from))
-                .unwrap_or(runs.len() as u64);
-            let had = runs.len();
-            let runs: Vec<Run> = runs
-                .into_iter()
-                .filter(|r| listed.insert(r.run_id.clone()))
-                .collect();
-            if had > 0 && runs.is_empty() {
-                return Err(stalled(&format!(
-                    "page {page} of runs repeats runs listed before"
-                )));
+            // Runs started meanwhile push listed ones onto later pages: a page of runs all
+            // listed before is skipped, a few times in a row at most.
+            for _ in 0..=MAX_REPEATED_PAGES {
+                let call = Call::get(&["v1", "agents", &agent_id, "runs"])
+                    .query(&PageQuery {
+                        params: &params,
+                        page,
+                    })
+                    .limit(BodyLimit::Page);
+                let (runs, total, page_size) = decode_page_body(&client.reply(call)?)?;
+                let size = page_size
+                    .or(params.page_size.map(u64::from))
+                    .unwrap_or(runs.len() as u64);
+                let had = runs.len();
+                let runs: Vec<Run> = runs
+                    .into_iter()
+                    .filter(|r| listed.insert(r.run_id.clone()))
+                    .collect();
+                let more = total.is_some_and(|t| page.saturating_mul(size) < t);
+                if had == 0 || !runs.is_empty() || !more {
+                    let next = more.then_some(PageToken::Page(page + 1));
+                    return Ok(Page::new(runs, total, next));
+                }
+                page += 1;
             }
-            let more = total.is_some_and(|t| page.saturating_mul(size) < t);
-            Ok(Page::new(
-                runs,
-                total,
-                more.then_some(PageToken::Page(page + 1)),
-            ))
+            Err(stalled(&format!(
+                "{} pages of runs in a row repeat runs listed before",
+                MAX_REPEATED_PAGES + 1
+            )))
         })
     }
 
