@@ -553,6 +553,25 @@ pub(crate) fn parse_json(reply: &Reply) -> Result<Value> {
     })
 }
 
+/// [`parse_json`] for an answer that has a lighter reader for its usual shape: in any other
+/// shape a body over [`BodyLimit::Object`] is refused rather than built into a tree (a
+/// `Value` tree takes many times the text's size).
+pub(crate) fn parse_unusual(reply: &Reply) -> Result<Value> {
+    let limit = BodyLimit::Object.bytes();
+    if reply.body.len() as u64 > limit {
+        return Err(Error::decode(
+            format!(
+                "response too large: {} MiB in an unusual shape (limit {} MiB)",
+                reply.body.len() >> 20,
+                limit >> 20
+            ),
+            &[],
+            &reply.secrets,
+        ));
+    }
+    parse_json(reply)
+}
+
 /// Decodes a JSON value of the expected shape; a mismatch is [`Error::Decode`] naming the field.
 pub(crate) fn decode_ref<T: DeserializeOwned>(value: &Value) -> Result<T> {
     T::deserialize(value).map_err(|e| decode_error(e, value))

@@ -80,7 +80,8 @@ impl Event {
             excerpt: match raw {
                 Value::Object(map) => {
                     let keys: Vec<&str> = map.keys().map(String::as_str).collect();
-                    format!("{{keys: {}}}", keys.join(", "))
+                    let keys = crate::scrub::clean_text(&keys.join(", "), 150);
+                    format!("{{keys: {keys}}}")
                 }
                 other => json_type(other).to_owned(),
             },

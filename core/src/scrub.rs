@@ -139,27 +139,26 @@ fn replace_raw(bytes: Vec<u8>, needle: &[u8]) -> Vec<u8> {
 }
 
 /// The byte ranges of the insides of the JSON string literals in `body` (between the quotes;
-/// one cut off by the end of the body runs to the end).
-fn literals(body: &[u8]) -> Vec<(usize, usize)> {
-    let mut ranges = Vec::new();
+/// one cut off by the end of the body runs to the end), found one at a time.
+fn literals(body: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut at = 0;
-    while let Some(open) = memchr::memchr(b'"', &body[at..]) {
+    std::iter::from_fn(move || {
+        let open = memchr::memchr(b'"', body.get(at..)?)?;
         let start = at + open + 1;
         let mut i = start;
         let end = loop {
+            if i >= body.len() {
+                break body.len();
+            }
             match memchr::memchr2(b'"', b'\\', &body[i..]) {
                 None => break body.len(),
                 Some(j) if body[i + j] == b'\\' => i += j + 2,
                 Some(j) => break i + j,
             }
-            if i >= body.len() {
-                break body.len();
-            }
         };
-        ranges.push((start, end));
-        at = (end + 1).min(body.len());
-    }
-    ranges
+        at = end + 1;
+        Some((start, end.min(body.len())))
+    })
 }
 
 /// The text a JSON string literal's inside stands for; escapes that are not valid are kept as

@@ -38,6 +38,14 @@ pub(crate) enum BodyLimit {
     Events,
 }
 
+/// Whether `e` is a 2xx body over its [`BodyLimit`].
+pub(crate) fn is_too_large(e: &Error) -> bool {
+    matches!(e, Error::Decode { message, .. } if message.starts_with(TOO_LARGE))
+}
+
+/// How a [`BodyLimit`] error's message starts.
+const TOO_LARGE: &str = "response too large";
+
 impl BodyLimit {
     pub(crate) fn bytes(self) -> u64 {
         match self {
@@ -354,7 +362,7 @@ impl Failure {
             },
             ureq::Error::BodyExceedsLimit(_) => Error::Decode {
                 message: format!(
-                    "response too large: over {} MiB, this endpoint's limit",
+                    "{TOO_LARGE}: over {} MiB, this endpoint's limit",
                     limit >> 20
                 ),
                 excerpt: String::new(),

@@ -129,7 +129,9 @@ def run_case(program, url: str, mode: str, scenario: str, call: str, *args: str,
     port = urllib.parse.urlsplit(url).port
     base = base or f"http://{host}:{port}/{scenario}/c-{mode}-{uuid.uuid4().hex[:10]}"
     env = dict(os.environ, TWIN_API_KEY=key, TWIN_BASE_URL=base, TWIN_LOG="debug",
-               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1",
+               # ASan keeps freed blocks in a quarantine (256 MB by default), which would count
+               # every body read and freed toward peak memory; a real program returns them.
+               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:quarantine_size_mb=16",
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     command = ([*VALGRIND] if mode == "valgrind" else []) + [str(program[mode]), call, *args]
     try:
@@ -203,8 +205,10 @@ def test_oversized_body_is_a_decode_error(program, hostile_server, scenario, cal
         problems.append(f"{r.status}, expected TWIN_ERR_DECODE")
     elif "too large" not in (r.get("message") or ""):
         problems.append(f"the message does not say 'too large': {r.get('message')!r}")
-    if len(r.requests) != 1:
-        problems.append(f"{len(r.requests)} requests, not 1")
+    # An events page is asked for again with fewer events (500, 250, ..., 1) before it fails.
+    most = 9 if call == "events_list" else 1
+    if not 1 <= len(r.requests) <= most:
+        problems.append(f"{len(r.requests)} requests, not 1 to {most}")
     growth = r.num("hwm_after_kb") - r.num("hwm_before_kb")
     if growth >= 300 * MB:
         problems.append(f"peak RSS grew by {growth // MB} MB")

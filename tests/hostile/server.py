@@ -530,9 +530,33 @@ def _events_page(pad_each: int, count: int, agent_id: str = "a1", run_id: str = 
 
 @scenario("bomb_events")
 def bomb_events(req: Request) -> None:
-    """An events page of 80 MiB (over the 64 MiB of an events page): valid JSON, gzip."""
+    """An events page holding one event of 80 MiB (over the 64 MiB of an events page, however
+    few events are asked for): valid JSON, gzip."""
     if req.is_("GET", "v1/agents/*/runs/*/events"):
-        return req.handler.send_gzip(200, cached_gzip("events80", lambda: _events_page(8 * MIB, 10)))
+        return req.handler.send_gzip(200, cached_gzip("events80", lambda: _events_page(80 * MIB, 1)))
+    normal(req, run_status="in_progress")
+
+
+@scenario("events_ten_big")
+def events_ten_big(req: Request) -> None:
+    """Ten events of 8 MiB each (80 MiB for a page of 500), honouring `limit` and
+    `after_index` as the service does: readable a few at a time."""
+    if req.is_("GET", "v1/agents/*/runs/*/events"):
+        after = int(req.query.get("after_index") or 0)
+        limit = int(req.query.get("limit") or 500)
+        first = max(0, after - 1000 + 1) if after else 0
+        count = max(0, min(limit, 10 - first))
+        def page() -> Iterable[bytes]:
+            yield b'{"total_count": 10, "events": ['
+            for n, i in enumerate(range(first, first + count)):
+                head = json.dumps(event(1000 + i, "a1", "r1", "ToolCallResolved",
+                                        {"tool_name": "llm", "pad": "PAD"}))
+                before, rest = head.split('"PAD"')
+                yield (("," if n else "") + before + '"').encode()
+                yield from _repeat(b"x", 8 * MIB)
+                yield ('"' + rest).encode()
+            yield b"]}"
+        return req.handler.send_gzip(200, cached_gzip(f"ten_big_{first}_{count}", page))
     normal(req, run_status="in_progress")
 
 

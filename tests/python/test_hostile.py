@@ -205,16 +205,17 @@ def test_server_answers_like_the_api(server: Any, host: str) -> None:
 # ------------------------------------------------------------------------- 1. huge bodies
 
 
-def assert_refused_as_too_large(out: Outcome, requests: int) -> None:
-    """UnexpectedResponseError saying "too large", after one request, with peak memory grown by
-    less than 300 MB; every unmet point is reported at once."""
+def assert_refused_as_too_large(out: Outcome, requests: int, max_requests: int = 1) -> None:
+    """UnexpectedResponseError saying "too large", after one request (events pages: at most
+    `max_requests`, as fewer events are asked for), with peak memory grown by less than
+    300 MB; every unmet point is reported at once."""
     problems = []
     if not out.raised("UnexpectedResponseError"):
         problems.append(f"expected UnexpectedResponseError, got {out.error.get('type') or repr(out.value)[:100]}")
     elif "too large" not in out.error["str"]:
         problems.append(f"the message does not say 'too large': {out.error['str'][:200]!r}")
-    if requests != 1:
-        problems.append(f"{requests} requests, not 1")
+    if not 1 <= requests <= max_requests:
+        problems.append(f"{requests} requests, not 1 to {max_requests}")
     if out.peak_growth_kb >= BOMB_MEMORY_KB:
         problems.append(f"peak RSS grew by {out.peak_growth_kb // MB} MB")
     assert not problems, "; ".join(problems) + f" (after {out.elapsed:.1f} s)"
@@ -236,10 +237,23 @@ def test_single_object_over_its_limit(server: Any) -> None:
 
 
 def test_events_page_over_its_limit(server: Any) -> None:
-    """An events page of 80 MiB (valid JSON, gzip) is over the 64 MiB of an events page."""
+    """An event of 80 MiB (valid JSON, gzip) is over the 64 MiB of an events page: asked for
+    again with half as many events each time (500, 250, ..., 1: 9 requests), then refused."""
     base = server.base("bomb_events")
-    out = sdk("RESULT = call(lambda: len(list(client().events.list('a1', 'r1'))))", base, timeout=60)
-    assert_refused_as_too_large(out, len(server.requests(base, "GET", "/events")))
+    out = sdk("RESULT = call(lambda: len(list(client().events.list('a1', 'r1'))))", base, timeout=90)
+    assert_refused_as_too_large(out, len(server.requests(base, "GET", "/events")), max_requests=9)
+
+
+def test_big_events_are_read_a_few_at_a_time(server: Any) -> None:
+    """Ten events of 8 MiB (an 80 MiB page of 500) are all read: the page is asked for again
+    with fewer events (500, 250, 125, 62, 31, 15, 7: 56 MiB), then the rest after the last."""
+    base = server.base("events_ten_big")
+    code = "RESULT = call(lambda: [e.index for e in client().events.list('a1', 'r1')])"
+    out = sdk(code, base, timeout=90)
+    assert out.ok, out.error
+    assert out.value == list(range(1000, 1010))
+    asked = [r["query"].get("limit") for r in server.requests(base, "GET", "/events")]
+    assert len(asked) <= 12, asked
 
 
 def test_list_page_over_its_limit(server: Any) -> None:

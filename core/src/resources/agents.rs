@@ -149,6 +149,45 @@ impl Client {
     }
 }
 
+/// A page of agents and its `next_cursor`. The usual page is decoded without a tree: each
+/// agent straight from its text, which it keeps for [`Model::raw`]; any other shape through
+/// a parsed `Value`, if small.
+fn decode_page(reply: &crate::transport::Reply) -> Result<(Vec<Agent>, Option<String>)> {
+    use serde_json::value::RawValue;
+    #[derive(Deserialize)]
+    struct Lazy<'a> {
+        #[serde(borrow)]
+        agents: Vec<&'a RawValue>,
+        #[serde(default)]
+        next_cursor: Option<Value>,
+    }
+    let cursor = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+    };
+    let lazily = || {
+        let page: Lazy<'_> = serde_json::from_slice(&reply.body).ok()?;
+        let mut agents = Vec::with_capacity(page.agents.len());
+        for raw in page.agents {
+            let text = raw.get();
+            if !crate::de::plain(text) {
+                return None;
+            }
+            let mut agent: Agent = serde_json::from_str(text).ok()?;
+            agent.set_raw(LazyRaw::from_text(text, None));
+            agents.push(agent);
+        }
+        Some((agents, cursor(page.next_cursor.as_ref())))
+    };
+    if let Some(page) = lazily() {
+        return Ok(page);
+    }
+    let body = crate::client::parse_unusual(reply)?;
+    let next = cursor(body.get("next_cursor"));
+    Ok((models(unwrap_list(body, "agents")?)?, next))
+}
+
 impl Agents {
     /// Every agent (newest first), fetched lazily page by page following `next_cursor`. An
     /// agent already listed is not listed again; a page of agents all listed before ends the
@@ -161,18 +200,13 @@ impl Agents {
                 Some(PageToken::Cursor(c)) => Some(c.as_str()),
                 _ => None,
             };
-            let body = client.json(Call::get(&["v1", "agents"]).limit(BodyLimit::Page).query(
-                &CursorQuery {
+            let call = Call::get(&["v1", "agents"])
+                .limit(BodyLimit::Page)
+                .query(&CursorQuery {
                     params: &params,
                     cursor,
-                },
-            ))?;
-            let next = body
-                .get("next_cursor")
-                .and_then(Value::as_str)
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned);
-            let items: Vec<Agent> = models(unwrap_list(body, "agents")?)?;
+                });
+            let (items, next) = decode_page(&client.reply(call)?)?;
             let had = items.len();
             let items: Vec<Agent> = items
                 .into_iter()
@@ -244,6 +278,29 @@ mod tests {
             fresh.deployment_state,
             Some(DeploymentState::Other("hibernating".into()))
         );
+    }
+
+    #[test]
+    fn pages_read_lazily_equal_pages_read_from_values() {
+        let page = r#"{"agents": [{"agent_id": "a", "agent_name": {"name": "N\u00e9"}, "x": [1]},
+            {"agent_id": "b", "deployment_state": "draft"}], "next_cursor": "c2"}"#;
+        let reply = crate::transport::Reply {
+            status: 200,
+            content_type: Some("application/json".into()),
+            request_id: None,
+            retry_after: None,
+            allow: None,
+            retried_after_delivery: false,
+            body: page.as_bytes().to_vec(),
+            secrets: Default::default(),
+        };
+        let (lazy, next) = decode_page(&reply).unwrap();
+        let value: Value = serde_json::from_str(page).unwrap();
+        let eager: Vec<Agent> = models(unwrap_list(value, "agents").unwrap()).unwrap();
+        assert_eq!(lazy, eager);
+        assert_eq!(next.as_deref(), Some("c2"));
+        assert_eq!(lazy[0].raw()["x"][0], 1);
+        assert_eq!(lazy[0].name.as_deref(), Some("N\u{e9}"));
     }
 
     #[test]

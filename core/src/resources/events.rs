@@ -77,41 +77,58 @@ struct Query {
     limit: u32,
 }
 
-/// One page of events after `after`, and the run's `total_count`.
+/// One page of events after `after`, the run's `total_count`, and the page size asked for.
+/// A page over [`BodyLimit::Events`] is asked for again with half as many events, down to
+/// one: events with big tool outputs are still read, a few at a time.
 fn fetch(
     client: &Client,
     agent_id: &str,
     run_id: &str,
     after: Option<u64>,
-    limit: u32,
-) -> Result<(Vec<Event>, Option<u64>)> {
-    let call = Call::get(&["v1", "agents", agent_id, "runs", run_id, "events"])
-        .query(&Query {
-            after_index: after,
-            limit,
-        })
-        .limit(BodyLimit::Events);
-    let reply = client.reply(call)?;
+    mut limit: u32,
+) -> Result<(Vec<Event>, Option<u64>, u32)> {
+    loop {
+        let call = Call::get(&["v1", "agents", agent_id, "runs", run_id, "events"])
+            .query(&Query {
+                after_index: after,
+                limit,
+            })
+            .limit(BodyLimit::Events);
+        match client.reply(call) {
+            Err(e) if crate::transport::is_too_large(&e) && limit > 1 => limit /= 2,
+            reply => {
+                let (events, total) = decode_page(&reply?)?;
+                return Ok((events, total, limit));
+            }
+        }
+    }
+}
+
+fn decode_page(reply: &crate::transport::Reply) -> Result<(Vec<Event>, Option<u64>)> {
+    use serde_json::value::RawValue;
     // The usual page, `{"events": [...], "total_count": N}`, is read lazily: each event is
     // kept as text and parsed only as far as its index, ids and kind (see
-    // `Event::from_json`). Anything else is parsed whole.
+    // `Event::from_json`); so are a bare list and `{"data": [...]}`. Anything else is parsed
+    // whole, if small.
     #[derive(serde::Deserialize)]
     struct Lazy<'a> {
-        #[serde(borrow)]
-        events: Vec<&'a serde_json::value::RawValue>,
+        #[serde(borrow, alias = "data")]
+        events: Vec<&'a RawValue>,
         #[serde(default)]
         total_count: Option<serde_json::Value>,
     }
-    if let Ok(page) = serde_json::from_slice::<Lazy<'_>>(&reply.body) {
-        let total = crate::de::count(page.total_count.as_ref(), "total_count")?;
-        let events = page
-            .events
+    let lazy = serde_json::from_slice::<Lazy<'_>>(&reply.body)
+        .map(|p| (p.events, p.total_count))
+        .or_else(|_| serde_json::from_slice::<Vec<&RawValue>>(&reply.body).map(|e| (e, None)));
+    if let Ok((events, total)) = lazy {
+        let total = crate::de::count(total.as_ref(), "total_count")?;
+        let events = events
             .into_iter()
             .map(|e| Event::from_json(e.get()))
             .collect::<Result<Vec<Event>>>()?;
         return Ok((events, total));
     }
-    let body = crate::client::parse_json(&reply)?;
+    let body = crate::client::parse_unusual(reply)?;
     let total = crate::de::count(body.get("total_count"), "total_count")?;
     let events = unwrap_list(body, "events")?
         .into_iter()
@@ -162,8 +179,8 @@ impl Events {
                 Some(PageToken::AfterIndex(i)) => Some(*i),
                 _ => start,
             };
-            let (events, total) = fetch(&client, &agent_id, &run_id, after, limit)?;
-            let full = events.len() as u32 >= limit;
+            let (events, total, asked) = fetch(&client, &agent_id, &run_id, after, limit)?;
+            let full = events.len() as u32 >= asked;
             let events = advancing(events, &mut after)?;
             seen += events.len() as u64;
             // More remain if the page was full, or (counting from the first event) fewer
@@ -255,7 +272,7 @@ impl Follow {
         let status_instead =
             status_due && !self.saw_finish && !self.run_ended && self.pause >= slowest;
         if !status_instead {
-            let (events, _) = fetch(
+            let (events, _, _) = fetch(
                 &client,
                 &self.agent_id,
                 &self.run_id,
