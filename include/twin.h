@@ -453,21 +453,29 @@ twin_status twin_client_options_set_total_timeout_ms(twin_client_options *option
                                                      uint64_t timeout_ms);
 
 /**
- * Sets how many times a failed call is retried (default 2). Rate limits (429) and connections
- * that failed before sending are always retried; timeouts, 408 and 5xx only for calls that are
- * safe to repeat (never starting a run, nor creating a key, webhook, workspace or an agent
- * without an explicit id).
+ * Sets how many times a failed call is retried (default 2). Connections that failed before
+ * sending are always retried; 429, timeouts, 408 and 5xx only for calls that are safe to
+ * repeat (never starting a run, writing instructions, nor creating a key, webhook, workspace
+ * or an agent without an explicit id).
  */
 twin_status twin_client_options_set_max_retries(twin_client_options *options, uint32_t max_retries);
 
 /**
- * Trusts the PEM certificate (or bundle) `pem` in addition to the system's roots, e.g. a
- * private CA. Certificates are always verified; this is the only way to make an untrusted one
- * pass. May be called several times. A PEM without a certificate is refused by
- * twin_client_new().
+ * Trusts the PEM certificate (or bundle) `pem` in addition to the default roots (see
+ * twin_client_options_set_system_roots()), e.g. a private CA; it never replaces them.
+ * Certificates are always verified. May be called several times. A PEM without a certificate
+ * is refused by twin_client_new().
  */
 twin_status twin_client_options_add_root_certificate_pem(twin_client_options *options,
                                                          const char *pem);
+
+/**
+ * Sets whether the operating system's trust store is trusted beside Mozilla's roots, which
+ * are built in (default: true). The store is read once per process, at the first client
+ * made: the files `SSL_CERT_FILE` and `SSL_CERT_DIR` name when set, else the system's bundle.
+ * false: Mozilla's roots and the added certificates only.
+ */
+twin_status twin_client_options_set_system_roots(twin_client_options *options, bool trust);
 
 /**
  * Frees client options. NULL does nothing.

@@ -20,6 +20,7 @@ pub struct twin_client_options {
     total_timeout: Option<Duration>,
     max_retries: Option<u32>,
     root_certificates: Vec<Vec<u8>>,
+    system_roots: Option<bool>,
 }
 
 /// A client of the Twin API. Thread-safe: one client may serve several threads at once.
@@ -109,10 +110,10 @@ pub extern "C" fn twin_client_options_set_total_timeout_ms(
     })
 }
 
-/// Sets how many times a failed call is retried (default 2). Rate limits (429) and connections
-/// that failed before sending are always retried; timeouts, 408 and 5xx only for calls that are
-/// safe to repeat (never starting a run, nor creating a key, webhook, workspace or an agent
-/// without an explicit id).
+/// Sets how many times a failed call is retried (default 2). Connections that failed before
+/// sending are always retried; 429, timeouts, 408 and 5xx only for calls that are safe to
+/// repeat (never starting a run, writing instructions, nor creating a key, webhook, workspace
+/// or an agent without an explicit id).
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_client_options_set_max_retries(
     options: *mut twin_client_options,
@@ -125,10 +126,10 @@ pub extern "C" fn twin_client_options_set_max_retries(
     })
 }
 
-/// Trusts the PEM certificate (or bundle) `pem` in addition to the system's roots, e.g. a
-/// private CA. Certificates are always verified; this is the only way to make an untrusted one
-/// pass. May be called several times. A PEM without a certificate is refused by
-/// twin_client_new().
+/// Trusts the PEM certificate (or bundle) `pem` in addition to the default roots (see
+/// twin_client_options_set_system_roots()), e.g. a private CA; it never replaces them.
+/// Certificates are always verified. May be called several times. A PEM without a certificate
+/// is refused by twin_client_new().
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_client_options_add_root_certificate_pem(
     options: *mut twin_client_options,
@@ -138,6 +139,22 @@ pub extern "C" fn twin_client_options_add_root_certificate_pem(
         let options = ffi::arg_mut(options, "options")?;
         let pem = ffi::str_arg(pem, "pem")?;
         options.root_certificates.push(pem.as_bytes().to_vec());
+        Ok(())
+    })
+}
+
+/// Sets whether the operating system's trust store is trusted beside Mozilla's roots, which
+/// are built in (default: true). The store is read once per process, at the first client
+/// made: the files `SSL_CERT_FILE` and `SSL_CERT_DIR` name when set, else the system's bundle.
+/// false: Mozilla's roots and the added certificates only.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_client_options_set_system_roots(
+    options: *mut twin_client_options,
+    trust: bool,
+) -> twin_status {
+    ffi::call(|| {
+        let options = ffi::arg_mut(options, "options")?;
+        options.system_roots = Some(trust);
         Ok(())
     })
 }
@@ -185,6 +202,9 @@ pub extern "C" fn twin_client_new(
             }
             for pem in &o.root_certificates {
                 builder = builder.add_root_certificate_pem(pem.clone());
+            }
+            if let Some(trust) = o.system_roots {
+                builder = builder.system_roots(trust);
             }
         }
         client_out.give(twin_client {

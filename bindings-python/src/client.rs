@@ -50,8 +50,9 @@ impl ClientRef {
 /// `api_key` defaults to `TWIN_API_KEY` and `base_url` to `TWIN_BASE_URL`, else
 /// `https://build.twin.so`. Timeouts are in seconds: `timeout` per attempt,
 /// `connect_timeout` to connect, `total_timeout` for a call including its retries.
-/// HTTPS certificates are always verified; `ca_cert_pem` (PEM text or bytes) adds
-/// certificates to trust besides the system's, e.g. a private CA's.
+/// HTTPS certificates are always verified, against Mozilla's roots and, unless
+/// `system_roots=False`, the system's trust store (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set);
+/// `ca_cert_pem` (PEM text or bytes) adds certificates to those, e.g. a private CA's.
 #[pyclass(frozen, module = "twin", name = "Client")]
 pub struct Client {
     pub(crate) inner: ClientRef,
@@ -86,7 +87,7 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None))]
+    #[pyo3(signature = (api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None, system_roots=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -97,8 +98,10 @@ impl Client {
         total_timeout: f64,
         max_retries: u32,
         ca_cert_pem: Option<Pem>,
+        system_roots: bool,
     ) -> PyResult<Self> {
         let mut builder = twin_core::Client::builder()
+            .system_roots(system_roots)
             .timeout(convert::seconds("timeout", timeout)?)
             .connect_timeout(convert::seconds("connect_timeout", connect_timeout)?)
             .total_timeout(convert::seconds("total_timeout", total_timeout)?)

@@ -388,6 +388,7 @@ class AsyncClient:
         total_timeout: float = 120.0,
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
+        system_roots: bool = True,
     ) -> None:
         self._client = Client(
             api_key,
@@ -397,6 +398,7 @@ class AsyncClient:
             total_timeout=total_timeout,
             max_retries=max_retries,
             ca_cert_pem=ca_cert_pem,
+            system_roots=system_roots,
         )
         self.api_keys = AsyncApiKeys(self._client.api_keys)
         self.workspaces = AsyncWorkspaces(self._client.workspaces)

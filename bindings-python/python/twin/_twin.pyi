@@ -686,8 +686,10 @@ class InstructionsResource:
 class Client:
     """A client of the Twin API; one client serves many threads. ``api_key`` defaults to
     ``TWIN_API_KEY``, ``base_url`` to ``TWIN_BASE_URL`` then ``https://build.twin.so``.
-    Timeouts are seconds. HTTPS certificates are always verified; ``ca_cert_pem`` (PEM text
-    or bytes) adds certificates to trust besides the system's, e.g. a private CA's."""
+    Timeouts are seconds. HTTPS certificates are always verified, against Mozilla's roots
+    and, unless ``system_roots=False``, the system's trust store (``SSL_CERT_FILE`` /
+    ``SSL_CERT_DIR`` when set); ``ca_cert_pem`` (PEM text or bytes) adds certificates to
+    those, e.g. a private CA's."""
 
     def __new__(
         cls,
@@ -699,6 +701,7 @@ class Client:
         total_timeout: float = 120.0,
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
+        system_roots: bool = True,
     ) -> Self: ...
     @property
     def base_url(self) -> str:
