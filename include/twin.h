@@ -127,6 +127,13 @@ typedef enum {
    * A bug: the library panicked. The panic was caught; the message says where.
    */
   TWIN_ERR_PANIC = 11,
+  /**
+   * The service answered 2xx but said the operation was not done (`{"success": false,
+   * "error": "..."}`, `{"deleted": false}`, `{"revoked": false}`, `{"workspace": null}`):
+   * nothing was changed. twin_last_error_detail() has the service's words, if any;
+   * twin_last_error_http_status() the answer's status.
+   */
+  TWIN_ERR_OPERATION_FAILED = 12,
 } twin_status;
 
 /**
@@ -916,6 +923,17 @@ twin_status twin_run_list_params_set_policy_group(twin_run_list_params *params,
                                                   const char *policy_group);
 
 /**
+ * Only runs started by the user with this email (`filter_user_email`).
+ */
+twin_status twin_run_list_params_set_user_email(twin_run_list_params *params,
+                                                const char *user_email);
+
+/**
+ * Only runs whose goal matches this text (`filter_goal`).
+ */
+twin_status twin_run_list_params_set_goal(twin_run_list_params *params, const char *goal);
+
+/**
  * Only runs started at or after this time (`filter_started_after`), in Unix seconds.
  */
 twin_status twin_run_list_params_set_started_after(twin_run_list_params *params,
@@ -1018,7 +1036,8 @@ const char *twin_run_agent_id(const twin_run *run);
 
 /**
  * The run's status (`status`): `in_progress`, `completed`, `error`, `stopped`, `paused`, or a
- * newer value.
+ * newer value; NULL when the service sent none (twin_run_is_terminal() then goes by
+ * `is_finished`).
  */
 const char *twin_run_status(const twin_run *run);
 

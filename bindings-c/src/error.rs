@@ -44,6 +44,11 @@ pub enum twin_status {
     TWIN_ERR_CANCELLED = 10,
     /// A bug: the library panicked. The panic was caught; the message says where.
     TWIN_ERR_PANIC = 11,
+    /// The service answered 2xx but said the operation was not done (`{"success": false,
+    /// "error": "..."}`, `{"deleted": false}`, `{"revoked": false}`, `{"workspace": null}`):
+    /// nothing was changed. twin_last_error_detail() has the service's words, if any;
+    /// twin_last_error_http_status() the answer's status.
+    TWIN_ERR_OPERATION_FAILED = 12,
 }
 
 /// Why a call failed, inside this crate: core's errors plus what only the boundary can see.
@@ -135,6 +140,10 @@ pub(crate) fn record(failure: Failure) -> twin_status {
                 }
                 Error::InvalidCron(_) => twin_status::TWIN_ERR_INVALID_CRON,
                 Error::Cancelled => twin_status::TWIN_ERR_CANCELLED,
+                Error::OperationFailed { detail, .. } => {
+                    last.detail = detail.as_deref().and_then(text);
+                    twin_status::TWIN_ERR_OPERATION_FAILED
+                }
                 // A variant newer than this binding: the response was not what it expected.
                 _ => twin_status::TWIN_ERR_UNEXPECTED_RESPONSE,
             }
@@ -255,7 +264,7 @@ pub extern "C" fn twin_status_str(status: c_int) -> *const c_char {
 
 fn status_name(status: c_int) -> &'static CStr {
     use twin_status::*;
-    const ALL: [(twin_status, &CStr); 12] = [
+    const ALL: [(twin_status, &CStr); 13] = [
         (TWIN_OK, c"TWIN_OK"),
         (TWIN_ERR_NULL_ARGUMENT, c"TWIN_ERR_NULL_ARGUMENT"),
         (TWIN_ERR_INVALID_ARGUMENT, c"TWIN_ERR_INVALID_ARGUMENT"),
@@ -271,6 +280,7 @@ fn status_name(status: c_int) -> &'static CStr {
         (TWIN_ERR_INVALID_CRON, c"TWIN_ERR_INVALID_CRON"),
         (TWIN_ERR_CANCELLED, c"TWIN_ERR_CANCELLED"),
         (TWIN_ERR_PANIC, c"TWIN_ERR_PANIC"),
+        (TWIN_ERR_OPERATION_FAILED, c"TWIN_ERR_OPERATION_FAILED"),
     ];
     ALL.iter()
         .find(|(s, _)| *s as c_int == status)
@@ -339,6 +349,13 @@ mod tests {
                 twin_status::TWIN_ERR_INVALID_CRON,
             ),
             (Error::Cancelled, twin_status::TWIN_ERR_CANCELLED),
+            (
+                Error::OperationFailed {
+                    status: 200,
+                    detail: Some("no schedule".into()),
+                },
+                twin_status::TWIN_ERR_OPERATION_FAILED,
+            ),
         ];
         for (error, status) in cases {
             let maybe_sent = error.maybe_sent();

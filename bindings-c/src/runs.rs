@@ -110,6 +110,34 @@ pub extern "C" fn twin_run_list_params_set_policy_group(
     })
 }
 
+/// Only runs started by the user with this email (`filter_user_email`).
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_run_list_params_set_user_email(
+    params: *mut twin_run_list_params,
+    user_email: *const c_char,
+) -> twin_status {
+    ffi::call(|| {
+        let params = ffi::arg_mut(params, "params")?;
+        let user_email = ffi::str_arg(user_email, "user_email")?;
+        params.params.user_email = Some(user_email.to_owned());
+        Ok(())
+    })
+}
+
+/// Only runs whose goal matches this text (`filter_goal`).
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_run_list_params_set_goal(
+    params: *mut twin_run_list_params,
+    goal: *const c_char,
+) -> twin_status {
+    ffi::call(|| {
+        let params = ffi::arg_mut(params, "params")?;
+        let goal = ffi::str_arg(goal, "goal")?;
+        params.params.goal = Some(goal.to_owned());
+        Ok(())
+    })
+}
+
 /// Only runs started at or after this time (`filter_started_after`), in Unix seconds.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_list_params_set_started_after(
@@ -354,12 +382,16 @@ pub extern "C" fn twin_run_agent_id(run: *const twin_run) -> *const c_char {
 }
 
 /// The run's status (`status`): `in_progress`, `completed`, `error`, `stopped`, `paused`, or a
-/// newer value.
+/// newer value; NULL when the service sent none (twin_run_is_terminal() then goes by
+/// `is_finished`).
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_status(run: *const twin_run) -> *const c_char {
     ffi::call_or(std::ptr::null(), || {
         let run = ffi::arg(run, "run")?;
-        Ok(run.strings.get("status", run.run.status.as_str()))
+        Ok(match &run.run.status {
+            Some(status) => run.strings.get("status", status.as_str()),
+            None => std::ptr::null(),
+        })
     })
 }
 

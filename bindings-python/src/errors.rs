@@ -84,6 +84,11 @@ fn build(py: Python<'_>, err: Error, ctx: Ctx) -> PyResult<PyErr> {
             kwargs.set_item("reason", e.name())?;
             "WebhookVerificationError"
         }
+        Error::OperationFailed { status, detail } => {
+            kwargs.set_item("status", status)?;
+            kwargs.set_item("detail", detail)?;
+            "OperationFailedError"
+        }
         Error::InvalidCron(_) => "InvalidCronError",
         Error::InvalidArgument(_) => return Ok(PyValueError::new_err(message)),
         Error::Cancelled => "TwinError",

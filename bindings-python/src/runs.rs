@@ -60,10 +60,15 @@ model! {
         run_id: String = |m| m.run_id.clone();
         /// The agent that runs.
         agent_id: String = |m| m.agent_id.clone();
-        /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value.
-        status: String = |m| m.status.as_str().to_owned();
+        /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
+        /// when the service sent none (then `is_terminal` goes by `is_finished`).
+        status: Option<String> = |m| m.status.as_ref().map(|s| s.as_str().to_owned());
         /// The service's own flag: the run is over.
         is_finished: bool = |m| m.is_finished;
+        /// What the run was asked to do, if the service says.
+        goal: Option<String> = |m| m.goal.clone();
+        /// The email of the user who started it, if the service says.
+        user_email: Option<String> = |m| m.user_email.clone();
         /// `completed`, `error` or `stopped`: the run will not change again.
         is_terminal: bool = |m| m.is_terminal();
         /// Waiting for a person (`paused`).
@@ -115,6 +120,21 @@ model! {
                 .map(CancelResult::from)
         }
 
+        /// The run's answer, honestly: `None` unless the run `completed`; then the output of
+        /// its latest `Finished` event, else of its latest `llm` tool call, else its
+        /// `summary`. Reads all the run's events (one or more requests).
+        fn final_output(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+            let client = self.client()?;
+            let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
+            let events = client.call(py, |c| {
+                c.events().list(agent, run, &Default::default()).collect::<twin_core::Result<Vec<_>>>()
+            })?;
+            match self.inner.final_output(&events) {
+                Some(answer) => Ok(crate::convert::to_py(py, &answer)?.unbind()),
+                None => Ok(py.None()),
+            }
+        }
+
         /// The run's events so far, paged lazily.
         #[pyo3(signature = (*, after_index=None, limit=None))]
         fn events(&self, after_index: Option<u64>, limit: Option<u32>) -> PyResult<Pager> {
@@ -158,13 +178,15 @@ resource! {
 impl RunsResource {
     /// The agent's runs, newest first, fetched lazily page by page; filters apply to every
     /// page. Times are timezone-aware `datetime`s.
-    #[pyo3(signature = (agent_id, *, status=None, run_id=None, started_after=None, started_before=None, policy_type=None, policy_group=None, page_size=None))]
+    #[pyo3(signature = (agent_id, *, status=None, run_id=None, user_email=None, goal=None, started_after=None, started_before=None, policy_type=None, policy_group=None, page_size=None))]
     #[allow(clippy::too_many_arguments)]
     fn list(
         &self,
         agent_id: &str,
         status: Option<String>,
         run_id: Option<String>,
+        user_email: Option<String>,
+        goal: Option<String>,
         started_after: Option<DateTime<Utc>>,
         started_before: Option<DateTime<Utc>>,
         policy_type: Option<String>,
@@ -175,6 +197,8 @@ impl RunsResource {
         let params = twin_core::RunListParams {
             status,
             run_id,
+            user_email,
+            goal,
             started_after,
             started_before,
             policy_type,

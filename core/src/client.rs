@@ -371,7 +371,9 @@ impl Client {
         parse_json(&classify(reply)?).map(Some)
     }
 
-    /// A request whose body, if any, is not needed (204, or `{"success": true}`-like).
+    /// A request whose answer only says whether it was done: 204, or a flag
+    /// (`{"success": bool, "error"?}`, `{"deleted": bool}`, `{"revoked": bool}`) whose
+    /// `false` is [`Error::OperationFailed`] (see [`refusal`]).
     /// A DELETE answered 404 (or 403, the service's answer for a missing agent) after an
     /// earlier attempt may have reached the service deleted the thing then: it succeeded.
     pub(crate) fn send(&self, call: Call) -> Result<()> {
@@ -384,7 +386,34 @@ impl Client {
             );
             return Ok(());
         }
-        classify(reply).map(drop)
+        let reply = classify(reply)?;
+        match serde_json::from_slice::<Value>(&reply.body) {
+            Ok(body) => refusal(&reply, &body).map_or(Ok(()), Err),
+            Err(_) => Ok(()), // 204, or an answer with nothing to say
+        }
+    }
+}
+
+/// The [`Error::OperationFailed`] of a 2xx answer whose flag says the operation was not done:
+/// `success`, `deleted` or `revoked` set to `false` (its `error` text, cleaned of control
+/// characters and secrets, as the detail).
+pub(crate) fn refusal(reply: &Reply, body: &Value) -> Option<Error> {
+    let refused = ["success", "deleted", "revoked"]
+        .iter()
+        .any(|flag| body.get(flag) == Some(&Value::Bool(false)));
+    refused.then(|| operation_failed(reply, body))
+}
+
+/// [`Error::OperationFailed`] for a 2xx answer that says the operation was not done, with its
+/// `error` text (cleaned of control characters and secrets) as the detail.
+pub(crate) fn operation_failed(reply: &Reply, body: &Value) -> Error {
+    Error::OperationFailed {
+        status: reply.status,
+        detail: body
+            .get("error")
+            .and_then(Value::as_str)
+            .map(|e| crate::scrub::clean_text(&reply.secrets.text(e), 500))
+            .filter(|e| !e.is_empty()),
     }
 }
 
@@ -509,9 +538,10 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
             &reply.secrets.errors(reply.body.clone()),
         )
         .scrubbed(&reply.secrets);
+        let problem = Box::new(hint_wrong_host(problem, &reply));
         return Err(Error::Api {
             status: reply.status,
-            problem: Box::new(problem),
+            problem,
             request_id: reply.request_id,
             retry_after: reply.retry_after,
         });
@@ -525,6 +555,33 @@ pub(crate) fn classify(reply: Reply) -> Result<Reply> {
         return Err(unexpected(&reply));
     }
     Ok(reply)
+}
+
+/// What an error says when the answer came from some other web service than the Twin API.
+pub(crate) const WRONG_HOST_HINT: &str =
+    "not an answer of the Twin API: is the base URL right? The API is at https://build.twin.so";
+
+/// The Twin API answers errors with problem details (a `title`, a `status`); another service
+/// on a wrong host answers in its own way: `api.twin.so` (FastAPI) with a bare
+/// `{"detail": "Not Found"}` in `application/json` (see tests/vectors/real/http-exchanges.json).
+/// Such a problem's detail says the base URL is probably wrong.
+fn hint_wrong_host(mut problem: Problem, reply: &Reply) -> Problem {
+    let bare_detail = serde_json::from_slice::<serde_json::Map<String, Value>>(&reply.body)
+        .is_ok_and(|members| {
+            members.len() == 1 && members.get("detail").is_some_and(Value::is_string)
+        });
+    let plain_json = reply.content_type.as_deref().is_some_and(|c| {
+        c.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    });
+    if bare_detail && plain_json {
+        problem.detail = Some(match problem.detail.take() {
+            Some(detail) => format!("{detail} ({WRONG_HOST_HINT})"),
+            None => WRONG_HOST_HINT.to_owned(),
+        });
+    }
+    problem
 }
 
 fn unexpected(reply: &Reply) -> Error {
@@ -719,6 +776,71 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_false_flag_is_an_operation_failure() {
+        let check = |body: &str| {
+            let r = reply(200, Some("application/json"), body);
+            refusal(&r, &serde_json::from_str(body).unwrap())
+        };
+        for body in [
+            r#"{"success": false, "error": "no \u001b[31mschedule"}"#,
+            r#"{"deleted": false, "error": "no \u001b[31mschedule"}"#,
+        ] {
+            let e = check(body).expect("refused");
+            assert_eq!(e.to_string(), "operation failed: no [31mschedule");
+            assert_eq!(e.status(), Some(200));
+            assert!(!e.maybe_sent());
+        }
+        let e = check(r#"{"revoked": false}"#).expect("refused");
+        assert_eq!(
+            e.to_string(),
+            "operation failed: the service said it was not done"
+        );
+        for fine in [
+            r#"{"success": true}"#,
+            r#"{"success": true, "error": "run already completed"}"#,
+            r#"{"revoked": true}"#,
+            "{}",
+        ] {
+            assert!(check(fine).is_none(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn answers_of_another_service_name_the_right_host() {
+        // api.twin.so, recorded in tests/vectors/real/http-exchanges.json.
+        let e = classify(reply(
+            404,
+            Some("application/json"),
+            r#"{"detail": "Not Found"}"#,
+        ))
+        .unwrap_err();
+        assert!(e.is_not_found());
+        assert_eq!(
+            e.to_string(),
+            format!("404 not found: Not Found ({WRONG_HOST_HINT})")
+        );
+        // The Twin API's own problems are left alone.
+        let own = classify(reply(
+            404,
+            Some("application/problem+json"),
+            r#"{"detail":"run r not found","status":404,"title":"Not Found","type":"about:blank"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(own.to_string(), "404 not found: run r not found");
+        // builder.twin.so answers with the web app's HTML.
+        let html = classify(reply(
+            200,
+            Some("text/html; charset=utf-8"),
+            "<html></html>",
+        ));
+        assert!(
+            html.unwrap_err()
+                .to_string()
+                .contains("https://build.twin.so")
+        );
     }
 
     #[test]

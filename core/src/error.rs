@@ -89,6 +89,18 @@ pub enum Error {
     /// A wait or follow was stopped through its cancellation token.
     #[error("cancelled")]
     Cancelled,
+    /// The service answered 2xx but said the operation did not happen: `{"success": false,
+    /// "error": "..."}` (setting, pausing, resuming or deleting a schedule, moving an agent,
+    /// writing instructions, cancelling a run, reordering workspaces), `{"deleted": false}`
+    /// (deleting a workspace), `{"revoked": false}` (revoking a key), or `{"workspace": null}`
+    /// after an update. Nothing was changed.
+    #[error("operation failed: {}", detail.as_deref().unwrap_or("the service said it was not done"))]
+    OperationFailed {
+        /// The HTTP status of the answer, e.g. 200.
+        status: u16,
+        /// The service's own words (its `error` member), if it gave any.
+        detail: Option<String>,
+    },
 }
 
 struct ApiSummary<'a>(&'a Problem);
@@ -119,6 +131,11 @@ struct UnexpectedSummary<'a>(Option<&'a str>);
 impl fmt::Display for UnexpectedSummary<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
+            Some(ct) if ct.trim().to_ascii_lowercase().starts_with("text/html") => write!(
+                f,
+                " with content type {ct}: {}",
+                crate::client::WRONG_HOST_HINT
+            ),
             Some(ct) => write!(f, " with content type {ct}"),
             None => f.write_str(" without a content type"),
         }
@@ -129,7 +146,9 @@ impl Error {
     /// The HTTP status of an [`Error::Api`] or [`Error::UnexpectedResponse`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::UnexpectedResponse { status, .. }
+            | Error::OperationFailed { status, .. } => Some(*status),
             _ => None,
         }
     }

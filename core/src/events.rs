@@ -500,7 +500,9 @@ mod lazy {
 /// 3. else `None`.
 ///
 /// "Latest" means the highest `index`. The output is returned as decoded; a string that holds
-/// fenced JSON is not parsed.
+/// fenced JSON is not parsed. Events alone cannot tell how the run ended: prefer
+/// [`crate::Run::final_output`], which answers only for a completed run and falls back to its
+/// summary.
 pub fn final_output(events: &[Event]) -> Option<Value> {
     let latest_output = |pick: &dyn Fn(&Event) -> bool| {
         events

@@ -22,7 +22,7 @@
 //!     println!("{}", event?.kind); // Started, RunPolicyInitialized, ..., Finished
 //! }
 //! let run = client.runs().wait(&agent.agent_id, &run.run_id, &WaitOptions::default())?;
-//! assert_eq!(run.status, RunStatus::Completed);
+//! assert_eq!(run.status, Some(RunStatus::Completed));
 //!
 //! // Lists page lazily; filters apply to every page.
 //! for agent in client.agents().list(&Default::default()) {

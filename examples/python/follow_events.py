@@ -26,7 +26,7 @@ def main() -> None:
                 resume_from = events.last_index  # pass as after_index to pick up where this stopped
             run = run.refresh()
             print(f"run {run.status} after the event with index {resume_from}")
-            print("answer:", twin.final_output(run.events()))
+            print("answer:", run.final_output())  # None unless the run completed
         finally:
             client.agents.delete(agent.agent_id)
 

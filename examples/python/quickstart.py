@@ -225,7 +225,7 @@ class Demo:
         run = run.wait(timeout=60)
         show("status", f"{run.status}, outcome {run.outcome}")
         show("summary", short(run.summary))
-        show("final_output", short(json.dumps(twin.final_output(run.events()))))
+        show("final_output", short(json.dumps(run.final_output())))
         return run
 
     def step6_deliveries(self, run: twin.Run) -> None:
@@ -276,7 +276,7 @@ class Demo:
 
         if self.receiver is not None:
             say("   and their webhook deliveries:")
-            final = {"stopped": "run.stopped", "error": "run.failed"}.get(stopped.status, "run.completed")
+            final = {"stopped": "run.stopped", "error": "run.failed"}.get(stopped.status or "", "run.completed")
             wanted = {(final, stopped.run_id)}
             if failed is not None:
                 wanted.add(("run.failed", failed.run_id))

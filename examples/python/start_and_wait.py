@@ -21,8 +21,7 @@ def main() -> None:
             # Ctrl-C interrupts; timeout raises twin.WaitTimeoutError (the run goes on).
             run = run.wait(timeout=600)
             print(f"status {run.status}, outcome {run.outcome}: {run.summary}")
-            if run.status == "completed":
-                print("answer:", twin.final_output(run.events()))
+            print("answer:", run.final_output())  # None unless the run completed
         finally:
             client.agents.delete(agent.agent_id)
 

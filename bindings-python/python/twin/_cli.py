@@ -44,6 +44,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     twin.UnexpectedResponseError: 14,
     twin.WaitTimeoutError: 15,
     twin.InvalidCronError: 16,
+    twin.OperationFailedError: 18,
     twin.TwinError: 17,
     ValueError: EXIT_USAGE,
 }
@@ -70,6 +71,7 @@ exit status:
   15   wait or follow ran out of time
   16   invalid cron expression
   17   another SDK error
+  18   the service said the operation was not done (success: false)
   130  interrupted (Ctrl-C)
 
 environment:

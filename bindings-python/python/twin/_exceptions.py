@@ -13,8 +13,9 @@ Every exception the SDK raises on purpose is a :class:`TwinError`::
     │   │   ├── UnprocessableEntityError   422
     │   │   ├── RateLimitError             429
     │   │   └── InternalServerError        5xx
-    │   ├── APIConnectionError
+    │   ├── APIConnectionError        .maybe_sent (on every APIError)
     │   │   └── APITimeoutError
+    │   ├── OperationFailedError      a 2xx saying it was not done (success: false) .detail
     │   └── UnexpectedResponseError   a 2xx that is not an API answer, or undecodable
     ├── WaitTimeoutError              (also TimeoutError) wait()/follow() ran out of time
     ├── WebhookVerificationError      (also ValueError) .reason
@@ -46,6 +47,7 @@ __all__ = [
     "InternalServerError",
     "APIConnectionError",
     "APITimeoutError",
+    "OperationFailedError",
     "UnexpectedResponseError",
     "WaitTimeoutError",
     "WebhookVerificationError",
@@ -245,6 +247,22 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """A call or one of its attempts ran past its time limit."""
+
+
+class OperationFailedError(APIError):
+    """The service answered 2xx but said the operation was not done: ``{"success": false,
+    "error": "..."}`` (setting, pausing, resuming or deleting a schedule, moving an agent,
+    writing instructions, cancelling a run, reordering workspaces), ``{"deleted": false}``
+    (deleting a workspace), ``{"revoked": false}`` (revoking a key), or ``{"workspace": null}``
+    after an update. Nothing was changed. ``detail`` has the service's own words, if any."""
+
+    status: int
+    detail: Optional[str]
+
+    def __init__(
+        self, message: str, *, status: int = 200, detail: Optional[str] = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, status=status, detail=detail, **kwargs)
 
 
 class UnexpectedResponseError(APIError):

@@ -214,11 +214,18 @@ class Run(_Model):
     def agent_id(self) -> str:
         """The agent that runs."""
     @property
-    def status(self) -> str:
-        """`in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value."""
+    def status(self) -> Optional[str]:
+        """`in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
+        when the service sent none (then `is_terminal` goes by `is_finished`)."""
     @property
     def is_finished(self) -> bool:
         """The service's own flag: the run is over."""
+    @property
+    def goal(self) -> Optional[str]:
+        """What the run was asked to do, if the service says."""
+    @property
+    def user_email(self) -> Optional[str]:
+        """The email of the user who started it, if the service says."""
     @property
     def is_terminal(self) -> bool:
         """`completed`, `error` or `stopped`: the run will not change again."""
@@ -258,6 +265,10 @@ class Run(_Model):
         """Waits until the run is terminal or paused; see `client.runs.wait`."""
     def cancel(self, *, reason: Optional[str] = None) -> CancelResult:
         """Cancels the run."""
+    def final_output(self) -> Any:
+        """The run's answer, honestly: `None` unless the run `completed`; then the output of
+        its latest `Finished` event, else of its latest `llm` tool call, else its `summary`.
+        Reads all the run's events (one or more requests)."""
     def events(self, *, after_index: Optional[int] = None, limit: Optional[int] = None) -> Pager[Event]:
         """The run's events so far, paged lazily."""
     def follow(self, *, after_index: Optional[int] = None, timeout: Optional[float] = None) -> Follow:
@@ -571,6 +582,8 @@ class RunsResource:
         *,
         status: Optional[str] = None,
         run_id: Optional[str] = None,
+        user_email: Optional[str] = None,
+        goal: Optional[str] = None,
         started_after: Optional[datetime.datetime] = None,
         started_before: Optional[datetime.datetime] = None,
         policy_type: Optional[str] = None,

@@ -66,7 +66,7 @@ fn decode(method: &str, path: &str, body: Value) -> crate::Result<&'static str> 
         ("GET", "/v1/agents/{agent_id}/runs") => decode_page(body).map(|_| "runs")?,
         ("POST", "/v1/agents/{agent_id}/runs") => {
             let run = model_one::<Run>(body, "run")?;
-            assert_eq!(run.status, RunStatus::InProgress);
+            assert_eq!(run.status, Some(RunStatus::InProgress));
             "started run"
         }
         ("GET", "/v1/agents/{agent_id}/runs/{run_id}/events") => {

@@ -95,11 +95,19 @@ pub struct Run {
     pub run_id: String,
     /// The agent it belongs to.
     pub agent_id: String,
-    /// Current status.
-    pub status: RunStatus,
+    /// Current status; `None` when the service sent `null` (its document allows it): then
+    /// [`Run::is_terminal`] goes by `is_finished`.
+    #[serde(default)]
+    pub status: Option<RunStatus>,
     /// Whether it has finished (`completed`, `error` or `stopped`).
     #[serde(default)]
     pub is_finished: bool,
+    /// What the run was asked to do, if the service says.
+    #[serde(default)]
+    pub goal: Option<String>,
+    /// The email of the user who started it, if the service says.
+    #[serde(default)]
+    pub user_email: Option<String>,
     /// Outcome of a completed run (from the summary).
     #[serde(default)]
     pub outcome: Option<Outcome>,
@@ -143,14 +151,39 @@ impl Model for Run {
 }
 
 impl Run {
-    /// Whether the status is terminal (see [`RunStatus::is_terminal`]).
+    /// Whether the status is terminal (see [`RunStatus::is_terminal`]); without a status,
+    /// whether the service says the run is finished.
     pub fn is_terminal(&self) -> bool {
-        self.status.is_terminal()
+        self.status
+            .as_ref()
+            .map_or(self.is_finished, RunStatus::is_terminal)
     }
 
     /// Whether the run waits for a person (`paused`).
     pub fn is_paused(&self) -> bool {
-        self.status == RunStatus::Paused
+        self.status == Some(RunStatus::Paused)
+    }
+
+    /// The run's answer, honestly: `None` unless the run completed (status `completed`);
+    /// then [`crate::final_output`] of its events (the latest `Finished` output, else the
+    /// latest `llm` tool call's), else the run's own `summary` as a string. A run that ended
+    /// in `error`, was stopped, or is still going never gets a success-looking answer from
+    /// events that happen to carry one.
+    pub fn final_output(&self, events: &[crate::Event]) -> Option<Value> {
+        if self.status != Some(RunStatus::Completed) {
+            return None;
+        }
+        crate::final_output(events).or_else(|| {
+            self.summary
+                .as_ref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| Value::String(s.clone()))
+        })
+    }
+
+    /// The status as the API writes it, or `""` when the service sent none.
+    pub fn status_str(&self) -> &str {
+        self.status.as_ref().map_or("", RunStatus::as_str)
     }
 }
 
@@ -174,6 +207,12 @@ pub struct RunListParams {
     /// Only runs with this status (`filter_status`).
     #[serde(rename = "filter_status", skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// Only runs started by the user with this email (`filter_user_email`).
+    #[serde(rename = "filter_user_email", skip_serializing_if = "Option::is_none")]
+    pub user_email: Option<String>,
+    /// Only runs whose goal matches this text (`filter_goal`).
+    #[serde(rename = "filter_goal", skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
     /// Only the run with this id (`filter_run_id`).
     #[serde(rename = "filter_run_id", skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
@@ -475,20 +514,16 @@ impl Runs {
             Idempotency::Safe,
         )
         .body(&CancelBody { reason });
-        let body = self.client.json(call)?;
+        let reply = self.client.reply(call)?;
+        let body = crate::client::parse_json(&reply)?;
+        if let Some(refused) = crate::client::refusal(&reply, &body) {
+            return Err(refused);
+        }
         let note = body
             .get("error")
             .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
-        if body.get("success") == Some(&Value::Bool(false)) {
-            return Err(Error::unexpected(
-                200,
-                Some("application/json"),
-                body.to_string().as_bytes(),
-                &Default::default(),
-            ));
-        }
+            .map(|e| crate::scrub::clean_text(e, 500))
+            .filter(|s| !s.is_empty());
         Ok(CancelResult {
             success: true,
             note,
@@ -532,7 +567,7 @@ impl Runs {
                 return Ok(run);
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(timed_out(&format!("still {}", run.status)));
+                return Err(timed_out(&format!("still {}", run.status_str())));
             }
             cancel::sleep(pause, deadline, token)?;
             pause = pause
@@ -610,7 +645,7 @@ mod tests {
         assert_eq!(runs[1].outcome, Some(Outcome::Fail));
         let dup = r#"{"runs": [{"run_id": "r", "agent_id": "a", "status": "error", "status": "stopped"}]}"#;
         let (runs, _, _) = decode_page_lazily(dup.as_bytes()).expect("lazily");
-        assert_eq!(runs[0].status, RunStatus::Stopped);
+        assert_eq!(runs[0].status, Some(RunStatus::Stopped));
         assert_eq!(runs[0].raw()["status"], "stopped");
         // Anything unusual is left to the Value reader.
         for page in [
@@ -623,6 +658,35 @@ mod tests {
         ] {
             assert!(both(&page).is_none(), "{page}");
         }
+    }
+
+    #[test]
+    fn final_output_is_honest_about_how_the_run_ended() {
+        let answer = crate::Event::from_value(json!({"event_index": 5, "event": {"event": {"Finished": {"output": {"answer": "done", "outcome": "success"}}}}})).unwrap();
+        let run = |status: &str, summary: Option<&str>| {
+            Run::from_value(
+                json!({"run_id": "r", "agent_id": "a", "status": status, "summary": summary}),
+            )
+            .unwrap()
+        };
+        let done = run("completed", Some("All done."));
+        assert_eq!(
+            done.final_output(std::slice::from_ref(&answer)),
+            Some(json!({"answer": "done", "outcome": "success"}))
+        );
+        assert_eq!(
+            done.final_output(&[]),
+            Some(json!("All done.")),
+            "falls back to the summary"
+        );
+        for ended in ["error", "stopped", "in_progress", "paused"] {
+            assert_eq!(
+                run(ended, Some("x")).final_output(std::slice::from_ref(&answer)),
+                None,
+                "{ended}"
+            );
+        }
+        assert_eq!(run("completed", None).final_output(&[]), None);
     }
 
     #[test]

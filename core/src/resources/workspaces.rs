@@ -92,7 +92,8 @@ impl Workspaces {
         model_one(self.client.json(call)?, "workspace")
     }
 
-    /// Renames a workspace and optionally sets its icon. `icon_config` must be a JSON-encoded
+    /// Renames a workspace and optionally sets its icon. An answer of `{"workspace": null}` (the
+    /// service did not update it) is [`Error::OperationFailed`]. `icon_config` must be a JSON-encoded
     /// string (the service refuses an object), e.g. `{"icon":"Code"}`; it is checked here.
     pub fn update(
         &self,
@@ -108,7 +109,13 @@ impl Workspaces {
         }
         let call =
             Call::put(&["v1", "workspaces", workspace_id]).body(&NameBody { name, icon_config });
-        model_one(self.client.json(call)?, "workspace")
+        let reply = self.client.reply(call)?;
+        let body = crate::client::parse_json(&reply)?;
+        // `{"workspace": null}`: the service did not update it (its document allows this).
+        if body.get("workspace").is_some_and(Value::is_null) {
+            return Err(crate::client::operation_failed(&reply, &body));
+        }
+        model_one(body, "workspace")
     }
 
     /// Deletes a workspace **and every agent in it**.

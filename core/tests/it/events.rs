@@ -111,7 +111,7 @@ fn follow_ends_on_pause_and_on_cancel_of_the_run() {
     assert_eq!(kinds.last().map(String::as_str), Some("UserInfoRequested"));
     assert_eq!(
         env.client.runs().get(&agent, &paused).unwrap().status,
-        RunStatus::Paused
+        Some(RunStatus::Paused)
     );
 
     let slow = start(&env, &agent, "[emulator: events=500 step_ms=20]");

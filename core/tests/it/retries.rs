@@ -1,7 +1,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use twin_core::{Error, RunMode, RunStartParams};
+use twin_core::{Error, RunStartParams};
 
 use crate::common::env;
 

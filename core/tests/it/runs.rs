@@ -27,13 +27,13 @@ fn start_wait_get_list_delete() {
     let env = env();
     let (c, agent) = (&env.client, env.agent());
     let run = c.runs().start(&agent.agent_id, &start("hello")).unwrap();
-    assert_eq!(run.status, RunStatus::InProgress);
+    assert_eq!(run.status, Some(RunStatus::InProgress));
     assert_eq!(run.policy_type.as_deref(), Some("runner_v2"));
     let done = c
         .runs()
         .wait(&agent.agent_id, &run.run_id, &quick_wait())
         .unwrap();
-    assert_eq!(done.status, RunStatus::Completed);
+    assert_eq!(done.status, Some(RunStatus::Completed));
     assert_eq!(done.outcome, Some(Outcome::Success));
     assert!(done.summary.is_some() && done.credits_consumed.is_some());
     assert!(done.is_terminal() && done.is_finished);
@@ -82,7 +82,11 @@ fn scripted_endings_surface_as_statuses() {
             .runs()
             .wait(&agent.agent_id, &run.run_id, &quick_wait())
             .unwrap();
-        assert_eq!((&end.status, &end.outcome), (&status, &outcome), "{msg}");
+        assert_eq!(
+            (end.status.as_ref(), &end.outcome),
+            (Some(&status), &outcome),
+            "{msg}"
+        );
     }
     assert!(
         c.agents()
@@ -107,7 +111,7 @@ fn cancel_stops_a_run_and_is_idempotent() {
     assert_eq!((first.success, first.note.as_deref()), (true, None));
     assert_eq!(
         c.runs().get(&agent.agent_id, &run.run_id).unwrap().status,
-        RunStatus::Stopped
+        Some(RunStatus::Stopped)
     );
     let again = c.runs().cancel(&agent.agent_id, &run.run_id, None).unwrap();
     assert!(again.success);

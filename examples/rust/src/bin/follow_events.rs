@@ -40,6 +40,6 @@ fn follow(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     // Resume from here later with FollowOptions { after_index, .. }.
     println!("last event index: {:?}", events.last_index());
     let run = client.runs().get(agent_id, &run.run_id)?;
-    println!("run {}", run.status.as_str());
+    println!("run {}", run.status_str());
     Ok(())
 }

@@ -33,7 +33,7 @@ fn list(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     };
     for run in client.runs().list(agent_id, &params) {
         let run = run?;
-        println!("{}  {}", run.run_id, run.status.as_str());
+        println!("{}  {}", run.run_id, run.status_str());
     }
 
     // Whole pages.

@@ -3,7 +3,7 @@
 //!     TWIN_API_KEY=... cargo run -p twin-examples --bin start_and_wait
 use std::time::Duration;
 
-use twin_core::{AgentCreateParams, Client, RunStartParams, WaitOptions, final_output};
+use twin_core::{AgentCreateParams, Client, RunStartParams, WaitOptions};
 
 fn main() -> twin_core::Result<()> {
     let client = Client::from_env()?; // TWIN_API_KEY, TWIN_BASE_URL
@@ -35,7 +35,7 @@ fn start_and_wait(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     let outcome = run.outcome.as_ref().map(|o| o.as_str()).unwrap_or("-");
     println!(
         "status {}, outcome {outcome}: {}",
-        run.status.as_str(),
+        run.status_str(),
         run.summary.as_deref().unwrap_or("")
     );
 
@@ -43,7 +43,8 @@ fn start_and_wait(client: &Client, agent_id: &str) -> twin_core::Result<()> {
         .events()
         .list(agent_id, &run.run_id, &Default::default())
         .collect::<Result<_, _>>()?;
-    if let Some(answer) = final_output(&events) {
+    // None unless the run completed: an errored run's events never pass for an answer.
+    if let Some(answer) = run.final_output(&events) {
         println!("answer: {answer}");
     }
     Ok(())
