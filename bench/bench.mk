@@ -3,13 +3,15 @@
 #                      writes bench/RESULTS.md (minutes; run it when the machine is quiet)
 #   make bench-smoke   a few iterations of every comparison on the debug builds, no timing
 #                      checks: part of `make test`, so the benchmarks cannot rot
-# BENCH_ROWS=1,5 runs only those rows (RESULTS.md is written only for a full run).
+# BENCH_ROWS=1,5 runs only those rows and prints them; add BENCH_UPDATE=1 to also rewrite
+# those rows (only) in bench/RESULTS.md, each saying when and how it was measured.
 .PHONY: bench bench-smoke bench-venv
 
 BENCH_DIR := target/bench
 # The release wheel, unpacked here and put first on PYTHONPATH: .venv keeps its dev build.
 BENCH_SITE := $(BENCH_DIR)/site
 BENCH_ROWS ?=
+BENCH_UPDATE ?=
 # Prints the executable of core/benches/overhead.rs that the cargo command before the pipe built.
 BENCH_EXE = $(VPY) -c "import json, sys; print([m['executable'] for m in map(json.loads, sys.stdin) \
 	if m.get('reason') == 'compiler-artifact' and m['target']['name'] == 'overhead' and m.get('executable')][-1])"
@@ -30,7 +32,7 @@ bench: bench-venv
 	exe=$$($(CARGO) bench -q -p twin-core --bench overhead --no-run --message-format=json | $(BENCH_EXE)) && \
 	PYTHONPATH=$(BENCH_SITE) $(VPY) bench/bench.py --emulator target/release/twin-emulator \
 		--rust-bench "$$exe" --c-bench $(BENCH_DIR)/agents_get \
-		$(if $(BENCH_ROWS),--rows $(BENCH_ROWS),--out bench/RESULTS.md)
+		$(if $(BENCH_ROWS),--rows $(BENCH_ROWS) $(if $(BENCH_UPDATE),--update bench/RESULTS.md),--out bench/RESULTS.md)
 
 bench-smoke: bench-venv wheel-python
 	$(CARGO) build -p twin-emulator -p twin-c

@@ -5,9 +5,10 @@ Every comparison runs against one emulator, the two sides alternating (A B A B .
 warm-up; each side's figure is the median of its repetitions, and the ratio is ours over the
 baseline's (for "faster than" rows, the baseline's over ours). See bench/README.md.
 
-    python bench/bench.py                      # all ten rows, writes bench/RESULTS.md
-    python bench/bench.py --rows 1,5           # some rows (RESULTS.md is written only for all)
-    python bench/bench.py --smoke              # a few iterations of everything, no time checks
+    python bench/bench.py --out bench/RESULTS.md          # every row, writes the report
+    python bench/bench.py --rows 1,5                      # some rows, printed
+    python bench/bench.py --rows 1,5 --update bench/RESULTS.md  # ... and rewritten there
+    python bench/bench.py --smoke                         # a few iterations, no time checks
 
 Run through `make bench` / `make bench-smoke`, which build what is needed and set PYTHONPATH to
 the optimised wheel. Exit status: 0 when every row ran (targets missed are reported, not
@@ -287,6 +288,123 @@ def ratio_line(
 
 
 # --------------------------------------------------------------------------------------------
+# Threads created per call
+# --------------------------------------------------------------------------------------------
+
+# Threads cannot be counted from inside a process after the fact (/proc/self/task lists the
+# living ones; a lookup thread is gone when the call returns), so the calls are made by a child
+# process run under `strace -f -c -e trace=clone,clone3`, which counts every clone/clone3 system
+# call of the child and of all its threads: one per thread (or process) created. The child
+# makes LOW calls in one run and LOW + EXTRA in another; the difference over EXTRA is the
+# threads per call (what start-up and the first call create cancels out).
+THREADS_LOW = 20
+THREADS_EXTRA = 200
+
+# A child that makes N `client.agents.get()` calls after one warm-up call.
+THREADS_CHILD = r"""
+import sys
+import twin
+url, key, agent_id, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+client = twin.Client(api_key=key, base_url=url)
+client.agents.get(agent_id)
+for _ in range(n):
+    client.agents.get(agent_id)
+"""
+
+# The self-check: a child that starts N Python threads; strace must count exactly N.
+THREADS_PROBE = r"""
+import sys, threading
+ts = [threading.Thread(target=lambda: None) for _ in range(int(sys.argv[1]))]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+"""
+
+_strace_checked: dict[str, Optional[str]] = {}
+
+
+def clones(argv: list[str], stdin: Optional[str] = None) -> int:
+    """Runs ``argv`` under strace and returns how many clone/clone3 calls it and its threads
+    made (each creates a thread or a process)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as out:
+        subprocess.run(
+            ["strace", "-f", "-c", "--seccomp-bpf", "-e", "trace=clone,clone3", "-o", out.name,
+             *argv],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        # The summary table: "% time  seconds  usecs/call  calls  [errors]  syscall".
+        count = 0
+        for line in out.read().splitlines():
+            cells = line.split()
+            if cells and cells[-1] in ("clone", "clone3"):
+                count += int(cells[3])
+        return count
+
+
+def strace_problem() -> Optional[str]:
+    """Why threads cannot be counted here (None when they can): strace must be installed and
+    count exactly the threads a probe starts."""
+    if "problem" not in _strace_checked:
+        import shutil
+
+        problem: Optional[str] = None
+        if shutil.which("strace") is None:
+            problem = "not measured: strace is not installed"
+        else:
+            try:
+                got = clones([sys.executable, "-c", THREADS_PROBE, "5"])
+                base = clones([sys.executable, "-c", THREADS_PROBE, "0"])
+                if got - base != 5:
+                    problem = f"not measured: strace counted {got - base} of 5 probe threads"
+            except (OSError, subprocess.CalledProcessError) as e:
+                problem = f"not measured: strace failed ({e})"
+        _strace_checked["problem"] = problem
+    return _strace_checked["problem"]
+
+
+def threads_per_call(run: Callable[[int], int], smoke: bool) -> float:
+    """Threads created per call: ``run(n)`` makes n calls (after its warm-up) and returns the
+    clone calls counted."""
+    low, extra = (2, 4) if smoke else (THREADS_LOW, THREADS_EXTRA)
+    return (run(low + extra) - run(low)) / extra
+
+
+def threads_line(
+    label: str, per_call: Optional[float], problem: Optional[str], judged: bool = True
+) -> Line:
+    """A line for the threads per call of ours (judged: none per call) or of a baseline."""
+    if per_call is None:
+        return Line(f"threads created per call, {label}", problem or "", "", None, "", None)
+    return Line(
+        f"threads created per call, {label}",
+        f"{per_call:.3f}" if judged else "",
+        "" if judged else f"{per_call:.3f}",
+        None,
+        "≤ 0.01 (none per call)" if judged else "",
+        per_call <= 0.01 if judged else None,
+    )
+
+
+def served_threads(argv: list[str], smoke: bool) -> Optional[float]:
+    """Threads per call of a bench program speaking the line protocol (one warm-up call, then
+    n), or None when they cannot be counted here."""
+    if strace_problem() is not None:
+        return None
+    return threads_per_call(lambda n: clones(argv, stdin=f"1\n{n}\n"), smoke)
+
+
+def localhost(url: str) -> str:
+    """The same URL with the host name `localhost` instead of the IP address."""
+    return url.replace("://127.0.0.1:", "://localhost:", 1)
+
+
+# --------------------------------------------------------------------------------------------
 # The rows
 # --------------------------------------------------------------------------------------------
 
@@ -304,33 +422,71 @@ class Ctx:
     def client(self, **kwargs: Any) -> Any:
         import twin
 
-        return twin.Client(api_key=self.emu.key, base_url=self.emu.url, **kwargs)
+        kwargs.setdefault("base_url", self.emu.url)
+        return twin.Client(api_key=self.emu.key, **kwargs)
 
 
 def row1(ctx: Ctx) -> Result:
     client = ctx.client()
+    by_name = ctx.client(base_url=localhost(ctx.emu.url))
     agent_id = client.agents.create().agent_id
     base = baselines(ctx.emu)
+    named = {
+        "requests": RequestsClient(localhost(ctx.emu.url), ctx.emu.key),
+        "http.client": StdlibClient(localhost(ctx.emu.url), ctx.emu.key),
+    }
     path = f"/v1/agents/{agent_id}"
     sides: dict[str, Callable[[], Any]] = {
         "twin": lambda: client.agents.get(agent_id).agent_id,
+        "twin@localhost": lambda: by_name.agents.get(agent_id).agent_id,
     }
     for name, b in base.items():
         sides[name] = lambda b=b: b.get(path)["agent"]["agent_id"]
+    for name, b in named.items():
+        sides[f"{name}@localhost"] = lambda b=b: b.get(path)["agent"]["agent_id"]
     s = alternate(sides, ctx.plan(50, reps=31, warmup=3))
     r = Result(1, "`client.agents.get()` per call, one thread", "make bench BENCH_ROWS=1")
     r.lines = [
         ratio_line("agents.get", s["twin"], s["requests"], "requests", 0.5),
         ratio_line("agents.get", s["twin"], s["httpx"], "httpx", None),
         ratio_line("agents.get", s["twin"], s["http.client"], "http.client", 1.0),
+        ratio_line(
+            "agents.get, localhost", s["twin@localhost"], s["requests@localhost"],
+            "requests, localhost", 0.5,
+        ),
+        ratio_line(
+            "agents.get, localhost", s["twin@localhost"], s["http.client@localhost"],
+            "http.client, localhost", 1.0,
+        ),
+        ratio_line("agents.get, localhost", s["twin@localhost"], s["twin"], "ours, 127.0.0.1", None),
     ]
+    problem = strace_problem()
+    for label, url in (("127.0.0.1", ctx.emu.url), ("localhost", localhost(ctx.emu.url))):
+        per_call = None
+        if problem is None:
+            argv = [sys.executable, "-c", THREADS_CHILD, url, ctx.emu.key, agent_id]
+            per_call = threads_per_call(lambda n, argv=argv: clones([*argv, str(n)]), ctx.smoke)
+        r.lines.append(threads_line(label, per_call, problem))
     r.notes.append(
         "Baselines: `requests.Session` / `httpx.Client` with `x-api-key`, "
         "`raise_for_status()`, `.json()['agent']`; `http.client.HTTPConnection` kept alive + "
         "`json.loads`. Ours: `client.agents.get(id)` returning a typed `Agent`; every side reads "
-        "`agent_id`."
+        "`agent_id`. Each side twice where marked: with the base URL `http://127.0.0.1:<port>` "
+        "and with `http://localhost:<port>` (a host name to resolve), all alternating in one run."
     )
+    r.notes.append(THREADS_NOTE)
     return r
+
+
+THREADS_NOTE = (
+    "Threads created per call: the calls made again by a child process run under "
+    "`strace -f -c -e trace=clone,clone3` (every thread or process created is one clone/clone3 "
+    f"call), once with {THREADS_LOW} calls and once with {THREADS_LOW + THREADS_EXTRA}: the "
+    f"difference over {THREADS_EXTRA}. Before the host-name cache (`core/src/resolve.rs`), ureq "
+    "resolved the host before every request on a new thread (it does so whenever the request "
+    "has a deadline, and ours always do): 1.0 per call with a host name. The bench checks the "
+    "method first: strace must count exactly the 5 threads a probe starts."
+)
 
 
 EVENTS_DIRECTIVE = "[emulator: events=500 payload_kb=3 step_ms=0]"
@@ -387,6 +543,76 @@ def row2(ctx: Ctx) -> Result:
         "`next(iter(e['event']['event']['event']))` for each (what users wrote). Ours also "
         "decodes every Value tree of the payloads; the baselines do not."
     )
+    return r
+
+
+def row11(ctx: Ctx) -> Result:
+    client = ctx.client()
+    agent_id = client.agents.create().agent_id
+    run_id = finished_run(client, agent_id, "Read my payloads " + EVENTS_DIRECTIVE)
+    path = f"/v1/agents/{agent_id}/runs/{run_id}/events"
+    req = RequestsClient(ctx.emu.url, ctx.emu.key)
+    std = StdlibClient(ctx.emu.url, ctx.emu.key)
+
+    def page() -> Any:
+        return next(client.events.list(agent_id, run_id, limit=500).pages())
+
+    def payloads() -> list[Any]:
+        return [e.payload for e in page()]
+
+    def raws() -> list[Any]:
+        return [e.raw for e in page()]
+
+    def by_hand(b: Any) -> list[Any]:
+        # Each event's body, as users reach it: the item, its type's one key, the body.
+        out = []
+        for item in b.get(path, {"limit": 500})["events"]:
+            typed = item["event"]["event"]["event"]
+            out.append(next(iter(typed.values())) if isinstance(typed, dict) else {})
+        return out
+
+    sides: dict[str, Callable[[], Any]] = {
+        "payload": payloads,
+        "raw": raws,
+        "requests": lambda: by_hand(req),
+        "http.client": lambda: by_hand(std),
+    }
+    count = len(payloads())
+    assert count == len(by_hand(req)) and raws()[0] == req.get(path, {"limit": 500})["events"][0]
+    s = alternate(sides, ctx.plan(3, reps=21, warmup=2))
+    r = Result(
+        11,
+        f"one events page of {count} realistic events fetched and every event's `.payload` "
+        "(or `.raw`) read",
+        "make bench BENCH_ROWS=11",
+    )
+    r.lines = [
+        ratio_line("every `.payload`", s["payload"], s["requests"], "requests", 1.0),
+        ratio_line("every `.payload`", s["payload"], s["http.client"], "http.client", None),
+        ratio_line("every `.raw`", s["raw"], s["requests"], "requests", 1.5),
+        ratio_line("every `.raw`", s["raw"], s["http.client"], "http.client", None),
+    ]
+    r.notes.append(
+        f"The run of row 2 (`{EVENTS_DIRECTIVE}`, about 1.1 MB a page). Ours, one figure each: "
+        "`next(client.events.list(agent, run, limit=500).pages())`, then `e.payload` for every "
+        "event (its body as plain data, every protobuf Value tree in it decoded), or `e.raw` "
+        "for every event (the whole item as plain data). Baselines: the same page with "
+        "`requests.Session` + `.json()` (`json.loads`), or `http.client` + `json.loads`, then "
+        "for every event its body `next(iter(item['event']['event']['event'].values()))`: "
+        "what the baseline's payload is (its Value trees left as they are), while the whole "
+        "item (our `.raw`) is there already. All four sides alternate in one run."
+    )
+    if any(line.met is False for line in r.lines):
+        r.notes.append(
+            "Why it misses: each `.payload` / `.raw` still goes through the core's "
+            "`serde_json::Value` of the event (a B-tree node per JSON object; this page's "
+            "events are mostly one-key Value-tree wrappers, so about 20 MB for 1.1 MB of "
+            "text), converted to Python objects. The binding can parse the event's text "
+            "straight into Python objects instead (`convert::from_text`, `events::decode`), "
+            "but the core keeps that text private: with `Event::json_text()` and "
+            "`Event::payload_text()` added to the core, a build measured 0.76–0.92× (payload) "
+            "and 1.01–1.10× (raw) on this machine."
+        )
     return r
 
 
@@ -724,22 +950,23 @@ def served_pair(a: Served, b: Served, plan: Plan) -> tuple[list[float], list[flo
 def row8(ctx: Ctx) -> Result:
     assert ctx.rust_bench, "--rust-bench is needed for row 8"
     agent_id = ctx.emu.create_agent()
-    common = [ctx.rust_bench, "--url", ctx.emu.url, "--key", ctx.emu.key, "--agent", agent_id]
-    ours, raw = Served(common + ["--serve", "twin"]), Served(common + ["--serve", "ureq"])
-    try:
-        so, sr = served_pair(ours, raw, ctx.plan(100, reps=41, warmup=3))
-    finally:
-        ours.close()
-        raw.close()
-    ours, timed = (
-        Served(common + ["--serve", "twin"]),
-        Served(common + ["--serve", "ureq-deadline"]),
-    )
-    try:
-        so2, st = served_pair(ours, timed, ctx.plan(100, reps=41, warmup=3))
-    finally:
-        ours.close()
-        timed.close()
+
+    def argv(side: str, url: str = ctx.emu.url) -> list[str]:
+        return [ctx.rust_bench or "", "--url", url, "--key", ctx.emu.key, "--agent", agent_id,
+                "--serve", side]
+
+    def pair(a: list[str], b: list[str]) -> tuple[list[float], list[float]]:
+        first, second = Served(a), Served(b)
+        try:
+            return served_pair(first, second, ctx.plan(100, reps=41, warmup=3))
+        finally:
+            first.close()
+            second.close()
+
+    named = localhost(ctx.emu.url)
+    so, sr = pair(argv("twin"), argv("ureq"))
+    so2, st = pair(argv("twin"), argv("ureq-deadline"))
+    so3, sr3 = pair(argv("twin", named), argv("ureq", named))
     r = Result(
         8,
         "Rust: `client.agents().get()` vs raw ureq doing the same request and serde decode",
@@ -749,12 +976,30 @@ def row8(ctx: Ctx) -> Result:
     r.lines.append(
         ratio_line("agents().get()", so2, st, "raw ureq + serde, 60 s deadline", None)
     )
+    r.lines.append(
+        ratio_line("agents().get(), localhost", so3, sr3, "raw ureq + serde, localhost", 1.1)
+    )
+    problem = strace_problem()
+    r.lines.append(threads_line("127.0.0.1", served_threads(argv("twin"), ctx.smoke), problem))
+    r.lines.append(
+        threads_line("localhost", served_threads(argv("twin", named), ctx.smoke), problem)
+    )
+    r.lines.append(
+        threads_line(
+            "localhost, raw ureq with a 60 s deadline",
+            served_threads(argv("ureq-deadline", named), ctx.smoke),
+            problem,
+            judged=False,
+        )
+    )
     r.notes.append(
         "Two processes of `core/benches/overhead.rs` (release), called in turn, both pinned to "
         "the same CPU. Raw: one "
         "`ureq::Agent`, GET with `x-api-key`, `read_json` into a `#[derive(Deserialize)]` agent "
         "struct inside its envelope. Ours: `Client::agents().get(id)` (typed `Agent`, raw JSON "
-        "kept, errors classified, retries armed)."
+        "kept, errors classified, retries armed). 'localhost': both sides given "
+        "`http://localhost:<port>` instead of `http://127.0.0.1:<port>` (raw ureq without a "
+        "deadline resolves the name on the calling thread, before every request)."
     )
     if r.lines[0].met is False:
         r.notes.append(
@@ -769,29 +1014,47 @@ def row8(ctx: Ctx) -> Result:
             "this row has measured 1.02x to 1.18x). Dropping the deadline or the typed decode "
             "would make the client worse to win a microbenchmark, so neither was done."
         )
+    r.notes.append(THREADS_NOTE.replace("a child process", "a separate copy of the program"))
     return r
 
 
 def row9(ctx: Ctx) -> Result:
     assert ctx.rust_bench and ctx.c_bench, "--rust-bench and --c-bench are needed for row 9"
     agent_id = ctx.emu.create_agent()
-    rust = Served(
-        [ctx.rust_bench, "--url", ctx.emu.url, "--key", ctx.emu.key, "--agent", agent_id,
-         "--serve", "twin"]
-    )
-    c = Served([ctx.c_bench, ctx.emu.url, ctx.emu.key, agent_id])
-    try:
-        sc, sr = served_pair(c, rust, ctx.plan(100, reps=41, warmup=3))
-    finally:
-        c.close()
-        rust.close()
+    named = localhost(ctx.emu.url)
+
+    def rust(url: str) -> list[str]:
+        return [ctx.rust_bench or "", "--url", url, "--key", ctx.emu.key, "--agent", agent_id,
+                "--serve", "twin"]
+
+    def c(url: str) -> list[str]:
+        return [ctx.c_bench or "", url, ctx.emu.key, agent_id]
+
+    samples = {}
+    for url in (ctx.emu.url, named):
+        ours, theirs = Served(c(url)), Served(rust(url))
+        try:
+            samples[url] = served_pair(ours, theirs, ctx.plan(100, reps=41, warmup=3))
+        finally:
+            ours.close()
+            theirs.close()
     r = Result(9, "C: `twin_agents_get` + a getter vs the Rust call", "make bench BENCH_ROWS=9")
+    sc, sr = samples[ctx.emu.url]
     r.lines.append(ratio_line("twin_agents_get", sc, sr, "Rust agents().get()", 1.1))
+    sc, sr = samples[named]
+    r.lines.append(
+        ratio_line("twin_agents_get, localhost", sc, sr, "Rust agents().get(), localhost", 1.1)
+    )
+    problem = strace_problem()
+    for label, url in (("127.0.0.1", ctx.emu.url), ("localhost", named)):
+        r.lines.append(threads_line(label, served_threads(c(url), ctx.smoke), problem))
     r.notes.append(
         "`bench/c/agents_get.c` linked to the release `libtwin.so` and the Rust program of row 8, "
         "called in turn, both pinned to the same CPU: `twin_agents_get`, "
-        "`twin_agent_id`, `twin_agent_free` per call; the Rust side reads `agent_id` too."
+        "`twin_agent_id`, `twin_agent_free` per call; the Rust side reads `agent_id` too. "
+        "'localhost': both given `http://localhost:<port>`."
     )
+    r.notes.append(THREADS_NOTE.replace("a child process", "a separate copy of the C program"))
     return r
 
 
@@ -897,6 +1160,7 @@ ROWS: dict[int, Callable[[Ctx], Result]] = {
     8: row8,
     9: row9,
     10: row10,
+    11: row11,
 }
 
 
@@ -955,6 +1219,8 @@ FIXES = """\
 | 10 | 2.5 requests/s idle | 2.0 | every fourth idle poll made a status request on top of the events poll; once polling at its slowest, the status check now replaces it |
 | 10 | 351–356 ms median at a 1 s cadence | 143–156 ms | the idle pause grew by half each poll, so with an event every second the next one always met a 337–500 ms pause: it now grows by a quarter (still 500 ms at most, reached after 2 s of quiet) |
 | 2, 3 | — | — | the API-key redaction of every reply (added meanwhile) compared the key at every offset: it now uses memchr's `memmem` |
+| 1, 8, 9 | `localhost`: 1.000 thread created per call; `agents.get()` 0.34–1.57× `requests` (0.22–1.29 ms a call, against 55–131 µs on 127.0.0.1) | 0.000; 0.21× `requests`, as on 127.0.0.1 | the IP-literal shortcut (row 1 above) left host names to ureq, which looks the host up before every request, on a new thread once the request has a deadline (ours always do): `core/src/resolve.rs` now keeps a host name's addresses for 15 s. The per-call rows now run against `localhost` beside `127.0.0.1` and count threads created per call (strace) |
+| 11 | every `.payload` read: 1.31–1.37× `requests`; every `.raw`: 2.10–2.25× | 0.76–0.92×; 1.01–1.10× (a build with the core accessor below) | each `.payload` / `.raw` parsed the event's kept text into a `serde_json::Value` (a B-tree node per object, most of them one-key Value-tree wrappers: about 20 MB for a 1.1 MB page, kept by the event), copied that tree and converted the copy. The binding now parses the text straight into Python objects (a serde visitor, repeated keys shared) and decodes the Value trees in place on them, for the same data; it needs the core to hand out the text (`Event::json_text()`, `Event::payload_text()`), pending: until then it converts the core's `Value` (without the copy) |
 """
 
 
@@ -980,29 +1246,80 @@ def render(results: list[Result], conds: list[str], elapsed: float) -> str:
         "| # | comparison | result |",
         "|---|---|---|",
     ]
-    for r in results:
-        judged = [line for line in r.lines if line.met is not None]
-        named = len({line.measure for line in judged}) > 1
-        summary = "; ".join(
-            f"{line.measure + ': ' if named else ''}"
-            f"{line.ratio_text or (f'{line.ratio:.2f}×' if line.ratio else line.ours)}"
-            f" ({line.target}{'' if line.met else ': missed'})"
-            for line in judged
-        )
-        out.append(f"| {r.number} | {r.title} | {'met' if r.met() else 'MISSED'}: {summary} |")
+    out += [summary_line(r) for r in results]
     if len(results) == len(ROWS):
         out += ["", FIXES.rstrip()]
     for r in results:
-        out += ["", f"## {r.number}. {r.title}", ""]
-        out.append("| measure | twin | baseline | ratio | target | |")
-        out.append("|---|---|---|---|---|---|")
-        for line in r.lines:
-            out.append("| " + " | ".join(line.cells()) + " |")
-        out.append("")
-        out.append(f"Reproduce: `{r.command}`")
-        for note in r.notes:
-            out += ["", note]
+        out += ["", *section(r)]
     return "\n".join(out) + "\n"
+
+
+def summary_line(r: Result) -> str:
+    """The row's line in the summary table."""
+    judged = [line for line in r.lines if line.met is not None]
+    named = len({line.measure for line in judged}) > 1
+    summary = "; ".join(
+        f"{line.measure + ': ' if named else ''}"
+        f"{line.ratio_text or (f'{line.ratio:.2f}×' if line.ratio else line.ours)}"
+        f" ({line.target}{'' if line.met else ': missed'})"
+        for line in judged
+    )
+    return f"| {r.number} | {r.title} | {'met' if r.met() else 'MISSED'}: {summary} |"
+
+
+def section(r: Result) -> list[str]:
+    """The row's own section: its table, how to reproduce it, its notes."""
+    out = [f"## {r.number}. {r.title}", ""]
+    out.append("| measure | twin | baseline | ratio | target | |")
+    out.append("|---|---|---|---|---|---|")
+    for line in r.lines:
+        out.append("| " + " | ".join(line.cells()) + " |")
+    out.append("")
+    out.append(f"Reproduce: `{r.command}`")
+    for note in r.notes:
+        out += ["", note]
+    return out
+
+
+def update(path: str, results: list[Result], conds: list[str], command: str) -> None:
+    """Rewrites, in an existing RESULTS.md, the summary lines and sections of the rows that
+    ran (adding those it lacks, in order), each section saying when and how it was measured;
+    every other row is left as it was. Also brings the list of fixes up to date."""
+    import re
+
+    with open(path, encoding="utf-8") as f:
+        head, *chunks = re.split(r"\n(?=## )", f.read().rstrip("\n"))
+    # "## What the benchmarks led to" (kept first), then "## <n>. <title>" by number.
+    named: dict[str, str] = {}
+    numbered: dict[int, str] = {}
+    for chunk in chunks:
+        title = chunk.split("\n", 1)[0][3:]
+        number = title.split(".", 1)[0]
+        if number.isdigit():
+            numbered[int(number)] = chunk.rstrip("\n")
+        else:
+            named[title] = chunk.rstrip("\n")
+    fixes_title = FIXES.split("\n", 1)[0][3:]
+    if fixes_title in named:
+        named[fixes_title] = FIXES.rstrip()
+    lines = head.rstrip("\n").split("\n")
+    table = [i for i, line in enumerate(lines) if re.match(r"\| \d+ \|", line)]
+    summary = {int(lines[i].split("|")[1]): lines[i] for i in table}
+    when, machine, load, versions = (c[2:] for c in conds[:4])
+    measured = (
+        f"Measured on its own, not in the run above — {when}; {machine}; {load}; {versions}; "
+        f"command: `{command}`."
+    )
+    for r in results:
+        summary[r.number] = summary_line(r)
+        numbered[r.number] = "\n".join([*section(r), "", measured])
+    start, end = (table[0], table[-1] + 1) if table else (len(lines), len(lines))
+    lines[start:end] = [summary[n] for n in sorted(summary)]
+    out = "\n".join(lines) + "\n"
+    for chunk in [*named.values(), *(numbered[n] for n in sorted(numbered))]:
+        out += "\n" + chunk + "\n"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(out)
 
 
 def main() -> int:
@@ -1013,7 +1330,13 @@ def main() -> int:
     ap.add_argument("--rust-bench", help="core/benches/overhead executable")
     ap.add_argument("--c-bench", help="bench/c/agents_get executable")
     ap.add_argument("--out", help="write the Markdown report here")
+    ap.add_argument(
+        "--update",
+        help="with --rows: rewrite only those rows in this existing report (e.g. RESULTS.md)",
+    )
     args = ap.parse_args()
+    if args.update and not args.rows:
+        ap.error("--update needs --rows (a full run writes the whole report with --out)")
     rows = [int(x) for x in args.rows.split(",") if x.strip()] or sorted(ROWS)
     emu = Emu(args.emulator)
     results: list[Result] = []
@@ -1037,6 +1360,10 @@ def main() -> int:
         with open(args.out, "w", encoding="utf-8") as f:
             f.write(report)
         print(f"wrote {args.out}", file=sys.stderr)
+    if args.update and not args.smoke:
+        command = f"make bench BENCH_ROWS={','.join(map(str, rows))} BENCH_UPDATE=1"
+        update(args.update, results, conds, command)
+        print(f"updated rows {', '.join(map(str, rows))} of {args.update}", file=sys.stderr)
     if args.smoke:
         print(f"bench-smoke: {len(results)} rows ran", file=sys.stderr)
     return 0

@@ -12,10 +12,11 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::cancel::SLICE;
 use crate::client::{ClientRef, resource};
-use crate::convert::Json;
+use crate::convert;
 use crate::errors::{self, Ctx};
 use crate::model::model;
 use crate::pagination::{self, Item, Pager};
@@ -24,12 +25,18 @@ use crate::{logging, runs};
 /// Events buffered between the follower thread and Python.
 const FOLLOW_BUFFER: usize = 1024;
 
+/// How deep [`decode`] walks, as `twin_core::decode_value` (its `MAX_DECODE_DEPTH`).
+const MAX_DECODE_DEPTH: usize = 128;
+
 impl crate::model::CoreModel for twin_core::Event {
     fn raw_json(&self) -> serde_json::Value {
         self.raw().clone()
     }
     fn decode(value: serde_json::Value) -> twin_core::Result<Self> {
         twin_core::Event::from_value(value)
+    }
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Raw(self).into_pyobject(py)
     }
 }
 
@@ -46,14 +53,226 @@ model! {
         /// The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`, `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
         kind: String = |m| m.kind.clone();
         /// The event's body as plain data (dicts, lists, strings, numbers).
-        payload: Json = |m| Json(m.payload().clone());
+        payload: Payload<'_> = |m| Payload(m);
         /// The event as received.
-        raw: Json = |m| Json(m.raw().clone());
+        raw: Raw<'_> = |m| Raw(m);
         /// The agent, from the event's envelope.
         agent_id: Option<String> = |m| m.agent_id.clone();
         /// The run, from the event's envelope.
         run_id: Option<String> = |m| m.run_id.clone();
     }
+}
+
+/// An event's `payload` on its way to Python. When the core kept the event's JSON text (an
+/// event read from a page), its body is parsed from that text straight into Python objects
+/// and the protobuf Value trees in it are then decoded in place ([`decode`]): the same data as
+/// converting the core's decoded `Value` (`Event::payload`), without building that tree (for
+/// these events, mostly one-key objects, a `serde_json::Value` takes about 20 times the
+/// text's size). Other events convert the core's `Value`.
+pub struct Payload<'a>(&'a twin_core::Event);
+
+impl<'py> IntoPyObject<'py> for Payload<'_> {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let Some(text) = body_text(self.0) else {
+            return convert::to_py(py, self.0.payload());
+        };
+        let payload = decode(&convert::from_text(py, text)?, 0)?;
+        if payload.is_none() {
+            return Ok(PyDict::new(py).into_any());
+        }
+        Ok(payload)
+    }
+}
+
+/// An event's `raw` on its way to Python: parsed from the event's JSON text when the core kept
+/// it, else converted from the core's `Value`.
+pub struct Raw<'a>(&'a twin_core::Event);
+
+impl<'py> IntoPyObject<'py> for Raw<'_> {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match item_text(self.0) {
+            Some(text) => convert::from_text(py, text),
+            None => convert::to_py(py, self.0.raw()),
+        }
+    }
+}
+
+// The JSON text the core keeps for an event read from a page: the whole item, and the body of
+// its type (`null` for a type without one). Waiting on `twin_core::Event` to let it be read
+// (`json_text()`, `payload_text()`): until then no event has it here, and `payload` and `raw`
+// convert the core's `Value` as before.
+
+/// The item's JSON text, if the core kept it.
+fn item_text(_event: &twin_core::Event) -> Option<&str> {
+    None
+}
+
+/// The JSON text of the item's body (what `payload` decodes), if the core kept it.
+fn body_text(_event: &twin_core::Event) -> Option<&str> {
+    None
+}
+
+/// `twin_core::decode_value` on plain Python data fresh from [`convert::from_text`] (so
+/// owned here and changed in place): protobuf Value trees become plain data, everything else
+/// is walked; nesting deeper than the core's limit is left as it is. Returns the decoded
+/// object, which is `v` itself unless `v` is a Value tree.
+fn decode<'py>(v: &Bound<'py, PyAny>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
+    if depth >= MAX_DECODE_DEPTH {
+        return Ok(v.clone());
+    }
+    if let Ok(dict) = v.cast::<PyDict>() {
+        if let Some(plain) = decode_tree(dict, depth)? {
+            return Ok(plain);
+        }
+        decode_values(dict, depth + 1)?;
+    } else if let Ok(list) = v.cast::<PyList>() {
+        decode_items(list, depth + 1)?;
+    }
+    Ok(v.clone())
+}
+
+/// Decodes each value of `dict` in place.
+fn decode_values(dict: &Bound<'_, PyDict>, depth: usize) -> PyResult<()> {
+    for (key, value) in dict.iter() {
+        if value.is_instance_of::<PyDict>() || value.is_instance_of::<PyList>() {
+            let decoded = decode(&value, depth)?;
+            if !decoded.is(&value) {
+                dict.set_item(key, decoded)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decodes each item of `list` in place.
+fn decode_items(list: &Bound<'_, PyList>, depth: usize) -> PyResult<()> {
+    for (i, item) in list.iter().enumerate() {
+        if item.is_instance_of::<PyDict>() || item.is_instance_of::<PyList>() {
+            let decoded = decode(&item, depth)?;
+            if !decoded.is(&item) {
+                list.set_item(i, decoded)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Value tree variants, as the core compares them: underscores dropped, lower case.
+const VARIANTS: [&str; 6] = [
+    "stringvalue",
+    "boolvalue",
+    "numbervalue",
+    "nullvalue",
+    "structvalue",
+    "listvalue",
+];
+
+/// Which of [`VARIANTS`] `name` is (`StringValue`, `string_value`, ...), if any.
+fn known_variant(name: &str) -> Option<&'static str> {
+    let find = |normal: &[u8]| VARIANTS.iter().find(|v| v.as_bytes() == normal).copied();
+    if name.is_ascii() {
+        let mut buf = [0u8; 11];
+        let mut n = 0;
+        for b in name.bytes().filter(|b| *b != b'_') {
+            *buf.get_mut(n)? = b.to_ascii_lowercase();
+            n += 1;
+        }
+        return find(&buf[..n]);
+    }
+    let normal: String = name
+        .chars()
+        .filter(|c| *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect();
+    find(normal.as_bytes())
+}
+
+/// Which of [`VARIANTS`] the key `name` is: the spelling the service sends is compared as
+/// a Python `str` (no copy), any other through [`known_variant`].
+fn variant_of(name: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
+    let py = name.py();
+    let sent = [
+        pyo3::intern!(py, "StringValue"),
+        pyo3::intern!(py, "BoolValue"),
+        pyo3::intern!(py, "NumberValue"),
+        pyo3::intern!(py, "NullValue"),
+        pyo3::intern!(py, "StructValue"),
+        pyo3::intern!(py, "ListValue"),
+    ];
+    for (spelled, variant) in sent.iter().zip(VARIANTS) {
+        if name.eq(spelled)? {
+            return Ok(Some(variant));
+        }
+    }
+    Ok(known_variant(&name.cast::<PyString>()?.to_cow()?))
+}
+
+/// The plain data of `map` if it is exactly a Value tree (`{"kind": {"<Variant>": inner}}`
+/// with a known variant and a fitting inner value), as `twin_core::decode_value` reads it.
+fn decode_tree<'py>(map: &Bound<'py, PyDict>, depth: usize) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = map.py();
+    if map.len() != 1 {
+        return Ok(None);
+    }
+    let Some(kind) = map.get_item(pyo3::intern!(py, "kind"))? else {
+        return Ok(None);
+    };
+    let Ok(kind) = kind.cast_into::<PyDict>() else {
+        return Ok(None);
+    };
+    if kind.len() != 1 {
+        return Ok(None);
+    }
+    let Some((variant, inner)) = kind.iter().next() else {
+        return Ok(None);
+    };
+    let Some(variant) = variant_of(&variant)? else {
+        return Ok(None);
+    };
+    let is_number = || {
+        (inner.is_instance_of::<PyInt>() && !inner.is_instance_of::<PyBool>())
+            || inner.is_instance_of::<PyFloat>()
+    };
+    Ok(match variant {
+        "stringvalue" if inner.is_instance_of::<PyString>() => Some(inner),
+        "boolvalue" if inner.is_instance_of::<PyBool>() => Some(inner),
+        // Non-finite numbers travel as strings ("NaN", "Infinity"); kept as such.
+        "numbervalue" if is_number() || inner.is_instance_of::<PyString>() => Some(inner),
+        "nullvalue" => Some(py.None().into_bound(py)),
+        "structvalue" => match inner.cast::<PyDict>() {
+            Ok(s) => match s.get_item(pyo3::intern!(py, "fields"))? {
+                Some(fields) if fields.is_instance_of::<PyDict>() => {
+                    decode_values(fields.cast::<PyDict>()?, depth + 1)?;
+                    Some(fields)
+                }
+                None => Some(PyDict::new(py).into_any()),
+                Some(fields) if fields.is_none() => Some(PyDict::new(py).into_any()),
+                Some(_) => None,
+            },
+            Err(_) => None,
+        },
+        "listvalue" => match inner.cast::<PyDict>() {
+            Ok(l) => match l.get_item(pyo3::intern!(py, "values"))? {
+                Some(values) if values.is_instance_of::<PyList>() => {
+                    decode_items(values.cast::<PyList>()?, depth + 1)?;
+                    Some(values)
+                }
+                None => Some(PyList::empty(py).into_any()),
+                Some(values) if values.is_none() => Some(PyList::empty(py).into_any()),
+                Some(_) => None,
+            },
+            Err(_) => None,
+        },
+        _ => None,
+    })
 }
 
 resource! {

@@ -12,6 +12,10 @@ pub trait CoreModel: Sized + Clone + PartialEq + Send + Sync + 'static {
     fn raw_json(&self) -> Value;
     /// Decodes from JSON as the API sends it.
     fn decode(value: Value) -> twin_core::Result<Self>;
+    /// The JSON as received, as plain Python data (`to_dict()`).
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::to_py(py, &self.raw_json())
+    }
     /// State not in the JSON (e.g. a webhook's `agent_id` filled in from the request path).
     fn extra(&self) -> Option<String> {
         None
@@ -156,7 +160,7 @@ macro_rules! model {
 
             /// The JSON object as received (unknown fields included), as plain Python data.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                $crate::convert::to_py(py, &$crate::model::CoreModel::raw_json(&self.inner))
+                $crate::model::CoreModel::to_py(&self.inner, py)
             }
 
             /// The JSON object as received, as a string.
