@@ -106,18 +106,16 @@ impl<'py> IntoPyObject<'py> for Raw<'_> {
 }
 
 // The JSON text the core keeps for an event read from a page: the whole item, and the body of
-// its type (`null` for a type without one). Waiting on `twin_core::Event` to let it be read
-// (`json_text()`, `payload_text()`): until then no event has it here, and `payload` and `raw`
-// convert the core's `Value` as before.
+// its type (`null` for a type without one).
 
 /// The item's JSON text, if the core kept it.
-fn item_text(_event: &twin_core::Event) -> Option<&str> {
-    None
+fn item_text(event: &twin_core::Event) -> Option<&str> {
+    event.json_text()
 }
 
 /// The JSON text of the item's body (what `payload` decodes), if the core kept it.
-fn body_text(_event: &twin_core::Event) -> Option<&str> {
-    None
+fn body_text(event: &twin_core::Event) -> Option<&str> {
+    event.payload_text()
 }
 
 /// `twin_core::decode_value` on plain Python data fresh from [`convert::from_text`] (so

@@ -178,6 +178,23 @@ impl Event {
             .get_or_init(|| lazy::parse(self.text.as_deref().unwrap_or("null")))
     }
 
+    /// The item's JSON text as the service sent it, when the event was read from a page
+    /// ([`Event::from_json`] kept it); `None` for an event made from a parsed value. Parsing it
+    /// gives [`Event::raw`].
+    pub fn json_text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// The JSON text of the type's body, which [`Event::payload`] decodes (`null` for a type
+    /// without one), when the event kept its text ([`Event::json_text`]); `None` otherwise.
+    pub fn payload_text(&self) -> Option<&str> {
+        let text = self.text.as_deref()?;
+        Some(match &self.body {
+            Some(range) => &text[range.clone()],
+            None => "null",
+        })
+    }
+
     /// Gives back the item exactly as the service sent it.
     pub fn into_raw(self) -> Value {
         match self.raw.into_inner() {
@@ -623,6 +640,21 @@ mod tests {
             !dbg.contains("hunter2") && dbg.contains("UserTick"),
             "{dbg}"
         );
+    }
+
+    #[test]
+    fn page_items_keep_their_text() {
+        let text = r#"{"event_index": 7, "event": {"event": {"event": {"Tick": {"n": 1}}}}}"#;
+        let e = Event::from_json(text).unwrap();
+        assert_eq!(e.json_text(), Some(text));
+        assert_eq!(e.payload_text(), Some(r#"{"n": 1}"#));
+        let bare = Event::from_json(r#"{"index": 1, "event": {"event": "Tick"}}"#).unwrap();
+        assert_eq!(bare.payload_text(), Some("null"));
+        let parsed = Event::from_value(serde_json::from_str(text).unwrap()).unwrap();
+        assert_eq!((parsed.json_text(), parsed.payload_text()), (None, None));
+        // Text the one-pass reader does not take (an exponent) is parsed whole: no text kept.
+        let whole = Event::from_json(r#"{"index": 2, "event": {"Tick": {"x": 1e3}}}"#).unwrap();
+        assert_eq!(whole.json_text(), None);
     }
 
     #[test]

@@ -167,6 +167,12 @@ def test_vector_payloads_from_a_page(served_events: list[twin.Event]) -> None:
         assert event.raw == sent, case["name"]
 
 
+def test_keys_keep_the_order_they_came_in(served_events: list[twin.Event]) -> None:
+    event = next(e for e in served_events if e.index == 1000)
+    assert list(event.raw) == ["event_index", "recorded_at", "event"]
+    assert list(event.raw["event"]) == ["agent_id", "run_id", "user_id", "event"]
+
+
 def test_each_access_is_a_new_equal_object(served_events: list[twin.Event]) -> None:
     event = served_events[2]
     first = event.payload
