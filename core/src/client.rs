@@ -901,7 +901,7 @@ mod tests {
         // A private CA is one more root, beside all the others.
         let private = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
         let cert = private.cert.pem().into_bytes();
-        assert_eq!(count(&[cert.clone()], true), with_system + 1);
+        assert_eq!(count(std::slice::from_ref(&cert), true), with_system + 1);
         assert_eq!(count(&[cert], false), mozilla + 1);
         assert!(tls_config(&[b"not a pem".to_vec()], true).is_err());
     }

@@ -23,7 +23,7 @@ pub(crate) const TTL: Duration = Duration::from_secs(15);
 pub(crate) struct Resolver {
     lookup: DefaultResolver,
     /// `host:port` -> when it was looked up, and its addresses.
-    cache: Mutex<HashMap<String, (Instant, Vec<SocketAddr>)>>,
+    cache: Mutex<Cache>,
 }
 
 /// The scheme's default port, when the URI does not give one.
@@ -48,7 +48,16 @@ fn literal(uri: &Uri) -> Option<SocketAddr> {
     Some(SocketAddr::new(ip, port(uri)?))
 }
 
+/// Addresses of a host name, and when they were looked up.
+type Cache = HashMap<String, (Instant, Vec<SocketAddr>)>;
+
 impl Resolver {
+    /// The cache, locked. A poisoned lock only means another thread panicked mid-insert: the
+    /// map is still whole.
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn addrs(&self, found: &[SocketAddr]) -> ResolvedSocketAddrs {
         let mut addrs = self.empty();
         for addr in found {
@@ -73,26 +82,19 @@ impl Resolve for Resolver {
             uri.host().unwrap_or_default(),
             port(uri).unwrap_or(0)
         );
-        let cache = |f: &mut dyn FnMut(&mut HashMap<String, (Instant, Vec<SocketAddr>)>)| {
-            // A poisoned lock only means another thread panicked mid-insert: the map is fine.
-            f(&mut self.cache.lock().unwrap_or_else(|e| e.into_inner()))
-        };
-        let mut hit = None;
-        cache(&mut |map| {
-            hit = map
-                .get(&key)
-                .filter(|(at, _)| at.elapsed() < TTL)
-                .map(|(_, found)| found.clone());
-        });
+        let hit = self
+            .cache()
+            .get(&key)
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, found)| found.clone());
         if let Some(found) = hit {
             return Ok(self.addrs(&found));
         }
+        // Looked up without the lock held: a slow lookup never holds up another host's.
         let addrs = self.lookup.resolve(uri, config, timeout)?;
-        let found: Vec<SocketAddr> = addrs.iter().copied().collect();
-        cache(&mut |map| {
-            map.retain(|_, (at, _)| at.elapsed() < TTL);
-            map.insert(key.clone(), (Instant::now(), found.clone()));
-        });
+        let mut cache = self.cache();
+        cache.retain(|_, (at, _)| at.elapsed() < TTL);
+        cache.insert(key, (Instant::now(), addrs.iter().copied().collect()));
         Ok(addrs)
     }
 }

@@ -305,7 +305,7 @@ impl Client {
 }
 
 /// Pages of runs all listed before that [`Runs::list`] skips in a row before it gives up.
-const MAX_REPEATED_PAGES: usize = 3;
+const MAX_REPEATED_PAGES: u64 = 3;
 
 /// Decodes a runs page from its body: lazily when it has the usual shape (see
 /// [`decode_page_lazily`]), else through a parsed `Value` ([`decode_page`]).
@@ -425,13 +425,13 @@ impl Runs {
         let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
         let mut listed = std::collections::HashSet::new();
         Pager::new(move |token| {
-            let mut page = match token {
+            let first = match token {
                 Some(PageToken::Page(n)) => *n,
                 _ => 1,
             };
             // Runs started meanwhile push listed ones onto later pages: a page of runs all
             // listed before is skipped, a few times in a row at most.
-            for _ in 0..=MAX_REPEATED_PAGES {
+            for page in first..=first.saturating_add(MAX_REPEATED_PAGES) {
                 let call = Call::get(&["v1", "agents", &agent_id, "runs"])
                     .query(&PageQuery {
                         params: &params,
@@ -452,7 +452,6 @@ impl Runs {
                     let next = more.then_some(PageToken::Page(page + 1));
                     return Ok(Page::new(runs, total, next));
                 }
-                page += 1;
             }
             Err(stalled(&format!(
                 "{} pages of runs in a row repeat runs listed before",
