@@ -180,16 +180,3 @@ pub async fn require_admin_key(State(app): State<AppState>, req: Request, next: 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
-
-/// Parses an optional JSON body: empty means `T::default()`; otherwise the same 4xx
-/// text/plain rejections as axum's `Json` extractor (the live service's wording).
-// The rejection is a ready response that handlers return as is; boxing it buys nothing.
-#[allow(clippy::result_large_err)]
-pub fn optional_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, Response> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    axum::Json::<T>::from_bytes(body)
-        .map(|j| j.0)
-        .map_err(IntoResponse::into_response)
-}

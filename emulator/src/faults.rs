@@ -11,6 +11,16 @@
 //! `inflate_totals` (runs, events). They apply to every matching request (within `route`,
 //! `methods` and `times`, and together with the drawn faults): the middleware hands them to
 //! the handlers as a [`PagingFaults`] request extension.
+//!
+//! One switch makes an operation fail the way the live service reports failure inside a 200:
+//! `refuse` (with an optional `refuse_error` text). The eleven operations whose answer carries
+//! a flag answer it false without doing anything (after their usual checks, so an unknown agent
+//! is still a 403): `{"success": false, "error": <text>}` for schedule set, pause, resume and
+//! delete, agent move, instructions update and run cancel; `{"success": false}` for workspace
+//! reorder (its live schema has no `error`); `{"deleted": false, "error": <text>}` for workspace
+//! delete; `{"revoked": false}` for key revoke; `{"workspace": null}` for workspace update. The
+//! middleware hands it to the handlers as a [`Refusal`] request extension; other operations
+//! ignore it.
 
 use std::time::Duration;
 
@@ -74,6 +84,12 @@ pub struct FaultConfig {
     /// number) and serve page 1's runs whatever `page` asks for. Events list: report
     /// `total_count` = 2^63.
     pub inflate_totals: bool,
+    /// The operations that answer with a flag (`success`, `deleted`, `revoked`, or
+    /// `{"workspace": ...}` for a workspace update) answer 200 with it false (the workspace
+    /// `null`) and `refuse_error`, and change nothing. See the module documentation.
+    pub refuse: bool,
+    /// The `error` text of refused operations (default [`DEFAULT_REFUSE_ERROR`]).
+    pub refuse_error: Option<String>,
     /// Only requests whose path starts with this prefix (default: all API routes).
     pub route: Option<String>,
     /// Only requests with one of these methods (default: all).
@@ -99,6 +115,8 @@ pub struct FaultStats {
     pub repeated_cursors: u64,
     /// Runs and events lists answered with an inflated total.
     pub inflated_totals: u64,
+    /// Operations answered with their flag false (`refuse`).
+    pub refused: u64,
 }
 
 /// The total that `inflate_totals` reports: 2^63, one more than `i64::MAX`.
@@ -127,6 +145,42 @@ impl PagingFaults {
     /// Counts a fault applied by a handler. Call it before taking the store's lock.
     pub fn count(app: &AppState, stat: impl FnOnce(&mut FaultStats) -> &mut u64) {
         *stat(&mut app.faults().stats) += 1;
+    }
+}
+
+/// The `error` text of a refused operation when `refuse_error` is not set.
+pub const DEFAULT_REFUSE_ERROR: &str = "the operation was refused (emulator fault: refuse)";
+
+/// `refuse` in effect for one request: a request extension set by [`inject`]. The handlers of
+/// the operations that answer with a flag read it with `Option<Extension<Refusal>>` and, after
+/// their checks, answer with [`Refusal::flag`] (or `{"workspace": null}`) instead of acting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub error: String,
+}
+
+impl Refusal {
+    fn of(config: &FaultConfig) -> Option<Refusal> {
+        config.refuse.then(|| Refusal {
+            error: config
+                .refuse_error
+                .clone()
+                .unwrap_or_else(|| DEFAULT_REFUSE_ERROR.to_string()),
+        })
+    }
+
+    /// The refusal to apply, if the fault is on for this request; counts it. Call it after
+    /// the handler's checks (it may be called with the store locked: nothing locks the store
+    /// while holding the faults).
+    pub fn take(app: &AppState, ext: Option<axum::Extension<Refusal>>) -> Option<Refusal> {
+        let axum::Extension(refusal) = ext?;
+        app.faults().stats.refused += 1;
+        Some(refusal)
+    }
+
+    /// `200 {"<flag>": false, "error": <text>}`.
+    pub fn flag(self, flag: &str) -> crate::app::ApiResult {
+        crate::app::ok(serde_json::json!({ flag: false, "error": self.error }))
     }
 }
 
@@ -206,6 +260,9 @@ pub async fn inject(State(app): State<AppState>, mut req: Request, next: Next) -
         } else {
             if let Some(paging) = PagingFaults::of(config) {
                 req.extensions_mut().insert(paging);
+            }
+            if let Some(refusal) = Refusal::of(config) {
+                req.extensions_mut().insert(refusal);
             }
             stats.matched += 1;
             if let Some(t) = config.times.as_mut() {

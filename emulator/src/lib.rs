@@ -36,6 +36,10 @@ use tokio::sync::watch;
 
 pub use openapi::document as openapi_document;
 
+/// The email of the emulator's one user: in every run's `user_email` (what `filter_user_email`
+/// matches) and in the current instructions' `user_email`.
+pub const USER_EMAIL: &str = "user@example.com";
+
 /// How to start an emulator.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -86,7 +90,8 @@ impl Emulator {
         let now = Utc::now();
         let user = store::User {
             user_id: ids::user_id(&mut rng, now),
-            email: "developer@example.com".to_string(),
+            // The address live-calls.json shows (redacted) in runs and instructions.
+            email: USER_EMAIL.to_string(),
         };
         let key = start_key(&api_key, &mut rng);
         let app = Arc::new(app::App::new(

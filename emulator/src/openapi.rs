@@ -125,15 +125,13 @@ impl Op {
         self
     }
 
-    /// An optional body: empty means defaults; any content type is read as JSON.
-    fn optional_body(mut self, schema: Value, typed: bool) -> Op {
+    /// An optional body, as axum's `Option<Json<_>>` reads it: without a `Content-Type` it is
+    /// not read (defaults); with a JSON one it must parse (400, 413, 422); with another, 415.
+    fn optional_body(mut self, schema: Value) -> Op {
         self.body = Some(
             json!({ "required": false, "content": { "application/json": { "schema": schema } } }),
         );
-        self.rejections.extend([400, 413]);
-        if typed {
-            self.rejections.push(422);
-        }
+        self.rejections.extend([400, 413, 415, 422]);
         self
     }
 
@@ -206,7 +204,7 @@ fn operations() -> Vec<Op> {
             .ok(201, r("CreatedApiKey"))
             .errors(&[400]),
         op("DELETE", "/api/public/v1/access-api-keys/{key_id}", "revokeApiKey", "Revoke an API key")
-            .describe("Requests with the key fail with 401 at once.")
+            .describe("Requests with the key fail with 401 at once. Under the emulator's `refuse` fault: `{\"revoked\": false}`, the key kept.")
             .ok(200, r("Revoked"))
             .errors(&[404]),
         // Workspaces
@@ -219,31 +217,32 @@ fn operations() -> Vec<Op> {
             .ok(201, envelope("workspace", r("Workspace")))
             .errors(&[400]),
         op("PUT", "/v1/workspaces/{workspace_id}", "updateWorkspace", "Rename a workspace or set its icon")
-            .describe("`icon_config` must be a JSON-encoded string: an object is a 422 text/plain.")
+            .describe("`icon_config` must be a JSON-encoded string: an object is a 422 text/plain. The name is taken as given. Under the emulator's `refuse` fault: `{\"workspace\": null}`, unchanged.")
             .json_body("UpdateWorkspace")
-            .ok(200, envelope("workspace", r("Workspace")))
-            .errors(&[400, 404]),
+            .ok(200, object(&[], &[("workspace", nullable_ref("Workspace"))]))
+            .errors(&[404]),
         op("DELETE", "/v1/workspaces/{workspace_id}", "deleteWorkspace", "Delete a workspace and every agent in it")
+            .describe("Under the emulator's `refuse` fault: `{\"deleted\": false, \"error\"}`, nothing removed.")
             .ok(200, r("Deleted"))
             .errors(&[404]),
         op("POST", "/v1/workspaces/reorder", "reorderWorkspaces", "Reorder workspaces")
-            .describe("The listed workspaces come first, in the given order; the others keep their order after them. Unknown or repeated ids are a 400.")
+            .describe("The listed workspaces come first, in the given order; the others keep their order after them. Unknown or repeated ids are a 400. Under the emulator's `refuse` fault: `{\"success\": false}` (no `error`: the live schema has none here), unchanged.")
             .json_body("ReorderWorkspaces")
-            .ok(200, r("Success"))
+            .ok(200, r("Reordered"))
             .errors(&[400]),
         // Agents
         op("GET", "/v1/agents", "listAgents", "List agents")
             .describe("Newest first. `next_cursor` is present only when another page exists.")
             .query(vec![
                 query_param("workspace_id", string(), "Only agents of this workspace."),
-                query_param("cursor", string(), "`next_cursor` of the previous page; empty means the first page; anything else is a 400."),
-                query_param("limit", int_range(1, 100, Some(10)), "Page size."),
+                query_param("cursor", string(), "`next_cursor` of the previous page; empty means the first page; a cursor the emulator did not issue is a 400."),
+                query_param("limit", int_range(0, u64::MAX, Some(10)), "Page size, clamped to 1..100."),
             ])
             .ok(200, object(&[("agents", array(r("Agent")))], &[("next_cursor", string())]))
             .errors(&[400]),
         op("POST", "/v1/agents", "createAgent", "Create an agent")
             .describe("The body is optional. Without `workspace_id` the agent lands in the user's default workspace (made on first use). 403 if `derived_from_agent_id` is unknown, 404 if `workspace_id` is unknown, 409 if `agent_id` is taken.")
-            .optional_body(r("CreateAgent"), true)
+            .optional_body(r("CreateAgent"))
             .ok(201, envelope("agent", r("Agent")))
             .errors(&[400, 403, 404, 409]),
         op("GET", "/v1/agents/{agent_id}", "getAgent", "Get an agent")
@@ -253,15 +252,18 @@ fn operations() -> Vec<Op> {
             .no_content()
             .errors(&[403]),
         op("POST", "/v1/agents/{agent_id}/move", "moveAgent", "Move an agent to another workspace")
+            .describe("404 unless `workspace_id` is one of the user's workspaces. Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, not moved.")
             .json_body("MoveAgent")
             .ok(200, r("Success"))
-            .errors(&[400, 403, 404]),
+            .errors(&[403, 404]),
         // Runs and events
         op("GET", "/v1/agents/{agent_id}/runs", "listRuns", "List an agent's runs")
-            .describe("Newest first, 1-based pages; every filter is an exact match. There is no GET for a single run: use `filter_run_id`.")
+            .describe("Newest first, 1-based pages; every filter is an exact match. There is no GET for a single run: use `filter_run_id`. A `filter_*` parameter not listed here is a 400, never ignored.")
             .query(vec![
-                query_param("page", int_range(1, u64::MAX, Some(1)), "1-based page number."),
-                query_param("page_size", int_range(1, 1000, Some(100)), "Runs per page."),
+                query_param("page", int_range(0, u64::MAX, Some(1)), "1-based page number; 0 reads as 1 (the answer's `page` says which)."),
+                query_param("page_size", int_range(0, u64::MAX, Some(100)), "Runs per page, clamped to 1..1000 (the answer's `page_size` says how many)."),
+                query_param("filter_user_email", string(), "Runs started with a key of this user (the emulator's one user is `user@example.com`)."),
+                query_param("filter_goal", string(), "Runs with this `goal` (always empty, as live reports it for runs started over REST)."),
                 query_param("filter_status", string(), "A run status (`in_progress`, `completed`, `error`, `stopped`, `paused`)."),
                 query_param("filter_run_id", string(), "Exactly this run."),
                 query_param("filter_started_after", date_or_time(), "Started at or after this ISO-8601 time (a date alone means midnight UTC); another format is a 400."),
@@ -281,8 +283,8 @@ fn operations() -> Vec<Op> {
             .no_content()
             .errors(&[403, 404]),
         op("POST", "/v1/agents/{agent_id}/runs/{run_id}/cancel", "cancelRun", "Cancel a run")
-            .describe("Idempotent; the body is optional. An in-progress or paused run becomes `stopped`; a finished run gives `success: true` with an informational `error` (e.g. `run already completed`).")
-            .optional_body(r("CancelRun"), true)
+            .describe("Idempotent; the body is optional. An in-progress or paused run becomes `stopped`; a finished run gives `success: true` with an informational `error` (e.g. `run already completed`). Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, the run untouched.")
+            .optional_body(r("CancelRun"))
             .ok(200, r("CancelResult"))
             .errors(&[403, 404]),
         op("GET", "/v1/agents/{agent_id}/runs/{run_id}/events", "listEvents", "List a run's events")
@@ -319,22 +321,20 @@ fn operations() -> Vec<Op> {
             .ok(200, object(&[], &[("schedule", r("Schedule"))]))
             .errors(&[403]),
         op("PUT", "/v1/agents/{agent_id}/schedule", "setSchedule", "Create or replace an agent's schedule")
-            .describe("The cron has 7 fields (sec min hour day month weekday year, weekday 1 = Sunday), evaluated in UTC; an invalid one is a 400.")
+            .describe("The cron has 7 fields (sec min hour day month weekday year, weekday 1 = Sunday), evaluated in UTC; an invalid one, or one that never fires again, is a 400. Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, nothing stored.")
             .json_body("SetSchedule")
             .ok(200, r("Success"))
             .errors(&[400, 403]),
         op("DELETE", "/v1/agents/{agent_id}/schedule", "deleteSchedule", "Delete an agent's schedule")
-            .describe("200 with a body, also when there was no schedule.")
+            .describe("200 with a body, also when there was no schedule. Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, the schedule kept.")
             .ok(200, r("Success"))
             .errors(&[403]),
         op("POST", "/v1/agents/{agent_id}/schedule/pause", "pauseSchedule", "Pause an agent's schedule")
-            .describe("The body is optional and ignored (any JSON). 404 if the agent has no schedule.")
-            .optional_body(json!({}), false)
+            .describe("No request body is read (clients send `{}`; anything goes). 404 if the agent has no schedule. Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, still running.")
             .ok(200, r("Success"))
             .errors(&[403, 404]),
         op("POST", "/v1/agents/{agent_id}/schedule/resume", "resumeSchedule", "Resume an agent's schedule")
-            .describe("Also lifts an automatic pause. The body is optional and ignored (any JSON). 404 if the agent has no schedule.")
-            .optional_body(json!({}), false)
+            .describe("Also lifts an automatic pause. No request body is read. 404 if the agent has no schedule. Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, still paused.")
             .ok(200, r("Success"))
             .errors(&[403, 404]),
         op("GET", "/v1/schedules", "listSchedules", "List every schedule of the user")
@@ -345,7 +345,7 @@ fn operations() -> Vec<Op> {
             .ok(200, object(&[], &[("instructions", r("Instructions"))]))
             .errors(&[403]),
         op("PUT", "/v1/agents/{agent_id}/instructions", "updateInstructions", "Write an agent's instructions")
-            .describe("Every write adds a version to the history.")
+            .describe("Every write adds a version to the history; without `source_type` it is recorded as `checkpoint`, as live does. Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, no version written.")
             .json_body("UpdateInstructions")
             .ok(200, r("Success"))
             .errors(&[400, 403]),
@@ -529,23 +529,40 @@ fn envelope(key: &str, schema: Value) -> Value {
     object(&[(key, schema)], &[])
 }
 
-/// `{"<key>": true}`.
-fn flag(key: &str) -> Value {
-    envelope(key, json!({ "type": "boolean", "const": true }))
+/// `{"<key>": bool}`, with an `error` text when `with_error`: false only when an operation
+/// was not done (in the emulator, under the `refuse` fault).
+fn flag(key: &str, with_error: bool) -> Value {
+    let flag = describe(
+        boolean(),
+        "false when the operation was not done (the emulator's `refuse` fault)",
+    );
+    if with_error {
+        object(
+            &[(key, flag)],
+            &[(
+                "error",
+                describe(nullable(string()), "why, when the flag is false"),
+            )],
+        )
+    } else {
+        envelope(key, flag)
+    }
+}
+
+/// A `$ref` that may also be `null`.
+fn nullable_ref(name: &str) -> Value {
+    json!({ "oneOf": [{ "type": "null" }, r(name)] })
+}
+
+/// A property the live document lists that the emulator never sends.
+fn never_sent(schema: Value) -> Value {
+    describe(
+        nullable(schema),
+        "in the live document; never sent by the emulator",
+    )
 }
 
 const RUN_STATUSES: [&str; 5] = ["in_progress", "completed", "error", "stopped", "paused"];
-const EVENT_TYPES: [&str; 9] = [
-    "Started",
-    "RunPolicyInitialized",
-    "PolicyDecisionRequested",
-    "PolicyDecided",
-    "ToolCallStarted",
-    "ToolCallResolved",
-    "Tick",
-    "UserInfoRequested",
-    "Finished",
-];
 
 /// The run object: as listed, or (`started`) as the start route returns it, without
 /// `policy_model` and `run_kind` and with `run_number` 0, like live.
@@ -563,9 +580,16 @@ fn run_schema(started: bool) -> Value {
         ("started_at", timestamp()),
         ("status", r("RunStatus")),
         ("step_count", zero()),
-        ("user_email", string()),
+        (
+            "user_email",
+            describe(string(), "the emulator's one user: `user@example.com`"),
+        ),
         ("user_id", string()),
         ("wrote_instructions", boolean()),
+    ];
+    let mut optional = vec![
+        ("schedule_agent_id", never_sent(string())),
+        ("webhook_subscription_id", never_sent(string())),
     ];
     if started {
         fields.push((
@@ -575,6 +599,14 @@ fn run_schema(started: bool) -> Value {
                 "0 in the start response, as live",
             ),
         ));
+        let absent = |s| {
+            describe(
+                s,
+                "absent from the start response, as live (live-calls.json calls[25])",
+            )
+        };
+        optional.push(("policy_model", absent(r("PolicyModel"))));
+        optional.push(("run_kind", absent(r("RunKind"))));
     } else {
         fields.extend([
             ("policy_model", r("PolicyModel")),
@@ -588,7 +620,7 @@ fn run_schema(started: bool) -> Value {
             ),
         ]);
     }
-    object(&fields, &[])
+    object(&fields, &optional)
 }
 
 fn schemas() -> Value {
@@ -601,12 +633,13 @@ fn schemas() -> Value {
             ("status", integer()),
             ("detail", string()),
         ], &[]), "RFC 9457 problem details, sent as `application/problem+json`"),
-        "Success": flag("success"),
-        "Deleted": flag("deleted"),
-        "Revoked": flag("revoked"),
+        "Success": flag("success", true),
+        "Reordered": flag("success", false),
+        "Deleted": flag("deleted", true),
+        "Revoked": flag("revoked", false),
         "CancelResult": object(
-            &[("success", json!({ "type": "boolean", "const": true }))],
-            &[("error", describe(string(), "informational: why nothing was cancelled, e.g. `run already completed`"))],
+            &[("success", describe(boolean(), "false only under the emulator's `refuse` fault"))],
+            &[("error", describe(nullable(string()), "with `success: true`, informational: why nothing was cancelled, e.g. `run already completed`"))],
         ),
         // API keys
         "ApiKey": object(&[
@@ -615,12 +648,13 @@ fn schemas() -> Value {
             ("display_prefix", describe(string(), "8 characters")),
             ("created_at", unix_seconds()),
         ], &[("last_used_at", describe(integer(), "Unix seconds; absent until the key is used"))]),
-        "CreatedApiKey": {
-            "allOf": [
-                r("ApiKey"),
-                object(&[("api_key", describe(string(), "the full key, `twin_<key_id>_<secret>`: returned only here"))], &[]),
-            ],
-        },
+        "CreatedApiKey": object(&[
+            ("key_id", describe(string(), "32 lowercase hex characters")),
+            ("name", string()),
+            ("display_prefix", describe(string(), "8 characters")),
+            ("created_at", unix_seconds()),
+            ("api_key", describe(string(), "the full key, `twin_<key_id>_<secret>`: returned only here")),
+        ], &[]),
         "CreateApiKey": object(&[("name", describe(json!({ "type": "string", "minLength": 1, "maxLength": 128, "pattern": "\\S" }), "1 to 128 characters, not blank"))], &[]),
         // Workspaces
         "Workspace": object(&[
@@ -633,7 +667,7 @@ fn schemas() -> Value {
         ], &[("icon_config", describe(string(), "a JSON-encoded object, as a string; absent until set"))]),
         "CreateWorkspace": object(&[("name", nonblank())], &[]),
         "UpdateWorkspace": object(
-            &[("name", nonblank())],
+            &[("name", describe(string(), "taken as given"))],
             &[("icon_config", describe(nullable(string()), "a JSON-encoded object, as a string (an object is a 422 text/plain); null or absent keeps the current one"))],
         ),
         "ReorderWorkspaces": object(&[("workspace_ids", describe(
@@ -652,9 +686,13 @@ fn schemas() -> Value {
             ("latest_run_is_finished", boolean()),
             ("workspace_id", string()),
         ], &[
-            ("agent_name", describe(object(&[("name", string())], &[]), "absent until the first instructions name the agent")),
+            ("agent_name", describe(object(&[("name", string())], &[("explanation", never_sent(string()))]), "absent until the first instructions name the agent")),
             ("latest_run_id", string()),
             ("latest_run_status", r("RunStatus")),
+            ("active_build_run_id", never_sent(string())),
+            ("deployed_at", never_sent(string())),
+            ("last_chat_message", never_sent(string())),
+            ("latest_instruction_build_run_id", never_sent(string())),
         ]),
         "CreateAgent": object(&[], &[
             ("workspace_id", describe(nullable(string()), "an existing workspace (404 otherwise); default: the user's default workspace")),
@@ -663,7 +701,7 @@ fn schemas() -> Value {
             ("derived_from_agent_id", describe(nullable(string()), "an existing agent (403 otherwise)")),
             ("agent_id", describe(nullable(json!({ "type": "string", "minLength": 1, "maxLength": 128, "pattern": "\\S" })), "explicit id: not blank, at most 128 characters, not taken (409)")),
         ]),
-        "MoveAgent": object(&[("workspace_id", describe(nonblank(), "an existing workspace (404 otherwise)"))], &[]),
+        "MoveAgent": object(&[("workspace_id", describe(string(), "one of the user's workspaces (404 otherwise)"))], &[]),
         // Runs
         "RunStatus": enumeration(&RUN_STATUSES),
         "PolicyType": enumeration(&["runner_v2", "builder_v3"]),
@@ -684,10 +722,14 @@ fn schemas() -> Value {
             ("run_phase", enumeration(&["running", "paused", "finished"])),
             ("started_at", timestamp()),
             ("summary", nullable(string())),
-            ("tool_icons", array(object(&[("action_type", string()), ("icon", string())], &[]))),
+            ("tool_icons", array(object(&[("action_type", string()), ("icon", string())], &[("favicon_url", never_sent(string()))]))),
             ("total_action_count", uint()),
             ("wrote_instructions", boolean()),
-        ], &[]),
+        ], &[
+            ("attention_reason", never_sent(string())),
+            ("schedule_agent_id", never_sent(string())),
+            ("webhook_subscription_id", never_sent(string())),
+        ]),
         "RunList": object(&[
             ("all_run_summaries", describe(array(r("RunSummary")), "the same page of runs, as summaries")),
             ("page", json!({ "type": "integer", "minimum": 1 })),
@@ -714,8 +756,8 @@ fn schemas() -> Value {
                     "type": "object",
                     "minProperties": 1,
                     "maxProperties": 1,
-                    "propertyNames": { "enum": EVENT_TYPES },
-                }), "`{\"<PascalCaseType>\": {...payload}}`"))], &[])),
+                    "propertyNames": { "pattern": "^[A-Z][A-Za-z]*$" },
+                }), "`{\"<PascalCaseType>\": {...payload}}`: the types of real runs (`Started`, `UserTick`, `RunPolicyInitialized`, `PolicyDecisionRequested`, `StreamStarted`, `PolicyDecided`, `ToolCallStarted`, `Tick`, `ToolCallResolved`, `ToolOutputSummary`, `DynamicToolCreationResolved`, `DynamicToolUpdateResolved`, `UserInfoRequested`, `Finished`, ...)"))], &[])),
             ], &[])),
         ], &[]),
         "EventList": object(&[
@@ -773,9 +815,13 @@ fn schemas() -> Value {
             ("source_id", string()),
             ("storage_key", string()),
             ("updated_at", timestamp()),
-            ("user_email", string()),
+            ("user_email", describe(string(), "the emulator's one user: `user@example.com`")),
             ("user_id", string()),
-        ], &[]),
+        ], &[("plan_steps", never_sent(array(object(&[
+            ("title", string()),
+            ("description", string()),
+            ("tools", array(string())),
+        ], &[("icon", nullable(string()))]))))]),
         "InstructionVersion": object(&[
             ("content", string()),
             ("content_hash", string()),
@@ -786,7 +832,7 @@ fn schemas() -> Value {
             ("storage_key", string()),
         ], &[]),
         "UpdateInstructions": object(&[("content", describe(string(), "required, may be empty"))], &[
-            ("source_type", describe(nullable(string()), "default `api`")),
+            ("source_type", describe(nullable(string()), "default `checkpoint`, as live records it")),
             ("source_id", describe(nullable(string()), "default `<source_type>:instructions:<time>`")),
         ]),
     })

@@ -168,6 +168,12 @@ pub struct StoredEvent {
 }
 
 impl Run {
+    /// The run's `goal`: empty, as live reports it for runs started over REST even with a
+    /// `user_message` (live-calls.json entries 25 and 28); `filter_goal` matches it.
+    pub fn goal(&self) -> &'static str {
+        ""
+    }
+
     /// The run object as the list route returns it, ready to serialize (fields in the order
     /// a JSON object's keys sort in, so it reads the same as a rendered `Value`).
     pub fn view<'a>(&'a self, user: &'a User) -> RunView<'a> {
@@ -175,7 +181,7 @@ impl Run {
             agent_id: &self.agent_id,
             event_bytes: 0,
             event_count: 0,
-            goal: "",
+            goal: self.goal(),
             is_finished: self.status.is_finished(),
             last_event_at: rfc3339(self.last_event_at),
             policy_model: self.mode.model(),

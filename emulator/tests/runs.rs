@@ -386,10 +386,44 @@ fn runs_list_pages_and_filters() {
     assert_eq!(count("filter_started_after=2000-01-01"), 5);
     assert_eq!(count("filter_started_before=2000-01-01"), 0);
 
+    // filter_user_email: the starting key's user's; filter_goal: the goal, empty as live.
+    assert_eq!(all["runs"][0]["user_email"], twin_emulator::USER_EMAIL);
+    assert_eq!(
+        count(&format!(
+            "filter_user_email={}",
+            q(twin_emulator::USER_EMAIL)
+        )),
+        5
+    );
+    assert_eq!(count("filter_user_email=someone%40example.com"), 0);
+    assert_eq!(count("filter_goal="), 5);
+    assert_eq!(count("filter_goal=anything"), 0);
+    assert_eq!(
+        count(&format!(
+            "filter_user_email={}&filter_policy_group=builder",
+            q(twin_emulator::USER_EMAIL)
+        )),
+        2
+    );
+    // A filter the emulator does not know is refused, never ignored.
+    let detail = api
+        .get(&format!("{runs}?filter_outcome=success"))
+        .problem_status(400);
+    assert!(
+        detail.starts_with("filter_outcome is not a filter of the runs list"),
+        "{detail}"
+    );
+
+    // page 0 reads as 1, page_size is clamped to 1..=1000: the answer says what was used.
+    let zero = page("page=0&page_size=0");
+    assert_eq!(
+        (zero["page"].as_u64(), zero["page_size"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(ids_of(&zero), [ids[4].clone()]);
+    assert_eq!(page("page_size=5000")["page_size"], 1000);
+
     // Bad parameters: 400 problems.
-    api.get(&format!("{runs}?page=0"))
-        .problem(400, "page starts at 1");
-    api.get(&format!("{runs}?page_size=0")).problem_status(400);
     api.get(&format!("{runs}?filter_started_after=yesterday"))
         .problem(
             400,

@@ -75,7 +75,10 @@ class Emulator:
         ``times``; and the paging faults of a hostile server, ``ignore_after_index=True``
         (events always from the first), ``repeat_cursor=True`` (agents always the same
         ``next_cursor``) and ``inflate_totals=True`` (``total_runs`` of 2**63, page 1 for every
-        page). Replaces the previous configuration; no arguments clears it."""
+        page); and ``refuse=True`` (with ``refuse_error="text"``): the operations that answer
+        with a flag answer it false without acting (``{"success": false, "error"}``,
+        ``{"deleted": false, "error"}``, ``{"revoked": false}``, ``{"workspace": null}``).
+        Replaces the previous configuration; no arguments clears it."""
         if faults:
             self._admin("PUT", "/_emulator/faults", faults)
         else:

@@ -1,16 +1,14 @@
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use rand::seq::IndexedRandom;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{require_agent, required};
-use crate::app::{ApiError, ApiResult, AppState, no_content, ok, optional_json, reply, success};
-use crate::faults::PagingFaults;
+use crate::app::{ApiError, ApiResult, AppState, no_content, ok, reply, success};
+use crate::faults::{PagingFaults, Refusal};
 use crate::ids;
 use crate::store::{Agent, Store};
 
@@ -39,7 +37,8 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
     text.strip_prefix("agents:")?.parse().ok()
 }
 
-/// `GET /v1/agents`: newest first; `next_cursor` only when another page exists. Fault
+/// `GET /v1/agents`: newest first; `next_cursor` only when another page exists; `limit` is
+/// clamped to 1..100 (a `cursor` the emulator did not issue is a 400). Fault
 /// `repeat_cursor`: `cursor` is ignored and every answer is the first page with a
 /// `next_cursor`, always the same one.
 pub async fn list(
@@ -48,12 +47,7 @@ pub async fn list(
     paging: Option<Extension<PagingFaults>>,
 ) -> ApiResult {
     let repeat = paging.is_some_and(|Extension(p)| p.repeat_cursor);
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_request(format!(
-            "limit must be between 1 and {MAX_LIMIT}"
-        )));
-    }
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         _ if repeat => u64::MAX,
         Some(c) => decode_cursor(c).ok_or_else(|| ApiError::bad_request("invalid cursor"))?,
@@ -90,7 +84,9 @@ pub async fn list(
 pub struct CreateAgent {
     workspace_id: Option<String>,
     owner_user_id: Option<String>,
-    is_subagent: Option<bool>,
+    /// Not nullable in the live schema: `null` is axum's 422.
+    #[serde(default)]
+    is_subagent: bool,
     derived_from_agent_id: Option<String>,
     agent_id: Option<String>,
 }
@@ -105,12 +101,14 @@ fn default_workspace(app: &AppState, store: &mut Store) -> String {
     id
 }
 
-/// `POST /v1/agents`: every field optional; the body may be empty.
-pub async fn create(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let body: CreateAgent = match optional_json(&body) {
-        Ok(b) => b,
-        Err(rejection) => return Ok(rejection),
-    };
+/// `POST /v1/agents`: every field optional. The body is optional as axum's `Option<Json<_>>`
+/// makes it: without a `Content-Type` it is not read; with a JSON one it must be a JSON object
+/// (400/422 text/plain otherwise); with another, 415.
+pub async fn create(
+    State(app): State<AppState>,
+    body: Option<axum::Json<CreateAgent>>,
+) -> ApiResult {
+    let body = body.map(|axum::Json(b)| b).unwrap_or_default();
     let mut store = app.store();
     let workspace_id = match body.workspace_id {
         Some(w) => {
@@ -153,7 +151,7 @@ pub async fn create(State(app): State<AppState>, body: Bytes) -> Result<Response
     };
     let json = store.agent_json(&agent);
     store.agents.insert(agent_id, agent);
-    Ok(reply(StatusCode::CREATED, json!({ "agent": json }))?.into_response())
+    reply(StatusCode::CREATED, json!({ "agent": json }))
 }
 
 /// `GET /v1/agents/{agent_id}`
@@ -175,18 +173,22 @@ pub async fn delete(State(app): State<AppState>, Path(agent_id): Path<String>) -
     no_content()
 }
 
+/// `workspace_id` is required: a body without it is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct Move {
-    workspace_id: Option<String>,
+    workspace_id: String,
 }
 
-/// `POST /v1/agents/{agent_id}/move`
+/// `POST /v1/agents/{agent_id}/move`: 404 for a workspace that is not the user's (the live
+/// operation declares 200 and 404 only). Fault `refuse`: `{"success": false, "error"}`, the
+/// agent left where it is.
 pub async fn move_to(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
     axum::Json(body): axum::Json<Move>,
 ) -> ApiResult {
-    let workspace_id = required("workspace_id", body.workspace_id)?;
+    let workspace_id = body.workspace_id;
     let mut store = app.store();
     require_agent(&store, &agent_id)?;
     if !store
@@ -197,6 +199,9 @@ pub async fn move_to(
         return Err(ApiError::not_found(format!(
             "workspace {workspace_id} not found"
         )));
+    }
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
     }
     let agent = store.agents.get_mut(&agent_id).expect("checked above");
     agent.workspace_id = workspace_id;

@@ -1,12 +1,13 @@
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::required;
 use crate::app::{ApiError, ApiResult, AppState, ok, reply};
+use crate::faults::Refusal;
 use crate::ids;
 use crate::store::ApiKey;
 
@@ -18,14 +19,15 @@ pub async fn list(State(app): State<AppState>) -> ApiResult {
     ok(json!({ "keys": store.keys.iter().map(ApiKey::to_json).collect::<Vec<_>>() }))
 }
 
+/// `name` is required: a body without it is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct CreateKey {
-    name: Option<String>,
+    name: String,
 }
 
 /// `POST /api/public/v1/access-api-keys`: the full key is in this response only.
 pub async fn create(State(app): State<AppState>, Json(body): Json<CreateKey>) -> ApiResult {
-    let name = required("name", body.name)?;
+    let name = required("name", Some(body.name))?;
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(ApiError::bad_request(format!(
             "name must be 1 to {MAX_NAME_CHARS} characters"
@@ -49,13 +51,20 @@ pub async fn create(State(app): State<AppState>, Json(body): Json<CreateKey>) ->
     reply(StatusCode::CREATED, body)
 }
 
-/// `DELETE /api/public/v1/access-api-keys/{key_id}`: the key stops working at once.
-pub async fn revoke(State(app): State<AppState>, Path(key_id): Path<String>) -> ApiResult {
+/// `DELETE /api/public/v1/access-api-keys/{key_id}`: the key stops working at once. Fault
+/// `refuse`: `{"revoked": false}` (the live schema has no `error` here), the key kept.
+pub async fn revoke(
+    State(app): State<AppState>,
+    Path(key_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
+) -> ApiResult {
     let mut store = app.store();
-    let before = store.keys.len();
-    store.keys.retain(|k| k.key_id != key_id);
-    if store.keys.len() == before {
+    if !store.keys.iter().any(|k| k.key_id == key_id) {
         return Err(ApiError::not_found(format!("api key {key_id} not found")));
     }
+    if Refusal::take(&app, refusal).is_some() {
+        return ok(json!({ "revoked": false }));
+    }
+    store.keys.retain(|k| k.key_id != key_id);
     ok(json!({ "revoked": true }))
 }

@@ -1,3 +1,4 @@
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use chrono::Utc;
 use serde::Deserialize;
@@ -5,7 +6,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::require_agent;
-use crate::app::{ApiError, ApiResult, AppState, ok, success};
+use crate::app::{ApiResult, AppState, ok, success};
+use crate::faults::Refusal;
 use crate::ids::rfc3339;
 use crate::store::InstructionVersion;
 
@@ -19,28 +21,41 @@ pub async fn get(State(app): State<AppState>, Path(agent_id): Path<String>) -> A
     }
 }
 
+/// `content` is required: a body without it is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct UpdateInstructions {
-    content: Option<String>,
+    content: String,
     source_type: Option<String>,
     source_id: Option<String>,
 }
 
+/// What live records as `source_type` for a version written without one (live-calls.json
+/// entries 14 and 16: a PUT with `content` alone got `source_type` `checkpoint` and
+/// `source_id` `checkpoint:instructions:<time>`).
+const DEFAULT_SOURCE_TYPE: &str = "checkpoint";
+
 /// `PUT /v1/agents/{agent_id}/instructions`: every write adds a version. The first one also
 /// names a still-unnamed agent after its first line, as the platform fills names in later.
+/// Without `source_type` the version gets `checkpoint` (and `source_id`
+/// `checkpoint:instructions:<time>`), as live records it. Fault `refuse`: `{"success": false,
+/// "error"}`, no version written.
 pub async fn update(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
     axum::Json(body): axum::Json<UpdateInstructions>,
 ) -> ApiResult {
-    let content = body
-        .content
-        .ok_or_else(|| ApiError::bad_request("content is required"))?;
+    let content = body.content;
     let mut store = app.store();
     require_agent(&store, &agent_id)?;
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
+    }
     let now = Utc::now();
     let hash = hex::encode(Sha256::digest(content.as_bytes()));
-    let source_type = body.source_type.unwrap_or_else(|| "api".to_string());
+    let source_type = body
+        .source_type
+        .unwrap_or_else(|| DEFAULT_SOURCE_TYPE.to_string());
     let source_id = body
         .source_id
         .unwrap_or_else(|| format!("{source_type}:instructions:{}", rfc3339(now)));

@@ -1,5 +1,4 @@
 use axum::Extension;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -8,17 +7,31 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::require_agent;
-use crate::app::{ApiError, ApiResult, AppState, no_content, ok, optional_json, reply};
-use crate::faults::{INFLATED_TOTAL, PagingFaults};
+use crate::app::{ApiError, ApiResult, AppState, no_content, ok, reply};
+use crate::faults::{INFLATED_TOTAL, PagingFaults, Refusal};
 use crate::store::{Run, RunMode, RunStatus};
 
 const DEFAULT_PAGE_SIZE: usize = 100;
 const MAX_PAGE_SIZE: usize = 1000;
 
+/// The runs list's filters, all of the live document's, all implemented.
+const FILTERS: [&str; 8] = [
+    "filter_user_email",
+    "filter_goal",
+    "filter_status",
+    "filter_run_id",
+    "filter_started_after",
+    "filter_started_before",
+    "filter_policy_type",
+    "filter_policy_group",
+];
+
 #[derive(Deserialize)]
 pub struct ListQuery {
     page: Option<usize>,
     page_size: Option<usize>,
+    filter_user_email: Option<String>,
+    filter_goal: Option<String>,
     filter_status: Option<String>,
     filter_run_id: Option<String>,
     filter_started_after: Option<String>,
@@ -45,25 +58,41 @@ fn parse_time(name: &str, value: &Option<String>) -> Result<Option<DateTime<Utc>
         .transpose()
 }
 
-/// `GET /v1/agents/{agent_id}/runs`: newest first, 1-based pages, every filter. Fault
-/// `inflate_totals`: `total_runs` is 2^63 and every page number gets page 1's runs.
+/// A query parameter named like a filter that the runs list does not know is refused with a
+/// 400 rather than ignored, so that a misspelt filter never lists every run.
+fn refuse_unknown_filters(params: &[(String, String)]) -> Result<(), ApiError> {
+    match params
+        .iter()
+        .find(|(k, _)| k.starts_with("filter_") && !FILTERS.contains(&k.as_str()))
+    {
+        Some((k, _)) => Err(ApiError::bad_request(format!(
+            "{k} is not a filter of the runs list (known: {})",
+            FILTERS.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `GET /v1/agents/{agent_id}/runs`: newest first, 1-based pages, every filter of the live
+/// document (exact matches; `filter_user_email` is the starting key's user's email,
+/// `filter_goal` the run's `goal`, which is empty as live reports it); a `filter_*` parameter
+/// it does not know is a 400. `page` 0 reads as 1 and `page_size` is clamped to 1..1000; the
+/// answer's `page` and `page_size` say what was used. Fault `inflate_totals`: `total_runs` is
+/// 2^63 and every page number gets page 1's runs.
 pub async fn list(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
     Query(q): Query<ListQuery>,
     paging: Option<Extension<PagingFaults>>,
 ) -> ApiResult {
+    refuse_unknown_filters(&params)?;
     let inflate = paging.is_some_and(|Extension(p)| p.inflate_totals);
-    let page = q.page.unwrap_or(1);
-    let page_size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-    if page == 0 {
-        return Err(ApiError::bad_request("page starts at 1"));
-    }
-    if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-        return Err(ApiError::bad_request(format!(
-            "page_size must be between 1 and {MAX_PAGE_SIZE}"
-        )));
-    }
+    let page = q.page.unwrap_or(1).max(1);
+    let page_size = q
+        .page_size
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE);
     let after = parse_time("filter_started_after", &q.filter_started_after)?;
     let before = parse_time("filter_started_before", &q.filter_started_before)?;
     if inflate {
@@ -74,10 +103,15 @@ pub async fn list(
         .agents
         .get(&agent_id)
         .ok_or_else(ApiError::no_agent_access)?;
+    let user = &store.user;
     let keep = |r: &&Run| {
-        q.filter_status
+        q.filter_user_email
             .as_ref()
-            .is_none_or(|s| r.status.as_str() == s)
+            .is_none_or(|e| &user.email == e)
+            && q.filter_goal.as_ref().is_none_or(|g| r.goal() == g)
+            && q.filter_status
+                .as_ref()
+                .is_none_or(|s| r.status.as_str() == s)
             && q.filter_run_id.as_ref().is_none_or(|id| &r.run_id == id)
             && after.is_none_or(|t| r.started_at >= t)
             && before.is_none_or(|t| r.started_at <= t)
@@ -93,7 +127,9 @@ pub async fn list(
     } else {
         (page - 1).saturating_mul(page_size)
     };
-    let unfiltered = q.filter_status.is_none()
+    let unfiltered = q.filter_user_email.is_none()
+        && q.filter_goal.is_none()
+        && q.filter_status.is_none()
         && q.filter_run_id.is_none()
         && after.is_none()
         && before.is_none()
@@ -212,23 +248,27 @@ pub async fn delete(
     no_content()
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 pub struct Cancel {
     #[allow(dead_code)]
     reason: Option<String>,
 }
 
-/// `POST /v1/agents/{agent_id}/runs/{run_id}/cancel`: idempotent; body optional.
+/// `POST /v1/agents/{agent_id}/runs/{run_id}/cancel`: idempotent. The body is optional as
+/// axum's `Option<Json<_>>` makes it: without a `Content-Type` it is not read; with a JSON
+/// one it must be a JSON object (400/422 text/plain otherwise); with another, 415. Fault
+/// `refuse`: `{"success": false, "error"}`, the run left as it is.
 pub async fn cancel(
     State(app): State<AppState>,
     Path((agent_id, run_id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    if let Err(rejection) = optional_json::<Cancel>(&body) {
-        return Ok(rejection);
-    }
+    refusal: Option<Extension<Refusal>>,
+    _body: Option<axum::Json<Cancel>>,
+) -> ApiResult {
     let mut store = app.store();
     let status = find(&store, &agent_id, &run_id)?.status;
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
+    }
     let reply = match status {
         RunStatus::InProgress | RunStatus::Paused => {
             crate::sim::stop(&app, &mut store, &run_id);
@@ -238,7 +278,7 @@ pub async fn cancel(
         RunStatus::Error => json!({ "error": "run already failed", "success": true }),
         RunStatus::Stopped => json!({ "error": "run already stopped", "success": true }),
     };
-    Ok(ok(reply)?.into_response())
+    ok(reply)
 }
 
 /// Paths under a run that the live gateway routes but never implemented (twin-api.md 2.10).

@@ -1,12 +1,12 @@
-use axum::body::Bytes;
+use axum::Extension;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{require_agent, required};
-use crate::app::{ApiError, ApiResult, AppState, ok, optional_json, success};
+use crate::app::{ApiError, ApiResult, AppState, ok, success};
+use crate::faults::Refusal;
 use crate::scheduler;
 use crate::store::{Schedule, Store};
 
@@ -20,23 +20,32 @@ pub async fn get(State(app): State<AppState>, Path(agent_id): Path<String>) -> A
     }
 }
 
+/// `cron` is required: a body without it is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct SetSchedule {
-    cron: Option<String>,
+    cron: String,
 }
 
 /// `PUT /v1/agents/{agent_id}/schedule`: creates or replaces; not limited to deployed agents
-/// (the documented rule is not enforced live).
+/// (the documented rule is not enforced live). A cron that never fires again is a 400 (the
+/// live schema's `next_run` is a required integer). Fault `refuse`: `{"success": false,
+/// "error"}`, nothing stored.
 pub async fn set(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
     axum::Json(body): axum::Json<SetSchedule>,
 ) -> ApiResult {
-    let cron = required("cron", body.cron)?;
+    let cron = required("cron", Some(body.cron))?;
     let parsed = scheduler::parse(&cron)?;
+    let next_run = scheduler::next_run(&parsed, Utc::now()).ok_or_else(|| {
+        ApiError::bad_request(format!("cron expression {cron:?} never fires again"))
+    })?;
     let mut store = app.store();
     require_agent(&store, &agent_id)?;
-    let next_run = scheduler::next_run(&parsed, Utc::now());
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
+    }
     store.schedules.insert(
         agent_id.clone(),
         Schedule {
@@ -46,16 +55,24 @@ pub async fn set(
             paused: false,
             auto_paused: false,
             consecutive_failures: 0,
-            next_run,
+            next_run: Some(next_run),
         },
     );
     success()
 }
 
 /// `DELETE /v1/agents/{agent_id}/schedule`: `200 {"success": true}`, also when there was none.
-pub async fn delete(State(app): State<AppState>, Path(agent_id): Path<String>) -> ApiResult {
+/// Fault `refuse`: `{"success": false, "error"}`, the schedule kept.
+pub async fn delete(
+    State(app): State<AppState>,
+    Path(agent_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
+) -> ApiResult {
     let mut store = app.store();
     require_agent(&store, &agent_id)?;
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
+    }
     store.schedules.remove(&agent_id);
     success()
 }
@@ -68,40 +85,40 @@ fn existing<'a>(store: &'a mut Store, agent_id: &str) -> Result<&'a mut Schedule
         .ok_or_else(|| ApiError::not_found("this agent has no schedule"))
 }
 
-/// Pause and resume take an optional, ignored JSON body (`{}` is what clients send).
-fn check_body(body: &Bytes) -> Option<Response> {
-    optional_json::<serde_json::Value>(body).err()
-}
-
-/// `POST /v1/agents/{agent_id}/schedule/pause`
+/// `POST /v1/agents/{agent_id}/schedule/pause`. The live operation declares no request body:
+/// whatever is sent (clients send `{}`) is not read. Fault `refuse`: `{"success": false,
+/// "error"}`, the schedule left running.
 pub async fn pause(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    if let Some(rejection) = check_body(&body) {
-        return Ok(rejection);
+    refusal: Option<Extension<Refusal>>,
+) -> ApiResult {
+    let mut store = app.store();
+    let schedule = existing(&mut store, &agent_id)?;
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
     }
-    existing(&mut app.store(), &agent_id)?.paused = true;
-    Ok(success()?.into_response())
+    schedule.paused = true;
+    success()
 }
 
-/// `POST /v1/agents/{agent_id}/schedule/resume`: also lifts an automatic pause.
+/// `POST /v1/agents/{agent_id}/schedule/resume`: also lifts an automatic pause. No request
+/// body is read, as for pause. Fault `refuse`: `{"success": false, "error"}`, still paused.
 pub async fn resume(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    if let Some(rejection) = check_body(&body) {
-        return Ok(rejection);
-    }
+    refusal: Option<Extension<Refusal>>,
+) -> ApiResult {
     let mut store = app.store();
     let schedule = existing(&mut store, &agent_id)?;
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("success");
+    }
     schedule.paused = false;
     schedule.auto_paused = false;
     schedule.consecutive_failures = 0;
     schedule.next_run = scheduler::next_run(&schedule.parsed, Utc::now());
-    Ok(success()?.into_response())
+    success()
 }
 
 /// `GET /v1/schedules`: every schedule of the user.

@@ -41,10 +41,11 @@ fn check_events(events: &[String]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `url` and `events` are required: a body without one is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct CreateWebhook {
-    url: Option<String>,
-    events: Option<Vec<String>>,
+    url: String,
+    events: Vec<String>,
 }
 
 /// `POST /v1/agents/{agent_id}/webhooks`: 201 with the top-level object and, only here,
@@ -54,13 +55,8 @@ pub async fn create(
     Path(agent_id): Path<String>,
     Json(body): Json<CreateWebhook>,
 ) -> ApiResult {
-    let url = body
-        .url
-        .ok_or_else(|| ApiError::bad_request("url is required"))?;
+    let (url, events) = (body.url, body.events);
     check_url(&url)?;
-    let events = body
-        .events
-        .ok_or_else(|| ApiError::bad_request("events is required"))?;
     check_events(&events)?;
     let mut store = app.store();
     require_agent(&store, &agent_id)?;

@@ -1,12 +1,13 @@
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::required;
 use crate::app::{ApiError, ApiResult, AppState, ok, reply, success};
+use crate::faults::Refusal;
 use crate::ids;
 use crate::store::{Store, Workspace};
 
@@ -21,9 +22,10 @@ pub async fn list(State(app): State<AppState>) -> ApiResult {
     ok(json!({ "workspaces": items }))
 }
 
+/// `name` is required: a body without it is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct CreateWorkspace {
-    name: Option<String>,
+    name: String,
 }
 
 /// Adds a workspace at position 0, as the live service places new ones.
@@ -47,7 +49,7 @@ pub fn insert(app: &AppState, store: &mut Store, name: String) -> String {
 
 /// `POST /v1/workspaces`
 pub async fn create(State(app): State<AppState>, Json(body): Json<CreateWorkspace>) -> ApiResult {
-    let name = required("name", body.name)?;
+    let name = required("name", Some(body.name))?;
     let mut store = app.store();
     insert(&app, &mut store, name);
     let ws = &store.workspaces[0];
@@ -59,7 +61,9 @@ pub async fn create(State(app): State<AppState>, Json(body): Json<CreateWorkspac
 
 #[derive(Deserialize)]
 pub struct UpdateWorkspace {
-    name: Option<String>,
+    /// Required (422 text/plain without it); taken as given, as the live operation declares
+    /// no 400.
+    name: String,
     /// A JSON-encoded string; an object is refused by the extractor with a 422 text/plain.
     icon_config: Option<String>,
 }
@@ -72,16 +76,19 @@ fn find<'a>(store: &'a mut Store, workspace_id: &str) -> Result<&'a mut Workspac
         .ok_or_else(|| ApiError::not_found(format!("workspace {workspace_id} not found")))
 }
 
-/// `PUT /v1/workspaces/{workspace_id}`
+/// `PUT /v1/workspaces/{workspace_id}`. Fault `refuse`: `{"workspace": null}`, unchanged.
 pub async fn update(
     State(app): State<AppState>,
     Path(workspace_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
     Json(body): Json<UpdateWorkspace>,
 ) -> ApiResult {
-    let name = required("name", body.name)?;
     let mut store = app.store();
     let ws = find(&mut store, &workspace_id)?;
-    ws.name = name;
+    if Refusal::take(&app, refusal).is_some() {
+        return ok(json!({ "workspace": null }));
+    }
+    ws.name = body.name;
     if body.icon_config.is_some() {
         ws.icon_config = body.icon_config;
     }
@@ -96,9 +103,17 @@ pub async fn update(
 }
 
 /// `DELETE /v1/workspaces/{workspace_id}`: removes the workspace and every agent in it.
-pub async fn delete(State(app): State<AppState>, Path(workspace_id): Path<String>) -> ApiResult {
+/// Fault `refuse`: `{"deleted": false, "error"}`, nothing removed.
+pub async fn delete(
+    State(app): State<AppState>,
+    Path(workspace_id): Path<String>,
+    refusal: Option<Extension<Refusal>>,
+) -> ApiResult {
     let mut store = app.store();
     find(&mut store, &workspace_id)?;
+    if let Some(refusal) = Refusal::take(&app, refusal) {
+        return refusal.flag("deleted");
+    }
     store.workspaces.retain(|w| w.workspace_id != workspace_id);
     store.renumber_workspaces();
     if store.default_workspace.as_deref() == Some(&workspace_id) {
@@ -116,17 +131,21 @@ pub async fn delete(State(app): State<AppState>, Path(workspace_id): Path<String
     ok(json!({ "deleted": true }))
 }
 
+/// `workspace_ids` is required: a body without it is axum's 422 text/plain, like live.
 #[derive(Deserialize)]
 pub struct Reorder {
-    workspace_ids: Option<Vec<String>>,
+    workspace_ids: Vec<String>,
 }
 
 /// `POST /v1/workspaces/reorder`: the listed workspaces first, in the given order; the
-/// others keep their relative order after them.
-pub async fn reorder(State(app): State<AppState>, Json(body): Json<Reorder>) -> ApiResult {
-    let ids = body
-        .workspace_ids
-        .ok_or_else(|| ApiError::bad_request("workspace_ids is required"))?;
+/// others keep their relative order after them. Fault `refuse`: `{"success": false}` (the
+/// live schema of this answer has no `error`), the order unchanged.
+pub async fn reorder(
+    State(app): State<AppState>,
+    refusal: Option<Extension<Refusal>>,
+    Json(body): Json<Reorder>,
+) -> ApiResult {
+    let ids = body.workspace_ids;
     let mut store = app.store();
     let mut seen = std::collections::HashSet::new();
     for id in &ids {
@@ -140,6 +159,9 @@ pub async fn reorder(State(app): State<AppState>, Json(body): Json<Reorder>) -> 
                 "workspace {id} is not one of your workspaces"
             )));
         }
+    }
+    if Refusal::take(&app, refusal).is_some() {
+        return ok(json!({ "success": false }));
     }
     let mut rest = std::mem::take(&mut store.workspaces);
     let mut ordered = Vec::with_capacity(rest.len());

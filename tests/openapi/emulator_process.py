@@ -1,0 +1,54 @@
+"""Starts target/debug/twin-emulator as a child process for the scripts of this directory."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import urllib.request
+from typing import Any, Iterator
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EMULATOR = os.path.join(ROOT, "target", "debug", "twin-emulator")
+REAL = os.path.join(ROOT, "tests", "vectors", "real")
+
+
+class Running:
+    def __init__(self, url: str, api_key: str) -> None:
+        self.url = url
+        self.api_key = api_key
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """One request with the start key; the status and the JSON body (None when empty)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("x-api-key", self.api_key)
+        if data is not None:
+            req.add_header("content-type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                status, text = resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read()
+        return status, (json.loads(text) if text.strip() else None)
+
+
+@contextlib.contextmanager
+def emulator(*args: str) -> Iterator[Running]:
+    """The emulator binary on a free loopback port (5 ms run steps, a fixed seed)."""
+    proc = subprocess.Popen(
+        [EMULATOR, "--step-ms", "5", "--seed", "7", *args], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        yield Running(info["url"], info["api_key"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def real(name: str) -> Any:
+    """A capture of tests/vectors/real, parsed."""
+    with open(os.path.join(REAL, name), encoding="utf-8") as f:
+        return json.load(f)
