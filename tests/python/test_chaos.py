@@ -120,6 +120,7 @@ def test_workload_survives_injected_faults() -> None:
 
         outcomes: Counter[str] = Counter()
         tally = Counter()  # safe_total, safe_ok, starts_ok, starts_unknown
+        failed_safe: Counter[str] = Counter()  # "operation: outcome" of safe calls that failed
         overruns: list[float] = []
         lock = threading.Lock()
 
@@ -145,6 +146,8 @@ def test_workload_survives_injected_faults() -> None:
                     tally["starts_unknown"] += name == "runs.start" and unknown
                     tally["safe_total"] += safe
                     tally["safe_ok"] += safe and outcome == "ok"
+                    if safe and outcome != "ok":
+                        failed_safe[f"{name}: {outcome}"] += 1
 
         threads = [threading.Thread(target=worker, args=(i, CALLS // WORKERS)) for i in range(WORKERS)]
         for t in threads:
@@ -160,7 +163,8 @@ def test_workload_survives_injected_faults() -> None:
         runs_started = emu._admin("GET", "/_emulator/state")["runs_started"]
 
     summary = (
-        f"chaos: {sum(outcomes.values())} calls, {dict(outcomes)}; safe {safe_ok}/{safe_total}; "
+        f"chaos: {sum(outcomes.values())} calls, {dict(outcomes)}; safe {safe_ok}/{safe_total} "
+        f"(failed: {dict(failed_safe)}); "
         f"runs started {runs_started} (seen ok {starts_ok}, unknown {starts_unknown}); "
         f"max overrun {max(worst_overrun, 0.0):.2f}s; faults {stats}"
     )
