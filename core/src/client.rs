@@ -733,14 +733,8 @@ mod tests {
 
     fn reply(status: u16, ct: Option<&str>, body: &str) -> Reply {
         Reply {
-            status,
-            content_type: ct.map(str::to_string),
             request_id: Some("req-1".into()),
-            retry_after: None,
-            allow: None,
-            body: body.as_bytes().to_vec(),
-            retried_after_delivery: false,
-            secrets: Secrets::default(),
+            ..Reply::fake(status, ct, body)
         }
     }
 

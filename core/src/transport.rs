@@ -108,6 +108,23 @@ pub(crate) struct Reply {
     pub secrets: Secrets,
 }
 
+#[cfg(test)]
+impl Reply {
+    /// A reply as a test needs it: a status, a content type and a body, nothing else.
+    pub(crate) fn fake(status: u16, content_type: Option<&str>, body: &str) -> Reply {
+        Reply {
+            status,
+            content_type: content_type.map(str::to_owned),
+            request_id: None,
+            retry_after: None,
+            allow: None,
+            body: body.as_bytes().to_vec(),
+            retried_after_delivery: false,
+            secrets: Secrets::default(),
+        }
+    }
+}
+
 /// A request ready to send (and to send again).
 pub(crate) struct Outgoing<'a> {
     pub method: Method,

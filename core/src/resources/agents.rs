@@ -284,16 +284,7 @@ mod tests {
     fn pages_read_lazily_equal_pages_read_from_values() {
         let page = r#"{"agents": [{"agent_id": "a", "agent_name": {"name": "N\u00e9"}, "x": [1]},
             {"agent_id": "b", "deployment_state": "draft"}], "next_cursor": "c2"}"#;
-        let reply = crate::transport::Reply {
-            status: 200,
-            content_type: Some("application/json".into()),
-            request_id: None,
-            retry_after: None,
-            allow: None,
-            retried_after_delivery: false,
-            body: page.as_bytes().to_vec(),
-            secrets: Default::default(),
-        };
+        let reply = crate::transport::Reply::fake(200, Some("application/json"), page);
         let (lazy, next) = decode_page(&reply).unwrap();
         let value: Value = serde_json::from_str(page).unwrap();
         let eager: Vec<Agent> = models(unwrap_list(value, "agents").unwrap()).unwrap();
@@ -305,16 +296,7 @@ mod tests {
 
     #[test]
     fn agents_read_lazily_equal_agents_read_from_values() {
-        let reply = |body: &str| crate::transport::Reply {
-            status: 200,
-            content_type: Some("application/json".into()),
-            request_id: None,
-            retry_after: None,
-            allow: None,
-            retried_after_delivery: false,
-            body: body.as_bytes().to_vec(),
-            secrets: Default::default(),
-        };
+        let reply = |body: &str| crate::transport::Reply::fake(200, Some("application/json"), body);
         for body in [
             r#"{"agent": {"agent_id": "a", "agent_name": {"name": "N\u00e9"}, "has_runs": true, "x": [1, {"y": null}]}}"#,
             r#"{"agent_id": "top-level", "deployment_state": "draft"}"#,
