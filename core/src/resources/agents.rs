@@ -8,7 +8,9 @@ use crate::client::{Call, Client, unwrap_list};
 use crate::error::Result;
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::resources::runs::RunStatus;
-use crate::resources::{LazyModel, LazyRaw, Model, model_one, model_one_lazily, models, open_enum};
+use crate::resources::{
+    LazyModel, LazyRaw, lazy_model, model_one, model_one_lazily, models, open_enum,
+};
 use crate::transport::{BodyLimit, Idempotency};
 
 open_enum! {
@@ -63,22 +65,7 @@ pub struct Agent {
     raw: LazyRaw,
 }
 
-impl Model for Agent {
-    fn raw(&self) -> &Value {
-        self.raw.get()
-    }
-    fn from_value(value: Value) -> Result<Self> {
-        let mut agent: Agent = crate::client::decode_ref(&value)?;
-        agent.raw = value.into();
-        Ok(agent)
-    }
-}
-
-impl LazyModel for Agent {
-    fn set_raw(&mut self, raw: LazyRaw) {
-        self.raw = raw;
-    }
-}
+lazy_model!(Agent);
 
 /// `agent_name` is `{"name": "..."}` live; a plain string is accepted too.
 fn agent_name<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {

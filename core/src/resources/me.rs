@@ -1,11 +1,10 @@
 //! `GET /v1/me`: who the API key belongs to.
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::Result;
-use crate::resources::{LazyModel, LazyRaw, Model, model_one_lazily};
+use crate::resources::{LazyRaw, lazy_model, model_one_lazily};
 
 /// The authenticated user.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -16,22 +15,7 @@ pub struct Me {
     raw: LazyRaw,
 }
 
-impl Model for Me {
-    fn raw(&self) -> &Value {
-        self.raw.get()
-    }
-    fn from_value(value: Value) -> Result<Self> {
-        let mut me: Me = crate::client::decode_ref(&value)?;
-        me.raw = value.into();
-        Ok(me)
-    }
-}
-
-impl LazyModel for Me {
-    fn set_raw(&mut self, raw: LazyRaw) {
-        self.raw = raw;
-    }
-}
+lazy_model!(Me);
 
 impl Client {
     /// The user the API key belongs to; a cheap check that the key works. Decoded straight
@@ -44,6 +28,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::Model;
 
     #[test]
     fn decodes_the_live_shape() {

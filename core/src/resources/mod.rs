@@ -44,6 +44,29 @@ macro_rules! model {
 }
 pub(crate) use model;
 
+/// Implements [`Model`] and [`LazyModel`] for a struct with a `#[serde(skip)] raw: LazyRaw`
+/// field (its JSON kept as text until asked for).
+macro_rules! lazy_model {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::resources::Model for $t {
+            fn raw(&self) -> &serde_json::Value {
+                self.raw.get()
+            }
+            fn from_value(value: serde_json::Value) -> $crate::error::Result<Self> {
+                let mut model: Self = $crate::client::decode_ref(&value)?;
+                model.raw = value.into();
+                Ok(model)
+            }
+        }
+        impl $crate::resources::LazyModel for $t {
+            fn set_raw(&mut self, raw: $crate::resources::LazyRaw) {
+                self.raw = raw;
+            }
+        }
+    )*};
+}
+pub(crate) use lazy_model;
+
 /// The JSON a model was decoded from, kept as text until it is first asked for (most
 /// programs never look at it): a run of a page with its summary's members merged in, parsed
 /// then. Text is only kept lazily when [`crate::de::plain`] says that parse will succeed.

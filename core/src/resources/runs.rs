@@ -11,7 +11,7 @@ use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::problem::Problem;
-use crate::resources::{LazyRaw, Model, model_one, open_enum};
+use crate::resources::{LazyRaw, Model, lazy_model, model_one, open_enum};
 use crate::transport::{BodyLimit, Idempotency, Reply};
 
 open_enum! {
@@ -139,16 +139,7 @@ pub struct Run {
     raw: LazyRaw,
 }
 
-impl Model for Run {
-    fn raw(&self) -> &Value {
-        self.raw.get()
-    }
-    fn from_value(value: Value) -> Result<Self> {
-        let mut run: Run = crate::client::decode_ref(&value)?;
-        run.raw = value.into();
-        Ok(run)
-    }
-}
+lazy_model!(Run);
 
 impl Run {
     /// Whether the status is terminal (see [`RunStatus::is_terminal`]); without a status,
