@@ -48,6 +48,14 @@ emulator:
 test-openapi: venv build
 	$(VPY) tests/openapi/schemathesis.py 25
 
+# The SDK against the live service's own OpenAPI document (tests/vectors/real/openapi.json):
+# every operation, parameter and body field reachable in Rust, Python and C (and nothing sent
+# that the document does not know), every 2xx response schema decoded (tests/parity).
+.PHONY: test-parity
+test-parity: wheel-python
+	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/parity
+test: test-parity
+
 # The fault-injection workload and the 16-thread load test at full size (`make test` runs
 # them reduced): 2,000 calls through Python, 16 x 500 calls; then the C versions.
 .PHONY: chaos
