@@ -362,13 +362,13 @@ impl Client {
     /// A create that is safe to retry because it names its id: `Ok(None)` when the final answer
     /// is a 409 Conflict after an earlier attempt may have reached the service, i.e. when the
     /// conflict is most likely with our own first attempt. The caller then reads the object.
-    pub(crate) fn json_unless_own_conflict(&self, call: Call) -> Result<Option<Value>> {
+    pub(crate) fn reply_unless_own_conflict(&self, call: Call) -> Result<Option<Reply>> {
         let reply = self.execute_raw(call)?;
         if reply.status == 409 && reply.retried_after_delivery {
             log::debug!("409 after a possibly delivered attempt: reading the object back");
             return Ok(None);
         }
-        parse_json(&classify(reply)?).map(Some)
+        classify(reply).map(Some)
     }
 
     /// A request whose answer only says whether it was done: 204, or a flag

@@ -168,18 +168,20 @@ pub(crate) fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>
     timestamp_from_value(&v).ok_or_else(|| D::Error::custom("invalid timestamp"))
 }
 
-/// `deserialize_with` for an optional timestamp: `null` (and, with `#[serde(default)]`, a missing
-/// field) is `None`; an empty string is `None`; anything else must be a timestamp.
+/// `deserialize_with` for an optional timestamp: `None` for `null`, a missing field (with
+/// `#[serde(default)]`) and anything that is not a time (the document types these members as
+/// plain strings): one odd time never costs the whole object, and the model's raw JSON keeps
+/// what was sent.
 pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        v => timestamp_from_value(&v)
-            .map(Some)
-            .ok_or_else(|| D::Error::custom("invalid timestamp")),
-    }
+    Ok(timestamp_from_value(&Value::deserialize(d)?))
+}
+
+/// `deserialize_with` for a flag the document allows to be `null`: `null` reads as `false`,
+/// as an absent member does.
+pub(crate) fn bool_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(false))
 }
 
 /// `deserialize_with` for a `u64` that may be a number or a numeric string.
@@ -667,6 +669,22 @@ mod tests {
     }
 
     #[test]
+    fn an_odd_optional_time_is_none_not_an_error() {
+        for odd in [
+            json!(false),
+            json!("soon"),
+            json!("9999-99-99"),
+            json!(1e300),
+        ] {
+            let m: Model = serde_json::from_value(
+                json!({"at": "2026-04-22T14:43:24Z", "total": 1, "signed": 1, "run_id": "r", "maybe_at": odd}),
+            )
+            .unwrap();
+            assert_eq!(m.maybe_at, None);
+        }
+    }
+
+    #[test]
     fn deserialize_with_helpers_reject_garbage() {
         let base = json!({"at": "2026-04-22T14:43:24Z", "total": 1, "signed": 1, "run_id": "r"});
         for (field, bad) in [
@@ -675,7 +693,6 @@ mod tests {
             ("total", json!(-1)),
             ("signed", json!({})),
             ("run_id", json!({"x": 1})),
-            ("maybe_at", json!(false)),
             ("maybe_total", json!("x")),
             ("agent_id", json!([1])),
         ] {

@@ -4,12 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::client::{Call, Client, unwrap_list};
+use crate::client::{Call, Client, parse_json, unwrap_list};
 use crate::error::Result;
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::resources::runs::RunStatus;
 use crate::resources::{
-    LazyModel, LazyRaw, lazy_model, model_one, model_one_lazily, models, open_enum,
+    LazyModel, LazyRaw, lazy_model, model_one_lazily, model_one_of, models, open_enum,
 };
 use crate::transport::{BodyLimit, Idempotency};
 
@@ -41,7 +41,7 @@ pub struct Agent {
     #[serde(default)]
     pub deployment_state: Option<DeploymentState>,
     /// Whether it has ever run.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::bool_or_null")]
     pub has_runs: bool,
     /// The latest run's id, if any.
     #[serde(default)]
@@ -50,10 +50,10 @@ pub struct Agent {
     #[serde(default)]
     pub latest_run_status: Option<RunStatus>,
     /// Whether the latest run has finished.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::bool_or_null")]
     pub latest_run_is_finished: bool,
     /// Whether the latest run waits for a person's input (it cannot be given over REST).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::de::bool_or_null")]
     pub latest_run_has_pending_input: bool,
     /// Last time anything happened to it.
     #[serde(default, deserialize_with = "crate::de::opt_timestamp")]
@@ -212,12 +212,13 @@ impl Agents {
     pub fn create(&self, params: &AgentCreateParams) -> Result<Agent> {
         let Some(agent_id) = &params.agent_id else {
             let call = Call::post(&["v1", "agents"], Idempotency::Unsafe).body(params);
-            return model_one(self.client.json(call)?, "agent");
+            let reply = self.client.reply(call)?;
+            return model_one_of(&reply, parse_json(&reply)?, "agent");
         };
         let started = std::time::Instant::now();
         let call = Call::post(&["v1", "agents"], Idempotency::Safe).body(params);
-        match self.client.json_unless_own_conflict(call)? {
-            Some(body) => model_one(body, "agent"),
+        match self.client.reply_unless_own_conflict(call)? {
+            Some(reply) => model_one_of(&reply, parse_json(&reply)?, "agent"),
             // The read-back is part of this call: it gets what is left of its time.
             None => self.client.rest_of_call(started)?.agents().get(agent_id),
         }
@@ -292,7 +293,8 @@ mod tests {
             r#"{"agent": {"agent_id": "d", "agent_id": "e"}}"#,
         ] {
             let lazy: Agent = model_one_lazily(&reply(body), "agent").unwrap();
-            let eager: Agent = model_one(serde_json::from_str(body).unwrap(), "agent").unwrap();
+            let eager: Agent =
+                crate::resources::model_one(serde_json::from_str(body).unwrap(), "agent").unwrap();
             assert_eq!(lazy, eager, "{body}");
             assert_eq!(lazy.raw(), eager.raw(), "{body}");
         }

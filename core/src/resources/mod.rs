@@ -248,17 +248,43 @@ pub(crate) fn model_one_lazily<T: LazyModel>(
     };
     match lazily() {
         Some(model) => Ok(model),
-        None => model_one(crate::client::parse_json(reply)?, key),
+        None => model_one_of(reply, crate::client::parse_json(reply)?, key),
     }
 }
 
 /// `Some(model)` unless the body is `{}`, `null` or an empty envelope (twin-api.md 6.11).
+/// Without the envelope member, a body that does not read as the object (the document's
+/// `{}` and other members) is `None` too.
 pub(crate) fn model_opt<T: Model>(body: Value, key: &str) -> Result<Option<T>> {
-    let inner = crate::client::unwrap_one(body, key);
-    if crate::de::none_if_empty(&inner) || inner.get(key).is_some_and(crate::de::none_if_empty) {
-        return Ok(None);
+    match body {
+        Value::Object(mut map) if map.contains_key(key) => {
+            let inner = map.remove(key).unwrap_or_default();
+            if crate::de::none_if_empty(&inner) {
+                return Ok(None);
+            }
+            T::from_value(inner).map(Some)
+        }
+        other if crate::de::none_if_empty(&other) => Ok(None),
+        other => Ok(T::from_value(other).ok()),
     }
-    T::from_value(inner).map(Some)
+}
+
+/// [`model_one`] for an answer whose object the document allows to be missing: `{"agent":
+/// null}`, or no envelope member and a body that does not read as the object, is
+/// [`crate::Error::OperationFailed`] (nothing was created, updated or found).
+pub(crate) fn model_one_of<T: Model>(
+    reply: &crate::transport::Reply,
+    body: Value,
+    key: &str,
+) -> Result<T> {
+    match body.get(key) {
+        Some(Value::Null) => Err(crate::client::operation_failed(reply, &body)),
+        Some(_) => model_one(body, key),
+        None => {
+            let missing = crate::client::operation_failed(reply, &body);
+            T::from_value(body).map_err(|_| missing)
+        }
+    }
 }
 
 /// Reads `T` from any serde deserializer, as a step before keeping the raw JSON.

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
-use crate::resources::{model, model_list, model_one};
+use crate::resources::{model, model_list, model_one_of};
 use crate::transport::Idempotency;
 
 /// A workspace: a named group of agents.
@@ -89,7 +89,8 @@ impl Workspaces {
             name,
             icon_config: None,
         });
-        model_one(self.client.json(call)?, "workspace")
+        let reply = self.client.reply(call)?;
+        model_one_of(&reply, crate::client::parse_json(&reply)?, "workspace")
     }
 
     /// Renames a workspace and optionally sets its icon. An answer of `{"workspace": null}` (the
@@ -110,12 +111,7 @@ impl Workspaces {
         let call =
             Call::put(&["v1", "workspaces", workspace_id]).body(&NameBody { name, icon_config });
         let reply = self.client.reply(call)?;
-        let body = crate::client::parse_json(&reply)?;
-        // `{"workspace": null}`: the service did not update it (its document allows this).
-        if body.get("workspace").is_some_and(Value::is_null) {
-            return Err(crate::client::operation_failed(&reply, &body));
-        }
-        model_one(body, "workspace")
+        model_one_of(&reply, crate::client::parse_json(&reply)?, "workspace")
     }
 
     /// Deletes a workspace **and every agent in it**.
