@@ -1631,7 +1631,8 @@ twin_status twin_instructions_get(const twin_client *client,
 
 /**
  * Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
- * history. `source_type` may be NULL (the service's default, `api`); `source_id` may be NULL.
+ * history. `source_type` may be NULL (the service then records `checkpoint`, with a
+ * `source_id` of its own: live-calls.json calls 14 and 16); `source_id` may be NULL.
  */
 twin_status twin_instructions_update(const twin_client *client,
                                      const char *agent_id,

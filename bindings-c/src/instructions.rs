@@ -60,7 +60,8 @@ pub extern "C" fn twin_instructions_get(
 }
 
 /// Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
-/// history. `source_type` may be NULL (the service's default, `api`); `source_id` may be NULL.
+/// history. `source_type` may be NULL (the service then records `checkpoint`, with a
+/// `source_id` of its own: live-calls.json calls 14 and 16); `source_id` may be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_instructions_update(
     client: *const twin_client,

@@ -77,7 +77,7 @@ impl InstructionsResource {
             .call(py, |c| c.instructions().update(agent_id, content, &params))
     }
 
-    /// Earlier versions, newest first.
+    /// Every version, the current one included, newest first (the order the service gives; one version was captured live).
     #[pyo3(signature = (agent_id, *, limit=None))]
     fn history<'py>(
         &self,

@@ -358,6 +358,34 @@ def test_hostile_paging(binaries, fresh, case, mode):
         assert stats["matched"] <= 10, f"{stats['matched']} requests for a list that brings nothing new"
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_refusals(binaries, fresh, mode):
+    """A 2xx saying the operation was not done is TWIN_ERR_OPERATION_FAILED with the service's
+    words, for each of the eleven operations of the live document that answer so (the
+    emulator's `refuse` fault); afterwards nothing has changed."""
+    if mode == "valgrind" and not valgrind_available():
+        pytest.skip("valgrind is not installed")
+    agent = api(fresh, "POST", "/v1/agents", {})["agent"]["agent_id"]
+    workspace = api(fresh, "POST", "/v1/workspaces", {"name": "refusals"})["workspace"]["workspace_id"]
+    key = api(fresh, "POST", "/api/public/v1/access-api-keys", {"name": "refusals"})["key_id"]
+    api(fresh, "PUT", f"/v1/agents/{agent}/schedule", {"cron": "0 0 9 * * Mon *"})
+    api(fresh, "PUT", f"/v1/agents/{agent}/instructions", {"content": "Before."})
+    run = new_run(fresh, agent, "slow events=50")
+    admin(fresh, "PUT", "/_emulator/faults", {"refuse": True, "refuse_error": "nope"})
+    try:
+        out = run_c(binaries[("refusals", mode)], mode, fresh, args=[agent, workspace, key, run])
+        stats = json.loads(admin(fresh, "GET", "/_emulator/faults"))["stats"]
+    finally:
+        admin(fresh, "DELETE", "/_emulator/faults")
+    assert "ok test_every_refusal" in out and stats["refused"] == 11, (out, stats)
+    schedule = api(fresh, "GET", f"/v1/agents/{agent}/schedule")
+    assert schedule["schedule"]["cron"] == "0 0 9 * * Mon *" and not schedule["schedule"]["paused"]
+    assert api(fresh, "GET", f"/v1/agents/{agent}/instructions")["instructions"]["content"] == "Before."
+    names = [w["name"] for w in api(fresh, "GET", "/v1/workspaces")["workspaces"]]
+    assert "refusals" in names
+    api(fresh, "POST", f"/v1/agents/{agent}/runs/{run}/cancel", {})
+
+
 def _hex(text_or_bytes):
     data = text_or_bytes.encode() if isinstance(text_or_bytes, str) else text_or_bytes
     return data.hex()

@@ -693,7 +693,7 @@ class InstructionsResource:
     ) -> None:
         """Replaces the agent's instructions."""
     def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
-        """Earlier versions, newest first."""
+        """Every version, the current one included, newest first (the order the service gives; one version was captured live)."""
 
 @final
 class Client:

@@ -56,7 +56,8 @@ model!(Instructions, InstructionVersion);
 /// What [`InstructionsApi::update`] writes besides the content.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct InstructionsUpdateParams {
-    /// Where the text comes from (the service's default is `api`).
+    /// Where the text comes from; unset, the service records `checkpoint` with a `source_id`
+    /// of its own (tests/vectors/real/live-calls.json calls 14 and 16).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// The writer's own reference.
@@ -153,7 +154,8 @@ impl InstructionsApi {
         }
     }
 
-    /// Versions, newest first; all of them unless `limit`.
+    /// Every version, the current one included, newest first as the service orders them (one
+    /// version was captured live); all of them unless `limit`.
     pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
         let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
             .query(&HistoryQuery { limit })

@@ -6,6 +6,7 @@ mod errors;
 mod events;
 mod hostile_paging;
 mod keys_and_workspaces;
+mod refusals;
 mod retries;
 mod runs;
 mod schedules_and_instructions;
