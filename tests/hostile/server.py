@@ -495,6 +495,17 @@ def short_key(req: Request) -> None:
     normal(req)
 
 
+@scenario("wrong_host")
+def wrong_host(req: Request) -> None:
+    """Another service on the base URL, answering as `api.twin.so` did (tests/vectors/real/
+    http-exchanges.json, exchanges 0 and 1: FastAPI's 404 `{"detail": "Not Found"}`), or, with
+    the variant `html`, a web app's HTML page with 200."""
+    if req.variant == "html":
+        page = "<!DOCTYPE html><html><head><title>Twin</title></head><body>app</body></html>"
+        return req.handler.send_text(200, page, "text/html; charset=utf-8")
+    return req.handler.send_json(404, {"detail": "Not Found"}, {"server": "uvicorn"})
+
+
 # -- 1. huge and compressed bodies
 
 

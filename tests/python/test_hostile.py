@@ -387,6 +387,16 @@ def test_short_key_leaves_data_alone(server: Any) -> None:
     assert out.value == "test-user"
 
 
+@pytest.mark.parametrize("variant,cls", [("", "NotFoundError"), ("html", "UnexpectedResponseError")])
+def test_a_wrong_host_is_named(server: Any, variant: str, cls: str) -> None:
+    """Another service on the base URL (api.twin.so's FastAPI 404, a web app's HTML): the error
+    says the base URL is probably wrong and names https://build.twin.so."""
+    scenario = "wrong_host" + (f".{variant}" if variant else "")
+    out = sdk("RESULT = call(lambda: list(client().agents.list()))", server.base(scenario))
+    error = out.expect(cls)
+    assert "base URL" in error["str"] and "https://build.twin.so" in error["str"], error["str"]
+
+
 # ------------------------------------------------------------------------- 4. server text
 
 
