@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -179,4 +179,36 @@ pub async fn require_admin_key(State(app): State<AppState>, req: Request, next: 
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A JSON request body read as the live server (axum) reads it: axum's own `Json` extractor
+/// gives the 415 (no JSON content type), 413 (over 2 MB), 400 (not JSON) and 422 (a missing
+/// field, a wrong type) text/plain rejections, with its wording. The body must also be a JSON
+/// object, as every request body of the live document is (serde alone would read an array as
+/// the fields in order): anything else is a 422 in the same form.
+pub struct JsonObject<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for JsonObject<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let axum::Json(raw) =
+            axum::Json::<Box<serde_json::value::RawValue>>::from_request(req, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        if let Err(e) = serde_json::from_str::<serde_json::Map<String, Value>>(raw.get())
+            && !raw.get().starts_with('{')
+        {
+            let text = format!("Failed to deserialize the JSON body into the target type: {e}");
+            return Err((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                text,
+            )
+                .into_response());
+        }
+        axum::Json::<T>::from_bytes(raw.get().as_bytes())
+            .map(|axum::Json(v)| JsonObject(v))
+            .map_err(IntoResponse::into_response)
+    }
 }

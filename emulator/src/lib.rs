@@ -2,8 +2,9 @@
 //! default for the SDK's demo and tests, and a tool for testing your own code offline.
 //!
 //! It serves all 33 endpoints of the Twin REST API on loopback with the live service's
-//! shapes, status codes and quirks (see `twin-api.md`), simulates runs on a clock with events
-//! in the real nested shape, delivers signed webhooks for real and fires cron schedules.
+//! shapes, status codes and quirks (see `twin-api.md` and the captures in `tests/vectors/real`),
+//! simulates runs on a clock with events re-stamped from real ones, delivers signed webhooks for
+//! real and fires cron schedules.
 //! Emulator-only admin routes live under `/_emulator/` (reset, deliveries, fault injection),
 //! and `GET /openapi.json` describes what is served.
 //!
@@ -24,6 +25,7 @@ mod scheduler;
 mod server;
 mod sim;
 mod store;
+mod templates;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;

@@ -125,16 +125,6 @@ impl Op {
         self
     }
 
-    /// An optional body, as axum's `Option<Json<_>>` reads it: without a `Content-Type` it is
-    /// not read (defaults); with a JSON one it must parse (400, 413, 422); with another, 415.
-    fn optional_body(mut self, schema: Value) -> Op {
-        self.body = Some(
-            json!({ "required": false, "content": { "application/json": { "schema": schema } } }),
-        );
-        self.rejections.extend([400, 413, 415, 422]);
-        self
-    }
-
     fn ok(mut self, status: u16, schema: Value) -> Op {
         self.success = (
             status,
@@ -236,13 +226,13 @@ fn operations() -> Vec<Op> {
             .query(vec![
                 query_param("workspace_id", string(), "Only agents of this workspace."),
                 query_param("cursor", string(), "`next_cursor` of the previous page; empty means the first page; a cursor the emulator did not issue is a 400."),
-                query_param("limit", int_range(0, u64::MAX, Some(10)), "Page size, clamped to 1..100."),
+                query_param("limit", int_range(1, 100, Some(10)), "Page size; outside 1..100 a 400."),
             ])
             .ok(200, object(&[("agents", array(r("Agent")))], &[("next_cursor", string())]))
             .errors(&[400]),
         op("POST", "/v1/agents", "createAgent", "Create an agent")
-            .describe("The body is optional. Without `workspace_id` the agent lands in the user's default workspace (made on first use). 403 if `derived_from_agent_id` is unknown, 404 if `workspace_id` is unknown, 409 if `agent_id` is taken.")
-            .optional_body(r("CreateAgent"))
+            .describe("Every field is optional; the body itself is required (`{}` at least), as the live document says. Without `workspace_id` the agent lands in the user's default workspace (made on first use). 403 if `derived_from_agent_id` is unknown, 404 if `workspace_id` is unknown, 409 if `agent_id` is taken.")
+            .json_body("CreateAgent")
             .ok(201, envelope("agent", r("Agent")))
             .errors(&[400, 403, 404, 409]),
         op("GET", "/v1/agents/{agent_id}", "getAgent", "Get an agent")
@@ -260,8 +250,8 @@ fn operations() -> Vec<Op> {
         op("GET", "/v1/agents/{agent_id}/runs", "listRuns", "List an agent's runs")
             .describe("Newest first, 1-based pages; every filter is an exact match. There is no GET for a single run: use `filter_run_id`. A `filter_*` parameter not listed here is a 400, never ignored.")
             .query(vec![
-                query_param("page", int_range(0, u64::MAX, Some(1)), "1-based page number; 0 reads as 1 (the answer's `page` says which)."),
-                query_param("page_size", int_range(0, u64::MAX, Some(100)), "Runs per page, clamped to 1..1000 (the answer's `page_size` says how many)."),
+                query_param("page", int_range(0, INT32_MAX, Some(1)), "1-based page number; 0 reads as 1 (the answer's `page` says which)."),
+                query_param("page_size", int_range(0, INT32_MAX, Some(100)), "Runs per page, clamped to 1..1000 (the answer's `page_size` says how many)."),
                 query_param("filter_user_email", string(), "Runs started with a key of this user (the emulator's one user is `user@example.com`)."),
                 query_param("filter_goal", string(), "Runs with this `goal` (always empty, as live reports it for runs started over REST)."),
                 query_param("filter_status", string(), "A run status (`in_progress`, `completed`, `error`, `stopped`, `paused`)."),
@@ -283,15 +273,15 @@ fn operations() -> Vec<Op> {
             .no_content()
             .errors(&[403, 404]),
         op("POST", "/v1/agents/{agent_id}/runs/{run_id}/cancel", "cancelRun", "Cancel a run")
-            .describe("Idempotent; the body is optional. An in-progress or paused run becomes `stopped`; a finished run gives `success: true` with an informational `error` (e.g. `run already completed`). Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, the run untouched.")
-            .optional_body(r("CancelRun"))
+            .describe("Idempotent; the body is required (`{}` at least), as the live document says. An in-progress or paused run becomes `stopped`; a finished run gives `success: true` with an informational `error` (e.g. `run already completed`). Under the emulator's `refuse` fault: `{\"success\": false, \"error\"}`, the run untouched.")
+            .json_body("CancelRun")
             .ok(200, r("CancelResult"))
             .errors(&[403, 404]),
         op("GET", "/v1/agents/{agent_id}/runs/{run_id}/events", "listEvents", "List a run's events")
             .describe("Events with `event_index` strictly greater than `after_index`, in index order. `total_count` is the run's total. An unknown run gives `{\"events\": [], \"total_count\": 0}`, not a 404.")
             .query(vec![
-                query_param("limit", int_range(0, u64::MAX, Some(500)), "Maximum events returned; clamped to 1..500."),
-                query_param("after_index", int_range(0, u64::MAX, None), "Only events with a greater `event_index` (the last one seen)."),
+                query_param("limit", int_range(0, INT32_MAX, Some(500)), "Maximum events returned; clamped to 1..500."),
+                query_param("after_index", int_range(0, INT64_MAX, None), "Only events with a greater `event_index` (the last one seen)."),
             ])
             .ok(200, r("EventList"))
             .errors(&[403]),
@@ -351,7 +341,7 @@ fn operations() -> Vec<Op> {
             .errors(&[400, 403]),
         op("GET", "/v1/agents/{agent_id}/instructions/history", "listInstructionVersions", "List an agent's instruction versions")
             .describe("Newest first; all of them unless `limit` is given.")
-            .query(vec![query_param("limit", int_range(0, u64::MAX, None), "Maximum versions returned.")])
+            .query(vec![query_param("limit", int_range(0, INT32_MAX, None), "Maximum versions returned.")])
             .ok(200, envelope("instruction_versions", array(r("InstructionVersion"))))
             .errors(&[403]),
     ]
@@ -453,6 +443,11 @@ fn integer() -> Value {
 fn uint() -> Value {
     json!({ "type": "integer", "minimum": 0 })
 }
+
+/// The largest query integers the live document allows (`format: int32` / `int64`); past
+/// them axum's Query extractor answers 400.
+const INT32_MAX: u64 = i32::MAX as u64;
+const INT64_MAX: u64 = i64::MAX as u64;
 
 fn int_range(min: u64, max: u64, default: Option<u64>) -> Value {
     let mut v = json!({ "type": "integer", "minimum": min, "maximum": max });

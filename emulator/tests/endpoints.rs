@@ -320,8 +320,10 @@ fn agents_create_get_list_delete_move() {
     let api = Api::start();
     api.get("/v1/agents").expect(200, json!({ "agents": [] }));
 
-    // Create with an empty body: 201 {"agent": ...}, the live fields and no others.
-    let r = api.call("POST", "/v1/agents", None);
+    // No body at all: axum's 415, the live document requiring one.
+    api.call("POST", "/v1/agents", None).plain(415);
+    // Create with an empty object: 201 {"agent": ...}, the live fields and no others.
+    let r = api.post("/v1/agents", json!({}));
     let agent = r.json(201)["agent"].clone();
     assert_keys(&agent, &AGENT_KEYS);
     assert_uuid_v7(&agent["agent_id"]);
@@ -433,11 +435,10 @@ fn agents_create_get_list_delete_move() {
     assert_eq!(paged, all_ids);
     let exact = api.get("/v1/agents?limit=7").json(200).clone();
     assert!(exact.get("next_cursor").is_none(), "no next page: {exact}");
-    // limit is clamped to 1..=100 (the live operation declares no 400).
-    let one = api.get("/v1/agents?limit=0").json(200).clone();
-    assert_eq!(one["agents"].as_array().unwrap().len(), 1);
-    let many = api.get("/v1/agents?limit=101").json(200).clone();
-    assert!(many["agents"].as_array().unwrap().len() <= 100);
+    // A limit outside 1..=100 is refused visibly (the answer could not show a clamped one).
+    api.get("/v1/agents?limit=0")
+        .problem(400, "limit must be between 1 and 100");
+    api.get("/v1/agents?limit=101").problem_status(400);
     api.get("/v1/agents?cursor=garbage")
         .problem(400, "invalid cursor");
 
@@ -678,14 +679,23 @@ fn runs_start_list_cancel_delete_shapes() {
     assert_eq!(build_run["policy_model"], "claude-opus-4-7");
     assert_eq!(build_summary["policy_type"], "builder_v3");
 
-    // Cancel a finished run: success with the informational error. Body optional.
+    // Cancel a finished run: success with the informational error. The body is required, as
+    // the live document says (`{}` at least): without one, axum's 415.
     let cancel = format!("{runs}/{run_id}/cancel");
     let done = json!({ "error": "run already completed", "success": true });
-    api.call("POST", &cancel, None).expect(200, done.clone());
+    assert_eq!(
+        api.call("POST", &cancel, None).plain(415),
+        "Expected request with `Content-Type: application/json`"
+    );
     api.post(&cancel, json!({})).expect(200, done.clone());
     api.post(&cancel, json!({ "reason": "cleanup" }))
         .expect(200, done);
     api.call_text("POST", &cancel, "{").plain(400);
+    // Every body of the live document is an object: an array is not read as its fields.
+    assert_eq!(
+        api.call_text("POST", &cancel, "[null]").plain(422),
+        "Failed to deserialize the JSON body into the target type: invalid type: sequence, expected a map at line 1 column 0"
+    );
 
     // Unknown run: 404 "run <id> not found" on cancel and delete; unknown agent: 403.
     api.post(&format!("{runs}/placeholder-run/cancel"), json!({}))

@@ -105,7 +105,8 @@ fn ignore_after_index_answers_from_the_first_event() {
     let after = |i: u64, limit: u32| format!("{events}?after_index={i}&limit={limit}");
 
     set_faults(&api, json!({ "ignore_after_index": true }));
-    for i in [all[2], all[10], all[11], u64::MAX] {
+    // i64::MAX: the largest after_index the live document allows (int64, minimum 0).
+    for i in [all[2], all[10], all[11], i64::MAX as u64] {
         let page = api.get(&after(i, 3)).json(200).clone();
         assert_eq!(indexes(&page), all[..3], "after_index={i}: {page}");
         assert_eq!(page["total_count"], 12, "only the index is ignored");
@@ -248,7 +249,8 @@ fn inflate_totals_reports_two_to_the_63_and_repeats_page_one() {
     assert_eq!(normal_first["total_runs"], 5);
 
     set_faults(&api, json!({ "inflate_totals": true }));
-    for page in [1u64, 2, 3, 4, 1000, u32::MAX as u64] {
+    // i32::MAX: the largest page the live document allows (int32, minimum 0).
+    for page in [1u64, 2, 3, 4, 1000, i32::MAX as u64] {
         let r = api.get(&format!("{runs}?page_size=2&page={page}"));
         let body = r.json(200);
         assert_eq!(run_ids(body), run_ids(&normal_first), "page {page}");

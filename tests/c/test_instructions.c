@@ -40,7 +40,7 @@ static int test_instructions(const twin_client *client) {
   CHECK_STR(twin_instruction_version_content(newest), "# Second\nDo two things. é✓");
   CHECK_STR(twin_instruction_version_source_type(newest), "checkpoint");
   CHECK_STR(twin_instruction_version_source_id(newest), "c-test:2");
-  CHECK_STR(twin_instruction_version_source_type(oldest), "api");
+  CHECK_STR(twin_instruction_version_source_type(oldest), "checkpoint"); /* no source_type sent: live records checkpoint */
   CHECK_STR(twin_instruction_version_content_hash(newest), twin_instructions_content_hash(current));
   CHECK(twin_instruction_version_created_at(oldest, &has_value) > 1700000000);
   CHECK(has_value);

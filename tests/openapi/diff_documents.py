@@ -103,6 +103,12 @@ DELIBERATE: list[Rule] = [
          "with `allow: GET,HEAD,PUT`); the live document lists none of them",
          lambda d: d.kind == "status" and d.side == "emulator" and d.op in BODY_OPS
          and d.value in {"400", "413", "415", "422"}),
+    Rule("the lists refuse what the emulator cannot interpret with a 400 problem, never "
+         "ignoring or silently reinterpreting it: GET /v1/agents a limit outside 1..100 or a "
+         "cursor it did not issue, the runs list an unparseable filter_started_* or an unknown "
+         "filter_* parameter; no capture shows live's answers (also axum's Query 400 below)",
+         lambda d: d.kind == "status" and d.side == "emulator" and d.value == "400"
+         and d.op in {"GET /v1/agents", "GET /v1/agents/{agent_id}/runs"}),
     Rule("axum's Query extractor answers 400 text/plain for a parameter of the wrong type "
          "(`limit=abc`), on every operation with query parameters",
          lambda d: d.kind == "status" and d.side == "emulator" and d.op in QUERY_OPS and d.value == "400"),
@@ -110,11 +116,6 @@ DELIBERATE: list[Rule] = [
          "a 404, an agent_id already taken a 409 (problems); no capture shows live's answers",
          lambda d: d.kind == "status" and d.side == "emulator" and d.op == "POST /v1/agents"
          and d.value in {"400", "404", "409"}),
-    Rule("POST /v1/agents and POST .../cancel take their body as axum's Option<Json<_>>: without a "
-         "Content-Type the body is not read and the defaults apply, as the docs say for cancel "
-         "(twin-api.md 2.4: `{}` or no body at all); the live document marks both bodies required",
-         lambda d: d.kind == "body_required"
-         and d.op in {"POST /v1/agents", "POST /v1/agents/{agent_id}/runs/{run_id}/cancel"}),
     Rule("the live document leaves an event item's `event` an untyped object; the emulator "
          "documents the envelope of the real events (run-events.json: `agent_id.id`, `run_id.id`, "
          "`user_id`, `event.event.<Type>`)",

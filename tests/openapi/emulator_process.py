@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import subprocess
+import urllib.error
 import urllib.request
 from typing import Any, Iterator
 

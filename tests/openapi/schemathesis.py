@@ -4,15 +4,15 @@
 Starts target/debug/twin-emulator, generates requests for every documented operation and
 checks that no response is a 5xx and that every status, content type, header and body matches
 the document. Exit status is schemathesis's. Usage: schemathesis.py [MAX_EXAMPLES]
+(live_document.py does the same with the live service's document.)
 """
 
-import json
 import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EMULATOR = os.path.join(ROOT, "target", "debug", "twin-emulator")
+from emulator_process import ROOT, emulator
+
 ST = os.path.join(os.path.dirname(sys.executable), "st")
 CHECKS = ",".join([
     "not_a_server_error",
@@ -27,12 +27,10 @@ CHECKS = ",".join([
 
 def main() -> int:
     max_examples = sys.argv[1] if len(sys.argv) > 1 else "25"
-    emulator = subprocess.Popen([EMULATOR, "--step-ms", "5", "--seed", "7"], stdout=subprocess.PIPE, text=True)
-    try:
-        info = json.loads(emulator.stdout.readline())
+    with emulator() as emu:
         cmd = [
-            ST, "run", info["url"] + "/openapi.json",
-            "--header", "x-api-key: " + info["api_key"],
+            ST, "run", emu.url + "/openapi.json",
+            "--header", "x-api-key: " + emu.api_key,
             "--checks", CHECKS,
             "--max-examples", max_examples,
             "--phases", "examples,coverage,fuzzing",
@@ -41,10 +39,8 @@ def main() -> int:
             "--request-timeout", "10",
             "--no-color",
         ]
+        print(f"schemathesis: the emulator's own document at {emu.url}", flush=True)
         return subprocess.run(cmd, cwd=ROOT).returncode
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=10)
 
 
 if __name__ == "__main__":

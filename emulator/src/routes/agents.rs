@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{require_agent, required};
-use crate::app::{ApiError, ApiResult, AppState, no_content, ok, reply, success};
+use crate::app::{ApiError, ApiResult, AppState, JsonObject, no_content, ok, reply, success};
 use crate::faults::{PagingFaults, Refusal};
 use crate::ids;
 use crate::store::{Agent, Store};
@@ -24,7 +24,7 @@ const COLOURS: [&str; 6] = [
 pub struct ListQuery {
     workspace_id: Option<String>,
     cursor: Option<String>,
-    limit: Option<usize>,
+    limit: Option<super::Int32>,
 }
 
 /// Cursors are opaque to clients: the creation sequence of the last agent returned.
@@ -37,8 +37,9 @@ fn decode_cursor(cursor: &str) -> Option<u64> {
     text.strip_prefix("agents:")?.parse().ok()
 }
 
-/// `GET /v1/agents`: newest first; `next_cursor` only when another page exists; `limit` is
-/// clamped to 1..100 (a `cursor` the emulator did not issue is a 400). Fault
+/// `GET /v1/agents`: newest first; `next_cursor` only when another page exists. A `limit`
+/// outside 1..100 or a `cursor` the emulator did not issue is a 400 (the answer has no field
+/// that would show a clamped limit; live's answer to these is not captured). Fault
 /// `repeat_cursor`: `cursor` is ignored and every answer is the first page with a
 /// `next_cursor`, always the same one.
 pub async fn list(
@@ -47,7 +48,12 @@ pub async fn list(
     paging: Option<Extension<PagingFaults>>,
 ) -> ApiResult {
     let repeat = paging.is_some_and(|Extension(p)| p.repeat_cursor);
-    let limit = q.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let limit = q.limit.map_or(DEFAULT_LIMIT, super::Int32::get);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_request(format!(
+            "limit must be between 1 and {MAX_LIMIT}"
+        )));
+    }
     let before = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
         _ if repeat => u64::MAX,
         Some(c) => decode_cursor(c).ok_or_else(|| ApiError::bad_request("invalid cursor"))?,
@@ -101,14 +107,12 @@ fn default_workspace(app: &AppState, store: &mut Store) -> String {
     id
 }
 
-/// `POST /v1/agents`: every field optional. The body is optional as axum's `Option<Json<_>>`
-/// makes it: without a `Content-Type` it is not read; with a JSON one it must be a JSON object
-/// (400/422 text/plain otherwise); with another, 415.
+/// `POST /v1/agents`: every field optional, the body itself required (`{}` at least), as the
+/// live document declares it: without a JSON content type, axum's 415.
 pub async fn create(
     State(app): State<AppState>,
-    body: Option<axum::Json<CreateAgent>>,
+    JsonObject(body): JsonObject<CreateAgent>,
 ) -> ApiResult {
-    let body = body.map(|axum::Json(b)| b).unwrap_or_default();
     let mut store = app.store();
     let workspace_id = match body.workspace_id {
         Some(w) => {
@@ -186,7 +190,7 @@ pub async fn move_to(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
     refusal: Option<Extension<Refusal>>,
-    axum::Json(body): axum::Json<Move>,
+    JsonObject(body): JsonObject<Move>,
 ) -> ApiResult {
     let workspace_id = body.workspace_id;
     let mut store = app.store();

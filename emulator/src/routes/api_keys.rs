@@ -1,12 +1,12 @@
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::required;
-use crate::app::{ApiError, ApiResult, AppState, ok, reply};
+use crate::app::{ApiError, ApiResult, AppState, JsonObject, ok, reply};
 use crate::faults::Refusal;
 use crate::ids;
 use crate::store::ApiKey;
@@ -26,7 +26,10 @@ pub struct CreateKey {
 }
 
 /// `POST /api/public/v1/access-api-keys`: the full key is in this response only.
-pub async fn create(State(app): State<AppState>, Json(body): Json<CreateKey>) -> ApiResult {
+pub async fn create(
+    State(app): State<AppState>,
+    JsonObject(body): JsonObject<CreateKey>,
+) -> ApiResult {
     let name = required("name", Some(body.name))?;
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(ApiError::bad_request(format!(

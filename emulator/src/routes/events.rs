@@ -13,8 +13,8 @@ const MAX_LIMIT: usize = 500;
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    limit: Option<usize>,
-    after_index: Option<u64>,
+    limit: Option<super::Int32>,
+    after_index: Option<super::Int64>,
 }
 
 /// `GET /v1/agents/{agent_id}/runs/{run_id}/events`: events with `event_index` strictly
@@ -35,16 +35,19 @@ pub async fn list(
     if paging.inflate_totals {
         PagingFaults::count(&app, |s| &mut s.inflated_totals);
     }
-    let limit = q.limit.unwrap_or(MAX_LIMIT).clamp(1, MAX_LIMIT);
+    let limit = q
+        .limit
+        .map_or(MAX_LIMIT, super::Int32::get)
+        .clamp(1, MAX_LIMIT);
     let store = app.store();
     require_agent(&store, &agent_id)?;
     let mut body = String::from("{\"events\":[");
     let mut total = 0u64;
     if let Some(run) = store.runs.get(&run_id).filter(|r| r.agent_id == agent_id) {
         total = run.events.len() as u64;
-        let start = q
-            .after_index
-            .map_or(0, |after| run.events.partition_point(|e| e.index <= after));
+        let start = q.after_index.map_or(0, |super::Int64(after)| {
+            run.events.partition_point(|e| e.index <= after)
+        });
         for (i, event) in run.events[start..].iter().take(limit).enumerate() {
             if i > 0 {
                 body.push(',');

@@ -6,7 +6,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::require_agent;
-use crate::app::{ApiResult, AppState, ok, success};
+use crate::app::{ApiResult, AppState, JsonObject, ok, success};
 use crate::faults::Refusal;
 use crate::ids::rfc3339;
 use crate::store::InstructionVersion;
@@ -43,7 +43,7 @@ pub async fn update(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
     refusal: Option<Extension<Refusal>>,
-    axum::Json(body): axum::Json<UpdateInstructions>,
+    JsonObject(body): JsonObject<UpdateInstructions>,
 ) -> ApiResult {
     let content = body.content;
     let mut store = app.store();
@@ -95,7 +95,7 @@ pub async fn update(
 
 #[derive(Deserialize)]
 pub struct HistoryQuery {
-    limit: Option<usize>,
+    limit: Option<super::Int32>,
 }
 
 /// `GET /v1/agents/{agent_id}/instructions/history`: newest first; all unless `limit`.
@@ -114,7 +114,7 @@ pub async fn history(
     let items: Vec<_> = versions
         .iter()
         .rev()
-        .take(q.limit.unwrap_or(usize::MAX))
+        .take(q.limit.map_or(usize::MAX, super::Int32::get))
         .map(InstructionVersion::to_history_json)
         .collect();
     ok(json!({ "instruction_versions": items }))

@@ -169,6 +169,46 @@ fn require_agent(store: &Store, agent_id: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A query integer typed as the live document types it: `format: int32`, `minimum: 0`. A
+/// value outside 0..=2^31-1 is refused by axum's `Query` extractor (400 text/plain), as it
+/// would be live.
+#[derive(Clone, Copy, Debug)]
+pub struct Int32(pub u32);
+
+impl<'de> serde::Deserialize<'de> for Int32 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u32::deserialize(d)?;
+        if n > i32::MAX as u32 {
+            return Err(serde::de::Error::custom(
+                "number too large to fit in target type",
+            ));
+        }
+        Ok(Int32(n))
+    }
+}
+
+impl Int32 {
+    pub fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A query integer of `format: int64`, `minimum: 0`: 0..=2^63-1, else axum's 400.
+#[derive(Clone, Copy, Debug)]
+pub struct Int64(pub u64);
+
+impl<'de> serde::Deserialize<'de> for Int64 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        if n > i64::MAX as u64 {
+            return Err(serde::de::Error::custom(
+                "number too large to fit in target type",
+            ));
+        }
+        Ok(Int64(n))
+    }
+}
+
 /// A required, non-blank string field of a request body.
 fn required(field: &str, value: Option<String>) -> Result<String, ApiError> {
     value

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::require_agent;
-use crate::app::{ApiError, ApiResult, AppState, no_content, ok, reply};
+use crate::app::{ApiError, ApiResult, AppState, JsonObject, no_content, ok, reply};
 use crate::faults::{INFLATED_TOTAL, PagingFaults, Refusal};
 use crate::store::{Run, RunMode, RunStatus};
 
@@ -28,8 +28,8 @@ const FILTERS: [&str; 8] = [
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    page: Option<usize>,
-    page_size: Option<usize>,
+    page: Option<super::Int32>,
+    page_size: Option<super::Int32>,
     filter_user_email: Option<String>,
     filter_goal: Option<String>,
     filter_status: Option<String>,
@@ -88,10 +88,10 @@ pub async fn list(
 ) -> ApiResult {
     refuse_unknown_filters(&params)?;
     let inflate = paging.is_some_and(|Extension(p)| p.inflate_totals);
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.map_or(1, super::Int32::get).max(1);
     let page_size = q
         .page_size
-        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .map_or(DEFAULT_PAGE_SIZE, super::Int32::get)
         .clamp(1, MAX_PAGE_SIZE);
     let after = parse_time("filter_started_after", &q.filter_started_after)?;
     let before = parse_time("filter_started_before", &q.filter_started_before)?;
@@ -198,7 +198,7 @@ pub struct StartRun {
 pub async fn start(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
-    axum::Json(body): axum::Json<StartRun>,
+    JsonObject(body): JsonObject<StartRun>,
 ) -> ApiResult {
     let mut store = app.store();
     require_agent(&store, &agent_id)?;
@@ -254,15 +254,14 @@ pub struct Cancel {
     reason: Option<String>,
 }
 
-/// `POST /v1/agents/{agent_id}/runs/{run_id}/cancel`: idempotent. The body is optional as
-/// axum's `Option<Json<_>>` makes it: without a `Content-Type` it is not read; with a JSON
-/// one it must be a JSON object (400/422 text/plain otherwise); with another, 415. Fault
-/// `refuse`: `{"success": false, "error"}`, the run left as it is.
+/// `POST /v1/agents/{agent_id}/runs/{run_id}/cancel`: idempotent. The body is required
+/// (`{}` at least), as the live document declares it: without a JSON content type, axum's 415.
+/// Fault `refuse`: `{"success": false, "error"}`, the run left as it is.
 pub async fn cancel(
     State(app): State<AppState>,
     Path((agent_id, run_id)): Path<(String, String)>,
     refusal: Option<Extension<Refusal>>,
-    _body: Option<axum::Json<Cancel>>,
+    JsonObject(_body): JsonObject<Cancel>,
 ) -> ApiResult {
     let mut store = app.store();
     let status = find(&store, &agent_id, &run_id)?.status;

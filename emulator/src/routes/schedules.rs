@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{require_agent, required};
-use crate::app::{ApiError, ApiResult, AppState, ok, success};
+use crate::app::{ApiError, ApiResult, AppState, JsonObject, ok, success};
 use crate::faults::Refusal;
 use crate::scheduler;
 use crate::store::{Schedule, Store};
@@ -34,7 +34,7 @@ pub async fn set(
     State(app): State<AppState>,
     Path(agent_id): Path<String>,
     refusal: Option<Extension<Refusal>>,
-    axum::Json(body): axum::Json<SetSchedule>,
+    JsonObject(body): JsonObject<SetSchedule>,
 ) -> ApiResult {
     let cron = required("cron", Some(body.cron))?;
     let parsed = scheduler::parse(&cron)?;

@@ -1,12 +1,12 @@
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::required;
-use crate::app::{ApiError, ApiResult, AppState, ok, reply, success};
+use crate::app::{ApiError, ApiResult, AppState, JsonObject, ok, reply, success};
 use crate::faults::Refusal;
 use crate::ids;
 use crate::store::{Store, Workspace};
@@ -48,7 +48,10 @@ pub fn insert(app: &AppState, store: &mut Store, name: String) -> String {
 }
 
 /// `POST /v1/workspaces`
-pub async fn create(State(app): State<AppState>, Json(body): Json<CreateWorkspace>) -> ApiResult {
+pub async fn create(
+    State(app): State<AppState>,
+    JsonObject(body): JsonObject<CreateWorkspace>,
+) -> ApiResult {
     let name = required("name", Some(body.name))?;
     let mut store = app.store();
     insert(&app, &mut store, name);
@@ -81,7 +84,7 @@ pub async fn update(
     State(app): State<AppState>,
     Path(workspace_id): Path<String>,
     refusal: Option<Extension<Refusal>>,
-    Json(body): Json<UpdateWorkspace>,
+    JsonObject(body): JsonObject<UpdateWorkspace>,
 ) -> ApiResult {
     let mut store = app.store();
     let ws = find(&mut store, &workspace_id)?;
@@ -143,7 +146,7 @@ pub struct Reorder {
 pub async fn reorder(
     State(app): State<AppState>,
     refusal: Option<Extension<Refusal>>,
-    Json(body): Json<Reorder>,
+    JsonObject(body): JsonObject<Reorder>,
 ) -> ApiResult {
     let ids = body.workspace_ids;
     let mut store = app.store();
