@@ -721,6 +721,11 @@ fn runs_start_list_cancel_delete_shapes() {
     assert_eq!(r.text, "");
     let r = api.get(&format!("{runs}/{run_id}"));
     assert_eq!((r.status, r.header("allow")), (405, Some("DELETE")));
+    // As captured (http-exchanges.json exchanges[22]): POST on instructions is axum's 405
+    // with `allow: GET,HEAD,PUT` and an empty body.
+    let r = api.post(&format!("/v1/agents/{agent}/instructions"), json!({}));
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET,HEAD,PUT")));
+    assert_eq!(r.text, "");
 
     // Delete: 204 empty; then gone from the list and 404 on cancel.
     api.delete(&format!("{runs}/{run_id}")).no_content();
