@@ -229,7 +229,7 @@ impl Agents {
     pub fn get(&self, agent_id: &str) -> Result<Agent> {
         model_one_lazily(
             &self.client.reply(Call::get(&["v1", "agents", agent_id]))?,
-            "agent",
+            Some("agent"),
         )
     }
 
@@ -292,14 +292,14 @@ mod tests {
             r#"{"agent": {"agent_id": "c", "score": 1e3}}"#,
             r#"{"agent": {"agent_id": "d", "agent_id": "e"}}"#,
         ] {
-            let lazy: Agent = model_one_lazily(&reply(body), "agent").unwrap();
+            let lazy: Agent = model_one_lazily(&reply(body), Some("agent")).unwrap();
             let eager: Agent =
                 crate::resources::model_one(serde_json::from_str(body).unwrap(), "agent").unwrap();
             assert_eq!(lazy, eager, "{body}");
             assert_eq!(lazy.raw(), eager.raw(), "{body}");
         }
         for bad in [r#"{"agent": {"has_runs": true}}"#, "", "<html>"] {
-            let lazy = model_one_lazily::<Agent>(&reply(bad), "agent").unwrap_err();
+            let lazy = model_one_lazily::<Agent>(&reply(bad), Some("agent")).unwrap_err();
             assert!(
                 matches!(
                     lazy,

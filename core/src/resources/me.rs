@@ -21,7 +21,7 @@ impl Client {
     /// The user the API key belongs to; a cheap check that the key works. Decoded straight
     /// from the reply's text: members other than `user_id` are skipped, not built.
     pub fn me(&self) -> Result<Me> {
-        model_one_lazily(&self.reply(Call::get(&["v1", "me"]))?, "user")
+        model_one_lazily(&self.reply(Call::get(&["v1", "me"]))?, None)
     }
 }
 

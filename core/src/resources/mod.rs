@@ -220,12 +220,13 @@ pub(crate) trait LazyModel: Model {
     fn set_raw(&mut self, raw: LazyRaw);
 }
 
-/// [`model_one`] from a reply's text: the object is decoded straight from its text, without a
-/// JSON tree, and keeps the text for [`Model::raw`]. Anything unusual (not plainly JSON, a
-/// shape the typed decoder refuses) is decoded through a parsed `Value`, errors included.
+/// [`model_one_of`] from a reply's text (or, without an envelope `key`, the body as the
+/// object): the object is decoded straight from its text, without a JSON tree, and keeps the
+/// text for [`Model::raw`]. Anything unusual (not plainly JSON, a shape the typed decoder
+/// refuses) is decoded through a parsed `Value`, errors included.
 pub(crate) fn model_one_lazily<T: LazyModel>(
     reply: &crate::transport::Reply,
-    key: &'static str,
+    key: Option<&'static str>,
 ) -> Result<T> {
     let lazily = || {
         let text = std::str::from_utf8(&reply.body).ok()?;
@@ -234,21 +235,27 @@ pub(crate) fn model_one_lazily<T: LazyModel>(
         }
         // One pass: the model from the envelope's member, the other members skipped; or,
         // without that member, the body itself.
-        let mut parser = serde_json::Deserializer::from_str(text);
-        let member =
-            serde::de::DeserializeSeed::deserialize(crate::de::Member::<T>::new(key), &mut parser)
-                .ok()?;
-        parser.end().ok()?;
+        let member = match key {
+            Some(key) => {
+                let mut parser = serde_json::Deserializer::from_str(text);
+                let seed = crate::de::Member::<T>::new(key);
+                let member = serde::de::DeserializeSeed::deserialize(seed, &mut parser).ok()?;
+                parser.end().ok()?;
+                member.map(|model| (model, key))
+            }
+            None => None,
+        };
         let (mut model, envelope) = match member {
-            Some(model) => (model, Some(key)),
+            Some((model, key)) => (model, Some(key)),
             None => (serde_json::from_str::<T>(text).ok()?, None),
         };
         model.set_raw(LazyRaw::from_text(text, None).in_envelope(envelope));
         Some(model)
     };
-    match lazily() {
-        Some(model) => Ok(model),
-        None => model_one_of(reply, crate::client::parse_json(reply)?, key),
+    match (lazily(), key) {
+        (Some(model), _) => Ok(model),
+        (None, Some(key)) => model_one_of(reply, crate::client::parse_json(reply)?, key),
+        (None, None) => T::from_value(crate::client::parse_json(reply)?),
     }
 }
 
