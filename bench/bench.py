@@ -593,7 +593,7 @@ def row11(ctx: Ctx) -> Result:
         ratio_line("every `.raw`", s["raw"], s["http.client"], "http.client", None),
     ]
     r.notes.append(
-        f"The run of row 2 (`{EVENTS_DIRECTIVE}`, about 1.1 MB a page). Ours, one figure each: "
+        f"The run of row 2 (`{EVENTS_DIRECTIVE}`, about 0.94 MB a page with the emulator's re-stamped real events). Ours, one figure each: "
         "`next(client.events.list(agent, run, limit=500).pages())`, then `e.payload` for every "
         "event (its body as plain data, every protobuf Value tree in it decoded), or `e.raw` "
         "for every event (the whole item as plain data). Baselines: the same page with "
@@ -1220,7 +1220,7 @@ FIXES = """\
 | 10 | 351–356 ms median at a 1 s cadence | 143–156 ms | the idle pause grew by half each poll, so with an event every second the next one always met a 337–500 ms pause: it now grows by a quarter (still 500 ms at most, reached after 2 s of quiet) |
 | 2, 3 | — | — | the API-key redaction of every reply (added meanwhile) compared the key at every offset: it now uses memchr's `memmem` |
 | 1, 8, 9 | `localhost`: 1.000 thread created per call; `agents.get()` 0.34–1.57× `requests` (0.22–1.29 ms a call, against 55–131 µs on 127.0.0.1) | 0.000; 0.21× `requests`, as on 127.0.0.1 | the IP-literal shortcut (row 1 above) left host names to ureq, which looks the host up before every request, on a new thread once the request has a deadline (ours always do): `core/src/resolve.rs` now keeps a host name's addresses for 15 s. The per-call rows now run against `localhost` beside `127.0.0.1` and count threads created per call (strace) |
-| 11 | every `.payload` read: 1.31–1.37× `requests`; every `.raw`: 2.10–2.25× | 0.76–0.92×; 1.01–1.10× (a build with the core accessor below) | each `.payload` / `.raw` parsed the event's kept text into a `serde_json::Value` (a B-tree node per object, most of them one-key Value-tree wrappers: about 20 MB for a 1.1 MB page, kept by the event), copied that tree and converted the copy. The binding now parses the text straight into Python objects (a serde visitor, repeated keys shared) and decodes the Value trees in place on them, for the same data; it needs the core to hand out the text (`Event::json_text()`, `Event::payload_text()`), pending: until then it converts the core's `Value` (without the copy) |
+| 11 | every `.payload` read: 1.31–1.37× `requests`; every `.raw`: 2.10–2.25× | 0.81×; 1.06× (2026-11-30 14:50) | each `.payload` / `.raw` parsed the event's kept text into a `serde_json::Value` (a B-tree node per object, most of them one-key Value-tree wrappers: about 20 MB for a 1.1 MB page, kept by the event), copied that tree and converted the copy. The binding now parses the text straight into Python objects (a serde visitor, repeated keys shared) and decodes the Value trees in place on them, for the same data; the core hands out that text (`Event::json_text()`, `Event::payload_text()`) |
 """
 
 
