@@ -1080,6 +1080,17 @@ uint64_t twin_run_run_number(const twin_run *run, bool *has_value);
 const char *twin_run_run_kind(const twin_run *run);
 
 /**
+ * What the run was asked to do (`goal`), or NULL when the service does not say.
+ */
+const char *twin_run_goal(const twin_run *run);
+
+/**
+ * The email of the user who started the run (`user_email`), or NULL when the service does
+ * not say.
+ */
+const char *twin_run_user_email(const twin_run *run);
+
+/**
  * The policy (`policy_type`), e.g. `runner_v2`, or NULL.
  */
 const char *twin_run_policy_type(const twin_run *run);

@@ -463,6 +463,27 @@ pub extern "C" fn twin_run_run_kind(run: *const twin_run) -> *const c_char {
     })
 }
 
+/// What the run was asked to do (`goal`), or NULL when the service does not say.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_run_goal(run: *const twin_run) -> *const c_char {
+    ffi::call_or(std::ptr::null(), || {
+        let run = ffi::arg(run, "run")?;
+        Ok(run.strings.get_opt("goal", run.run.goal.as_deref()))
+    })
+}
+
+/// The email of the user who started the run (`user_email`), or NULL when the service does
+/// not say.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_run_user_email(run: *const twin_run) -> *const c_char {
+    ffi::call_or(std::ptr::null(), || {
+        let run = ffi::arg(run, "run")?;
+        Ok(run
+            .strings
+            .get_opt("user_email", run.run.user_email.as_deref()))
+    })
+}
+
 /// The policy (`policy_type`), e.g. `runner_v2`, or NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_policy_type(run: *const twin_run) -> *const c_char {

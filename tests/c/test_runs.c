@@ -35,6 +35,8 @@ static int test_start_wait_get(const twin_client *client, const char *agent_id) 
   CHECK_STR(twin_run_run_kind(done), "run");
   CHECK_STR(twin_run_policy_type(done), "runner_v2");
   CHECK(twin_run_policy_model(done) != NULL);
+  CHECK_STR(twin_run_user_email(done), "user@example.com"); /* the emulator's one user */
+  CHECK_STR(twin_run_goal(done), "");                       /* empty, as live-calls 25 shows */
   twin_run_last_event_at(done, &has_value);
   CHECK(has_value);
 

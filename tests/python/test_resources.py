@@ -130,6 +130,11 @@ def test_runs(client: twin.Client, agent: twin.Agent) -> None:
     done = client.runs.wait(agent.agent_id, run.run_id, timeout=60, poll_interval=0.05)
     assert (done.status, done.outcome, done.is_terminal, done.is_finished) == ("completed", "success", True, True)
     assert done.run_number == 1 and done.summary
+    assert (done.user_email, done.goal) == ("user@example.com", "")  # the emulator's user; goal as live
+    assert [r.run_id for r in client.runs.list(agent.agent_id, user_email="user@example.com")] == [run.run_id]
+    assert list(client.runs.list(agent.agent_id, user_email="nobody@example.com")) == []
+    answer = done.final_output()
+    assert isinstance(answer, dict) and answer["answer"].startswith("Done"), answer
     got = client.runs.get(agent.agent_id, run.run_id)
     assert got.run_id == run.run_id and got.status == "completed"
     assert client.agents.get(agent.agent_id).latest_run_id == run.run_id
@@ -147,6 +152,9 @@ def test_runs(client: twin.Client, agent: twin.Agent) -> None:
     with pytest.raises(twin.BadRequestError) as bad:
         client.runs.start(agent.agent_id, message="x [emulator: outcom=fail]")
     assert bad.value.status == 400 and "outcom" in (bad.value.problem.detail or "")
+    failed = client.runs.start(agent.agent_id, message=script(error=True, events=8))
+    failed = failed.wait(timeout=60, poll_interval=0.05)
+    assert failed.status == "error" and failed.final_output() is None  # never a success-looking answer
 
 
 def test_events_and_final_output(client: twin.Client, agent: twin.Agent) -> None:
