@@ -405,16 +405,21 @@ pub(crate) fn refusal(reply: &Reply, body: &Value) -> Option<Error> {
 }
 
 /// [`Error::OperationFailed`] for a 2xx answer that says the operation was not done, with its
-/// `error` text (cleaned of control characters and secrets) as the detail.
+/// `error` text as the detail.
 pub(crate) fn operation_failed(reply: &Reply, body: &Value) -> Error {
     Error::OperationFailed {
         status: reply.status,
-        detail: body
-            .get("error")
-            .and_then(Value::as_str)
-            .map(|e| crate::scrub::clean_text(&reply.secrets.text(e), 500))
-            .filter(|e| !e.is_empty()),
+        detail: error_text(reply, body),
     }
+}
+
+/// The service's own words in a 2xx answer (its `error` member), safe to show: without the
+/// key or control characters, at most 500 characters; `None` when absent or empty.
+pub(crate) fn error_text(reply: &Reply, body: &Value) -> Option<String> {
+    body.get("error")
+        .and_then(Value::as_str)
+        .map(|e| crate::scrub::clean_text(&reply.secrets.text(e), 500))
+        .filter(|e| !e.is_empty())
 }
 
 /// One API call, described; the client turns it into a URL and a request.

@@ -277,7 +277,7 @@ pub(crate) fn excerpt(body: &[u8], secrets: &Secrets) -> String {
     // found; a value cut off by the prefix is redacted to its end. Control characters become
     // spaces before member names are matched (so none hides a name), and the cut comes last.
     let prefix = &body[..body.len().min(EXCERPT_CHARS * 8)];
-    let canonical = crate::scrub::canonical_literals(&secrets.errors(prefix.to_vec()));
+    let canonical = crate::scrub::canonical_literals(secrets.errors(prefix.to_vec()));
     let text = clean_text(&String::from_utf8_lossy(&canonical), usize::MAX);
     clean_text(&secrets.text(&redact(&text)), EXCERPT_CHARS)
 }

@@ -77,19 +77,33 @@ fn scrub_json(body: Vec<u8>, secret: &str) -> Vec<u8> {
     if !has_escape {
         return body;
     }
+    // An escape never makes text longer: a literal shorter than the secret holds none.
+    rewrite_literals(body, |inner| {
+        if inner.len() < secret.len() {
+            return None;
+        }
+        let decoded = decode_literal(inner);
+        decoded
+            .contains(secret)
+            .then(|| decoded.replace(secret, REDACTED))
+    })
+}
+
+/// `body` with the inside of each string literal that has an escape replaced by the text
+/// `rewrite` gives for it (written back in serde_json's minimal encoding); literals it gives
+/// `None` for, and every other byte, are left as they are.
+fn rewrite_literals(body: Vec<u8>, mut rewrite: impl FnMut(&[u8]) -> Option<String>) -> Vec<u8> {
     let mut out = Vec::new();
     let mut last = 0;
     for (start, end) in literals(&body) {
         let inner = &body[start..end];
-        // An escape never makes text longer: a literal shorter than the secret holds none.
-        if inner.len() < secret.len() || memchr::memchr(b'\\', inner).is_none() {
+        if memchr::memchr(b'\\', inner).is_none() {
             continue;
         }
-        let decoded = decode_literal(inner);
-        if !decoded.contains(secret) {
+        let Some(text) = rewrite(inner) else {
             continue;
-        }
-        let encoded = serde_json::to_string(&decoded.replace(secret, REDACTED)).unwrap_or_default();
+        };
+        let encoded = serde_json::to_string(&text).unwrap_or_default();
         out.extend_from_slice(&body[last..start]);
         out.extend_from_slice(&encoded.as_bytes()[1..encoded.len() - 1]);
         last = end;
@@ -217,21 +231,8 @@ fn decode_literal(inner: &[u8]) -> String {
 
 /// Every string literal that has an escape, rewritten in serde_json's minimal form (`\u0074`
 /// becomes `t`), so that names and secrets can be matched as plain text. For excerpts only.
-pub(crate) fn canonical_literals(body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len());
-    let mut last = 0;
-    for (start, end) in literals(body) {
-        let inner = &body[start..end];
-        if memchr::memchr(b'\\', inner).is_none() {
-            continue;
-        }
-        let encoded = serde_json::to_string(&decode_literal(inner)).unwrap_or_default();
-        out.extend_from_slice(&body[last..start]);
-        out.extend_from_slice(&encoded.as_bytes()[1..encoded.len() - 1]);
-        last = end;
-    }
-    out.extend_from_slice(&body[last..]);
-    out
+pub(crate) fn canonical_literals(body: Vec<u8>) -> Vec<u8> {
+    rewrite_literals(body, |inner| Some(decode_literal(inner)))
 }
 
 /// Server text made safe to show: control characters (terminal escapes, CR, LF, NUL, ...)
@@ -344,7 +345,10 @@ mod tests {
         }
         assert_eq!(decode_literal(br"\uZZ"), r"\uZZ");
         assert_eq!(
-            String::from_utf8(canonical_literals(br#"{"signing\u005fsecret":"w"}"#)).unwrap(),
+            String::from_utf8(canonical_literals(
+                br#"{"signing\u005fsecret":"w"}"#.to_vec()
+            ))
+            .unwrap(),
             r#"{"signing_secret":"w"}"#
         );
     }

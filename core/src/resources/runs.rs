@@ -509,11 +509,7 @@ impl Runs {
         if let Some(refused) = crate::client::refusal(&reply, &body) {
             return Err(refused);
         }
-        let note = body
-            .get("error")
-            .and_then(Value::as_str)
-            .map(|e| crate::scrub::clean_text(e, 500))
-            .filter(|s| !s.is_empty());
+        let note = crate::client::error_text(&reply, &body);
         Ok(CancelResult {
             success: true,
             note,
