@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from typing import Any, Iterator
@@ -13,6 +14,18 @@ from typing import Any, Iterator
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EMULATOR = os.path.join(ROOT, "target", "debug", "twin-emulator")
 REAL = os.path.join(ROOT, "tests", "vectors", "real")
+# Schemathesis's command and the checks both runs make (the emulator's own document and the
+# live one).
+ST = os.path.join(os.path.dirname(sys.executable), "st")
+CHECKS = ",".join([
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "unsupported_method",
+])
 
 
 class Running:

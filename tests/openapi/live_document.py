@@ -25,18 +25,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from emulator_process import ROOT, emulator, real
-
-ST = os.path.join(os.path.dirname(sys.executable), "st")
-CHECKS = ",".join([
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
-    "negative_data_rejection",
-    "unsupported_method",
-])
+from emulator_process import CHECKS, ROOT, ST, emulator, real
 
 Doc = dict[str, Any]
 PROBLEM = {"$ref": "#/components/schemas/ProblemDetail"}
