@@ -20,6 +20,7 @@ Needs `cargo build -p twin-c -p twin-emulator` first (the make target does it).
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -101,22 +102,16 @@ def valgrind_available():
 # ---------------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="session")
-def emulator():
-    if not EMULATOR.exists() or not (LIB_DIR / "libtwin.so").exists():
-        pytest.fail("build first: cargo build -p twin-c -p twin-emulator")
-    proc = subprocess.Popen(
-        [str(EMULATOR), "--step-ms", "10"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+@contextlib.contextmanager
+def ready_process(command, what, stderr=None):
+    """Runs `command`, a server that prints one JSON line once it listens; yields that line,
+    parsed, and ends the server afterwards."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
         line = proc.stdout.readline()
         if not line:
-            pytest.fail("the emulator printed nothing")
-        info = json.loads(line)
-        yield {"url": info["url"], "api_key": info["api_key"]}
+            pytest.fail(f"{what} printed nothing")
+        yield json.loads(line)
     finally:
         proc.terminate()
         try:
@@ -125,6 +120,15 @@ def emulator():
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    if not EMULATOR.exists() or not (LIB_DIR / "libtwin.so").exists():
+        pytest.fail("build first: cargo build -p twin-c -p twin-emulator")
+    command = [str(EMULATOR), "--step-ms", "10"]
+    with ready_process(command, "the emulator", stderr=subprocess.DEVNULL) as info:
+        yield {"url": info["url"], "api_key": info["api_key"]}
 
 
 def admin(emulator, method, path, body=None):

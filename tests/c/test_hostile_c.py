@@ -11,11 +11,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
-import unicodedata
 import urllib.parse
 import urllib.request
 import uuid
@@ -23,7 +21,7 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from test_c import BUILD, LIB_DIR, ROOT, TESTS, VALGRIND, compile_c, valgrind_available
+from test_c import BUILD, LIB_DIR, ROOT, TESTS, VALGRIND, compile_c, ready_process, valgrind_available
 
 SERVER = ROOT / "tests" / "hostile" / "server.py"
 # The server's module too, for its markers and variants.
@@ -42,19 +40,8 @@ MODES = ["asan", "valgrind"]
 
 @pytest.fixture(scope="module")
 def hostile_server():
-    proc = subprocess.Popen([sys.executable, str(SERVER)], stdout=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line, "the hostile server printed nothing"
-        yield json.loads(line)["url"]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.stdout.close()
+    with ready_process([sys.executable, str(SERVER)], "the hostile server") as info:
+        yield info["url"]
 
 
 @pytest.fixture(scope="module")
@@ -154,26 +141,6 @@ def run_case(program, url: str, mode: str, scenario: str, call: str, *args: str,
     return Result(fields, requests, output)
 
 
-def unescaped(text: str) -> str:
-    for _ in range(3):
-        text = re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
-        text = re.sub(r"\\+/", "/", text)
-    return text
-
-
-def assert_no_secret(texts: Dict[str, Optional[str]], secrets: List[str]) -> None:
-    for where, text in texts.items():
-        if not text:
-            continue
-        for form in (text, unescaped(text)):
-            for secret in secrets:
-                assert secret.lower() not in form.lower(), f"{where} shows a secret: {text[:300]!r}"
-
-
-def control_chars(text: str) -> List[str]:
-    return sorted({repr(c) for c in text if unicodedata.category(c) == "Cc"})
-
-
 # ------------------------------------------------------------------------------ the control
 
 
@@ -249,8 +216,8 @@ def test_escaped_key_in_error_body(program, hostile_server, variant, mode):
     TWIN_LOG=debug) shows the key or its secret part."""
     r = run_case(program, hostile_server, mode, f"key_error.{variant}", "me", "0")
     r.expect("TWIN_ERR_API", 401)
-    assert_no_secret(r.texts(), [API_KEY, SECRET_PART])
-    assert_no_secret({"output": r.output}, [API_KEY, SECRET_PART])
+    hostile.assert_no_secret(r.texts(), [API_KEY, SECRET_PART])
+    hostile.assert_no_secret({"output": r.output}, [API_KEY, SECRET_PART])
 
 
 @pytest.mark.parametrize("variant", ["first", "tail", "split"])
@@ -259,8 +226,8 @@ def test_escaped_key_in_malformed_answer(program, hostile_server, variant):
     the key."""
     r = run_case(program, hostile_server, "asan", f"key_malformed.{variant}", "me", "0")
     assert r.status in ("TWIN_ERR_DECODE", "TWIN_ERR_UNEXPECTED_RESPONSE"), r.output
-    assert_no_secret(r.texts(), [API_KEY, SECRET_PART])
-    assert_no_secret({"output": r.output}, [API_KEY, SECRET_PART])
+    hostile.assert_no_secret(r.texts(), [API_KEY, SECRET_PART])
+    hostile.assert_no_secret({"output": r.output}, [API_KEY, SECRET_PART])
 
 
 @pytest.mark.parametrize("variant", ["first", "all", "split", "tail", "solidus"])
@@ -270,8 +237,8 @@ def test_escaped_key_in_event_payloads(program, hostile_server, variant):
     r = run_case(program, hostile_server, "asan", f"key_events.{variant}", "events_list")
     r.expect("TWIN_OK")
     assert r.get("value_events") == "2", r.output
-    assert_no_secret({f"payload {i}": t for i, t in enumerate(r.all("value_payload"))}, [API_KEY, SECRET_PART])
-    assert_no_secret({f"json {i}": t for i, t in enumerate(r.all("value_json"))}, [API_KEY, SECRET_PART])
+    hostile.assert_no_secret({f"payload {i}": t for i, t in enumerate(r.all("value_payload"))}, [API_KEY, SECRET_PART])
+    hostile.assert_no_secret({f"json {i}": t for i, t in enumerate(r.all("value_json"))}, [API_KEY, SECRET_PART])
 
 
 @pytest.mark.parametrize("variant", ["truncated", "escaped_name", "escaped_value", "missing_member"])
@@ -280,8 +247,8 @@ def test_signing_secret_in_undecodable_webhook_answer(program, hostile_server, v
     error."""
     r = run_case(program, hostile_server, "asan", f"webhook_secret.{variant}", "webhooks_create", "0")
     assert r.status in ("TWIN_ERR_DECODE", "TWIN_ERR_UNEXPECTED_RESPONSE"), r.output
-    assert_no_secret(r.texts(), [hostile.WEBHOOK_SECRET_MARKER])
-    assert_no_secret({"output": r.output}, [hostile.WEBHOOK_SECRET_MARKER])
+    hostile.assert_no_secret(r.texts(), [hostile.WEBHOOK_SECRET_MARKER])
+    hostile.assert_no_secret({"output": r.output}, [hostile.WEBHOOK_SECRET_MARKER])
 
 
 def test_short_key_leaves_data_alone(program, hostile_server):
@@ -305,7 +272,7 @@ def test_server_text_is_sanitised(program, hostile_server, variant, mode):
     r.expect("TWIN_ERR_API", 400)
     for where in ("message", "title", "detail"):
         text = r.get(where) or ""
-        assert not control_chars(text), f"{where} holds control characters {control_chars(text)}"
+        assert not hostile.control_characters(text), f"{where} holds control characters {hostile.control_characters(text)}"
     assert len(r.get("title") or "") <= 200
     assert len(r.get("detail") or "") <= 503
     rid = r.get("request_id")

@@ -34,11 +34,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import signal
 import socket
 import sys
 import threading
 import time
+import unicodedata
 import urllib.parse
 import uuid
 import zlib
@@ -58,6 +60,35 @@ T0 = "2026-04-22T14:43:24.984599422+00:00"
 
 
 # ------------------------------------------------------------------------------ encodings
+
+
+# -- checks both suites make on what the SDK showed (tests/python/test_hostile.py and
+#    tests/c/test_hostile_c.py)
+
+
+def unescaped(text: str) -> str:
+    """`text` with JSON escapes (`\\u0074`, `\\/`, doubled backslashes as in a repr) decoded, so
+    an escaped secret is found too."""
+    for _ in range(3):
+        text = re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+        text = re.sub(r"\\+/", "/", text)
+    return text
+
+
+def assert_no_secret(texts: Dict[str, Optional[str]], secrets: List[str]) -> None:
+    """Fails naming the place when any of `texts` shows one of `secrets`, as it is or escaped."""
+    for where, text in texts.items():
+        if not text:
+            continue
+        for form in (text, unescaped(text)):
+            low = form.lower()
+            for secret in secrets:
+                assert secret.lower() not in low, f"{where} shows a secret ({secret[:8]}...): {text[:300]!r}"
+
+
+def control_characters(text: str) -> List[str]:
+    """The control characters in `text`, each once."""
+    return sorted({repr(c) for c in text if unicodedata.category(c) == "Cc"})
 
 
 def escape_json_string(text: str, variant: str) -> str:

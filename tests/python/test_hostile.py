@@ -14,12 +14,10 @@ import importlib.util
 import json
 import os
 import pathlib
-import re
 import socket
 import subprocess
 import sys
 import textwrap
-import unicodedata
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
@@ -149,32 +147,6 @@ def sdk(code: str, url: str, *, key: str = API_KEY, timeout: float = 20.0,
 def server() -> Iterator[Any]:
     with hostile.HostileServer() as s:
         yield s
-
-
-# ------------------------------------------------------------------------- helpers on text
-
-
-def unescaped(text: str) -> str:
-    """`text` with JSON escapes (`\\u0074`, `\\/`, doubled backslashes as in a repr) decoded, so
-    an escaped secret is found too."""
-    for _ in range(3):
-        text = re.sub(r"\\+u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
-        text = re.sub(r"\\+/", "/", text)
-    return text
-
-
-def assert_no_secret(texts: Dict[str, Optional[str]], secrets: List[str]) -> None:
-    for where, text in texts.items():
-        if not text:
-            continue
-        for form in (text, unescaped(text)):
-            low = form.lower()
-            for secret in secrets:
-                assert secret.lower() not in low, f"{where} shows a secret ({secret[:8]}...): {text[:300]!r}"
-
-
-def control_chars(text: str) -> List[str]:
-    return sorted({repr(c) for c in text if unicodedata.category(c) == "Cc"})
 
 
 # ------------------------------------------------------------------------- the server itself
@@ -328,8 +300,8 @@ def test_escaped_key_in_error_body(server: Any, variant: str) -> None:
               env=LOG_ENV)
     e = out.expect("AuthenticationError")
     assert e["status"] == 401
-    assert_no_secret(out.texts(), SECRETS)
-    assert_no_secret({"child output": out.output}, SECRETS)
+    hostile.assert_no_secret(out.texts(), SECRETS)
+    hostile.assert_no_secret({"child output": out.output}, SECRETS)
 
 
 @pytest.mark.parametrize("variant", hostile.KEY_VARIANTS)
@@ -339,8 +311,8 @@ def test_escaped_key_in_malformed_answer(server: Any, variant: str) -> None:
     out = sdk("RESULT = call(lambda: client(max_retries=0).me())", server.base(f"key_malformed.{variant}"),
               env=LOG_ENV)
     out.expect("UnexpectedResponseError")
-    assert_no_secret(out.texts(), SECRETS)
-    assert_no_secret({"child output": out.output}, SECRETS)
+    hostile.assert_no_secret(out.texts(), SECRETS)
+    hostile.assert_no_secret({"child output": out.output}, SECRETS)
 
 
 @pytest.mark.parametrize("variant", hostile.KEY_VARIANTS)
@@ -361,8 +333,8 @@ def test_escaped_key_in_event_payloads(server: Any, variant: str) -> None:
     assert out.ok, out.error
     assert [e["kind"] for e in out.value] == ["UserMessage", "ToolCallResolved"]
     for i, item in enumerate(out.value):
-        assert_no_secret({f"event {i} {k}": v for k, v in item.items()}, SECRETS)
-    assert_no_secret({"child output": out.output}, SECRETS)
+        hostile.assert_no_secret({f"event {i} {k}": v for k, v in item.items()}, SECRETS)
+    hostile.assert_no_secret({"child output": out.output}, SECRETS)
 
 
 @pytest.mark.parametrize("variant", ["truncated", "escaped_name", "escaped_value", "missing_member"])
@@ -375,8 +347,8 @@ def test_signing_secret_in_undecodable_webhook_answer(server: Any, variant: str)
         server.base(f"webhook_secret.{variant}"),
     )
     out.expect("UnexpectedResponseError")
-    assert_no_secret(out.texts(), [hostile.WEBHOOK_SECRET_MARKER])
-    assert_no_secret({"child output": out.output}, [hostile.WEBHOOK_SECRET_MARKER])
+    hostile.assert_no_secret(out.texts(), [hostile.WEBHOOK_SECRET_MARKER])
+    hostile.assert_no_secret({"child output": out.output}, [hostile.WEBHOOK_SECRET_MARKER])
 
 
 def test_short_key_leaves_data_alone(server: Any) -> None:
@@ -411,7 +383,7 @@ def test_server_text_is_sanitised(server: Any, variant: str) -> None:
     e = out.expect("BadRequestError")
     title, detail = e["problem"]["title"], e["problem"]["detail"]
     for where, text in [("str(e)", e["str"]), ("title", title), ("detail", detail or "")]:
-        assert not control_chars(text), f"{where} holds control characters {control_chars(text)}"
+        assert not hostile.control_characters(text), f"{where} holds control characters {hostile.control_characters(text)}"
     assert len(title) <= 200, len(title)
     assert detail is not None and len(detail) <= 503, len(detail or "")
     assert len(e["str"]) <= 1024, len(e["str"])
