@@ -558,13 +558,16 @@ def big_agent(req: Request) -> None:
     normal(req)
 
 
-def _events_page(pad_each: int, count: int, agent_id: str = "a1", run_id: str = "r1") -> Iterable[bytes]:
-    yield b'{"total_count": %d, "events": [' % count
-    for i in range(count):
-        head = json.dumps(event(1000 + i, agent_id, run_id, "ToolCallResolved",
+def _events_page(pad_each: int, count: int, first: int = 0, total: Optional[int] = None,
+                 agent_id: str = "a1", run_id: str = "r1") -> Iterable[bytes]:
+    """A page of `count` events of about `pad_each` bytes each, the first being the run's
+    event number `first` (index 1000 + first); `total_count` is `total`, else `count`."""
+    yield b'{"total_count": %d, "events": [' % (count if total is None else total)
+    for n in range(count):
+        head = json.dumps(event(1000 + first + n, agent_id, run_id, "ToolCallResolved",
                                 {"tool_name": "llm", "pad": "PAD"}))
         before, after = head.split('"PAD"')
-        yield (("," if i else "") + before + '"').encode()
+        yield (("," if n else "") + before + '"').encode()
         yield from _repeat(b"x", pad_each)
         yield ('"' + after).encode()
     yield b"]}"
@@ -588,17 +591,8 @@ def events_ten_big(req: Request) -> None:
         limit = int(req.query.get("limit") or 500)
         first = max(0, after - 1000 + 1) if after else 0
         count = max(0, min(limit, 10 - first))
-        def page() -> Iterable[bytes]:
-            yield b'{"total_count": 10, "events": ['
-            for n, i in enumerate(range(first, first + count)):
-                head = json.dumps(event(1000 + i, "a1", "r1", "ToolCallResolved",
-                                        {"tool_name": "llm", "pad": "PAD"}))
-                before, rest = head.split('"PAD"')
-                yield (("," if n else "") + before + '"').encode()
-                yield from _repeat(b"x", 8 * MIB)
-                yield ('"' + rest).encode()
-            yield b"]}"
-        return req.handler.send_gzip(200, cached_gzip(f"ten_big_{first}_{count}", page))
+        page = cached_gzip(f"ten_big_{first}_{count}", lambda: _events_page(8 * MIB, count, first, total=10))
+        return req.handler.send_gzip(200, page)
     normal(req, run_status="in_progress")
 
 
