@@ -12,16 +12,25 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=../include/twin.h");
 
-    let version =
-        |part: &str| std::env::var(format!("CARGO_PKG_VERSION_{part}")).expect("set by cargo");
+    let part = |name: &str| -> u32 {
+        let value = std::env::var(format!("CARGO_PKG_VERSION_{name}")).expect("set by cargo");
+        value.parse().expect("a version part is a number")
+    };
+    let (major, minor, patch) = (part("MAJOR"), part("MINOR"), part("PATCH"));
+    assert!(minor < 256 && patch < 256, "TWIN_VERSION_NUMBER keeps 8 bits for minor and patch");
     let version_macros = format!(
         "/** The version of this header, the same as twin_version() of the library it came with. */\n\
-         #define TWIN_VERSION_MAJOR {}\n#define TWIN_VERSION_MINOR {}\n#define TWIN_VERSION_PATCH {}\n\
-         #define TWIN_VERSION_STRING \"{}\"\n",
-        version("MAJOR"),
-        version("MINOR"),
-        version("PATCH"),
-        std::env::var("CARGO_PKG_VERSION").expect("set by cargo"),
+         #define TWIN_VERSION_MAJOR {major}\n#define TWIN_VERSION_MINOR {minor}\n\
+         #define TWIN_VERSION_PATCH {patch}\n#define TWIN_VERSION_STRING \"{version}\"\n\
+         /**\n * The version as one number, 0xMMmmpp (major, minor and patch, 8 bits each), as\n \
+         * twin_version_number() gives it at run time: compare versions as numbers, not strings.\n \
+         */\n#define TWIN_VERSION_NUMBER 0x{number:06x}\n\
+         /**\n * True (at compile time) when this header is version major.minor.patch or later:\n \
+         * `#if TWIN_VERSION_AT_LEAST(0, 2, 0)`. At run time, compare twin_version_number().\n \
+         */\n#define TWIN_VERSION_AT_LEAST(major, minor, patch) \\\n  \
+         (TWIN_VERSION_NUMBER >= (((major) << 16) | ((minor) << 8) | (patch)))\n",
+        version = std::env::var("CARGO_PKG_VERSION").expect("set by cargo"),
+        number = (major << 16) | (minor << 8) | patch,
     );
 
     let config =

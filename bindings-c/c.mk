@@ -1,18 +1,35 @@
 # C library targets (owned by the C binding), included by the root Makefile:
-#   make test-c                   the C tests (tests/c) against the emulator, under valgrind and
-#                                 with -fsanitize=address,undefined; header freshness; install
-#   make install PREFIX=/usr/local  include/twin.h, libtwin.a, libtwin.so and twin.pc
-#   make header                   regenerate include/twin.h (cbindgen, through build.rs)
-#   make chaos-c                  the reliability workloads at full size (not in `make test`):
-#                                 chaos 16 workers x 4 rounds (and 8 x 1 under valgrind),
-#                                 load 16 threads x 500 calls, 200,000 random webhook deliveries
-# TWIN_C_PROFILE=release builds and installs the optimised library (default: debug, fast to build).
-.PHONY: test-c chaos-c install header c-lib c-tools
+#   make test-c            the C tests (tests/c) against the emulator, under valgrind and with
+#                          -fsanitize=address,undefined; header freshness; install (pkg-config,
+#                          CMake, the static library beside another Rust library)
+#   make install           the release library into PREFIX (default /usr/local): twin.h,
+#                          libtwin.so.X.Y.Z (SONAME libtwin.so.ABI) and its two symlinks,
+#                          libtwin.a, twin.pc and the CMake package twin::twin. DESTDIR, LIBDIR
+#                          and INCLUDEDIR work as usual; TWIN_INSTALL_PROFILE=debug installs the
+#                          debug build instead.
+#   make uninstall         removes exactly what `make install` (same variables) put there
+#   make c-dist            what install copies, built under target/c-dist/PROFILE
+#   make header            regenerate include/twin.h (cbindgen, through build.rs)
+#   make chaos-c           the reliability workloads at full size (not in `make test`):
+#                          chaos 16 workers x 4 rounds (and 8 x 1 under valgrind),
+#                          load 16 threads x 500 calls, 200,000 random webhook deliveries
+.PHONY: test-c chaos-c install uninstall c-dist header c-lib c-tools
 
 PREFIX ?= /usr/local
-TWIN_C_PROFILE ?= debug
-TWIN_C_LIBDIR := target/$(TWIN_C_PROFILE)
+LIBDIR ?= $(abspath $(PREFIX))/lib
+INCLUDEDIR ?= $(abspath $(PREFIX))/include
+TWIN_INSTALL_PROFILE ?= release
 TWIN_C_VERSION = $(shell sed -n 's/^\#define TWIN_VERSION_STRING "\(.*\)"/\1/p' include/twin.h)
+# The number in the SONAME (libtwin.so.0). It changes with any release that breaks the C ABI,
+# 0.x included (see CHANGELOG.md, "Versions and compatibility"); the file name carries the
+# release (libtwin.so.0.1.0).
+TWIN_ABI := 0
+# What a program that links libtwin.a also links (`rustc --print native-static-libs`).
+TWIN_C_SYSTEM_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+TWIN_C_RELEASE := $(filter release,$(TWIN_INSTALL_PROFILE))
+TWIN_C_DIST := target/c-dist/$(TWIN_INSTALL_PROFILE)
+TWIN_C_CARGO_OUT := target/$(if $(TWIN_C_RELEASE),release,debug)
+OBJCOPY ?= objcopy
 
 # Installs a Debian package when it is missing and this machine can (root with apt-get).
 twin_c_apt = command -v $(1) >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
@@ -20,13 +37,14 @@ twin_c_apt = command -v $(1) >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command
 	echo "c.mk: $(1) is missing and cannot be installed here"
 
 c-lib:
-	$(CARGO) build -p twin-c $(if $(filter release,$(TWIN_C_PROFILE)),--release)
+	$(CARGO) build -p twin-c
 
 header: c-lib
 
 c-tools:
 	@$(call twin_c_apt,pkg-config,pkg-config)
 	@$(call twin_c_apt,valgrind,valgrind)
+	@$(call twin_c_apt,cmake,cmake)
 
 test-c: venv c-tools
 	$(CARGO) build -p twin-c -p twin-emulator
@@ -40,10 +58,53 @@ chaos-c: venv c-tools
 	TWIN_C_CHAOS="16 4" TWIN_C_CHAOS_VALGRIND="8 1" TWIN_C_LOAD="16 500" TWIN_C_FUZZ=200000 \
 		$(VPY) -m pytest -q -p no:cacheprovider tests/c -k "chaos or load or fuzz"
 
-install: c-lib
-	install -d "$(abspath $(PREFIX))/include" "$(abspath $(PREFIX))/lib/pkgconfig"
-	install -m 644 include/twin.h "$(abspath $(PREFIX))/include/twin.h"
-	install -m 644 $(TWIN_C_LIBDIR)/libtwin.a "$(abspath $(PREFIX))/lib/libtwin.a"
-	install -m 755 $(TWIN_C_LIBDIR)/libtwin.so "$(abspath $(PREFIX))/lib/libtwin.so"
-	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@VERSION@|$(TWIN_C_VERSION)|' \
-		bindings-c/twin.pc.in > "$(abspath $(PREFIX))/lib/pkgconfig/twin.pc"
+# The installed libraries come from one relocatable object holding the whole of libtwin.a, in
+# which every global symbol but twin_* is made local: the archive then links beside another
+# Rust static library (no duplicate std, ring or rust_eh_personality), and the shared library,
+# linked from the same object, exports only twin_*. The one COMDAT group Rust code emits (the
+# pointer DW.ref.rust_eh_personality) is renamed too: the linker merges groups by name, so it
+# would otherwise keep ours and leave the other library's reference to it unresolved. Debug
+# info and LLVM bitcode stay out of release builds.
+c-dist:
+	$(CARGO) build -p twin-c $(if $(TWIN_C_RELEASE),--release)
+	rm -rf $(TWIN_C_DIST) && mkdir -p $(TWIN_C_DIST)
+	$(LD) -r --whole-archive $(TWIN_C_CARGO_OUT)/libtwin.a -o $(TWIN_C_DIST)/whole.o
+	$(OBJCOPY) --wildcard --keep-global-symbol='twin_*' --remove-section=.llvmbc \
+		--remove-section=.llvmcmd $(if $(TWIN_C_RELEASE),--strip-debug) \
+		--redefine-sym DW.ref.rust_eh_personality=twin.DW.ref.rust_eh_personality \
+		$(TWIN_C_DIST)/whole.o $(TWIN_C_DIST)/twin.o
+	rm $(TWIN_C_DIST)/whole.o
+	$(AR) rcs $(TWIN_C_DIST)/libtwin.a $(TWIN_C_DIST)/twin.o
+	$(CC) -shared -o $(TWIN_C_DIST)/libtwin.so.$(TWIN_C_VERSION) -Wl,-soname,libtwin.so.$(TWIN_ABI) \
+		$(TWIN_C_DIST)/twin.o -Wl,--gc-sections -Wl,--eh-frame-hdr -Wl,-z,noexecstack \
+		-Wl,-z,relro,-z,now -Wl,-O1 -Wl,--no-undefined -Wl,--as-needed \
+		$(if $(TWIN_C_RELEASE),-s) $(TWIN_C_SYSTEM_LIBS)
+	rm $(TWIN_C_DIST)/twin.o
+	for f in twin.pc cmake/twinConfig.cmake cmake/twinConfigVersion.cmake; do \
+	  sed $(TWIN_C_SUBST) bindings-c/$$f.in > $(TWIN_C_DIST)/$$(basename $$f) || exit 1; done
+
+# The templates' placeholders (twin.pc.in, cmake/*.cmake.in).
+TWIN_C_SUBST = -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(TWIN_C_VERSION)|' -e 's|@ABI@|$(TWIN_ABI)|' \
+	-e 's|@SYSTEM_LIBS@|$(TWIN_C_SYSTEM_LIBS)|'
+
+# Every file install writes, for uninstall to remove (under DESTDIR).
+TWIN_C_INSTALLED = $(INCLUDEDIR)/twin.h $(LIBDIR)/libtwin.so.$(TWIN_C_VERSION) \
+	$(LIBDIR)/libtwin.so.$(TWIN_ABI) $(LIBDIR)/libtwin.so $(LIBDIR)/libtwin.a \
+	$(LIBDIR)/pkgconfig/twin.pc $(LIBDIR)/cmake/twin/twinConfig.cmake \
+	$(LIBDIR)/cmake/twin/twinConfigVersion.cmake
+
+install: c-dist
+	install -d "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(LIBDIR)/pkgconfig" "$(DESTDIR)$(LIBDIR)/cmake/twin"
+	install -m 644 include/twin.h "$(DESTDIR)$(INCLUDEDIR)/twin.h"
+	install -m 755 $(TWIN_C_DIST)/libtwin.so.$(TWIN_C_VERSION) "$(DESTDIR)$(LIBDIR)/"
+	ln -sf libtwin.so.$(TWIN_C_VERSION) "$(DESTDIR)$(LIBDIR)/libtwin.so.$(TWIN_ABI)"
+	ln -sf libtwin.so.$(TWIN_ABI) "$(DESTDIR)$(LIBDIR)/libtwin.so"
+	install -m 644 $(TWIN_C_DIST)/libtwin.a "$(DESTDIR)$(LIBDIR)/libtwin.a"
+	install -m 644 $(TWIN_C_DIST)/twin.pc "$(DESTDIR)$(LIBDIR)/pkgconfig/twin.pc"
+	install -m 644 $(TWIN_C_DIST)/twinConfig.cmake $(TWIN_C_DIST)/twinConfigVersion.cmake \
+		"$(DESTDIR)$(LIBDIR)/cmake/twin/"
+
+uninstall:
+	rm -f $(foreach f,$(TWIN_C_INSTALLED),"$(DESTDIR)$(f)")
+	rmdir "$(DESTDIR)$(LIBDIR)/cmake/twin" 2>/dev/null || true

@@ -59,6 +59,17 @@
 #define TWIN_VERSION_MINOR 1
 #define TWIN_VERSION_PATCH 0
 #define TWIN_VERSION_STRING "0.1.0"
+/**
+ * The version as one number, 0xMMmmpp (major, minor and patch, 8 bits each), as
+ * twin_version_number() gives it at run time: compare versions as numbers, not strings.
+ */
+#define TWIN_VERSION_NUMBER 0x000100
+/**
+ * True (at compile time) when this header is version major.minor.patch or later:
+ * `#if TWIN_VERSION_AT_LEAST(0, 2, 0)`. At run time, compare twin_version_number().
+ */
+#define TWIN_VERSION_AT_LEAST(major, minor, patch) \
+  (TWIN_VERSION_NUMBER >= (((major) << 16) | ((minor) << 8) | (patch)))
 
 
 /**
@@ -348,6 +359,13 @@ extern "C" {
  * built with. A static string.
  */
 const char *twin_version(void);
+
+/**
+ * The library's version as one number, 0xMMmmpp (major, minor and patch, 8 bits each): the
+ * TWIN_VERSION_NUMBER of the header it was built with. A program built against one header and
+ * run with another library can check what it got: `twin_version_number() >= 0x000100`.
+ */
+uint32_t twin_version_number(void);
 
 /**
  * Frees a string the library gave to the caller (a `char **..._out` argument). NULL does

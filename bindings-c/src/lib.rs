@@ -51,6 +51,26 @@ pub extern "C" fn twin_version() -> *const c_char {
     ffi::call_or(std::ptr::null(), || Ok(ffi::static_str(VERSION)))
 }
 
+/// The library's version as one number, 0xMMmmpp (major, minor and patch, 8 bits each): the
+/// TWIN_VERSION_NUMBER of the header it was built with. A program built against one header and
+/// run with another library can check what it got: `twin_version_number() >= 0x000100`.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_version_number() -> u32 {
+    const fn parse(text: &str) -> u32 {
+        let bytes = text.as_bytes();
+        let (mut value, mut i) = (0, 0);
+        while i < bytes.len() {
+            value = value * 10 + (bytes[i] - b'0') as u32;
+            i += 1;
+        }
+        value
+    }
+    const NUMBER: u32 = (parse(env!("CARGO_PKG_VERSION_MAJOR")) << 16)
+        | (parse(env!("CARGO_PKG_VERSION_MINOR")) << 8)
+        | parse(env!("CARGO_PKG_VERSION_PATCH"));
+    NUMBER
+}
+
 const VERSION: &CStr =
     match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
         Ok(v) => v,
@@ -107,6 +127,10 @@ mod tests {
         assert_eq!(
             ffi::read_c(twin_version()).as_deref(),
             Some(env!("CARGO_PKG_VERSION"))
+        );
+        expect(
+            "TWIN_VERSION_NUMBER",
+            &format!("{:#08x}", twin_version_number()),
         );
     }
 }

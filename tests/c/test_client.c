@@ -10,6 +10,18 @@ static int test_version_matches_cargo(void) {
   CHECK_STR(TWIN_VERSION_STRING, cargo);
   CHECK_STR(built, cargo);
   CHECK_STR(twin_version(), cargo);
+  /* One number, compared as a number: the header's and the library's agree. */
+  CHECK(TWIN_VERSION_NUMBER == ((TWIN_VERSION_MAJOR << 16) | (TWIN_VERSION_MINOR << 8) |
+                                TWIN_VERSION_PATCH));
+  CHECK(twin_version_number() == TWIN_VERSION_NUMBER);
+  CHECK(TWIN_VERSION_AT_LEAST(TWIN_VERSION_MAJOR, TWIN_VERSION_MINOR, TWIN_VERSION_PATCH));
+  CHECK(TWIN_VERSION_AT_LEAST(0, 0, 1));
+  CHECK(!TWIN_VERSION_AT_LEAST(TWIN_VERSION_MAJOR, TWIN_VERSION_MINOR, TWIN_VERSION_PATCH + 1));
+  CHECK(!TWIN_VERSION_AT_LEAST(TWIN_VERSION_MAJOR, TWIN_VERSION_MINOR + 1, 0));
+  CHECK(!TWIN_VERSION_AT_LEAST(TWIN_VERSION_MAJOR + 1, 0, 0));
+#if !TWIN_VERSION_AT_LEAST(0, 1, 0)
+#error "TWIN_VERSION_AT_LEAST works in #if"
+#endif
   rc = 0;
 cleanup:
   return rc;
