@@ -3,7 +3,14 @@
  *
  * libtwin is a thin layer over the SDK's Rust core: every endpoint, the error model, retries,
  * paging, waiting for runs, following events, webhook verification and cron behave exactly as
- * in the Rust and Python SDKs. Link with `pkg-config --cflags --libs twin`.
+ * in the Rust and Python SDKs. Link with `pkg-config --cflags --libs twin`, or in CMake with
+ * `find_package(twin 0.1 REQUIRED)` and the target twin::twin (twin::twin_static).
+ *
+ * VERSIONS
+ *   TWIN_VERSION_NUMBER is 0xMMmmpp; `#if TWIN_VERSION_AT_LEAST(0, 1, 0)` tests it, and
+ *   twin_version_number() gives the library's at run time. The shared library's SONAME,
+ *   libtwin.so.N, changes whenever the ABI breaks; while the version is 0.x a minor release
+ *   may change the API (CHANGELOG.md).
  *
  * NAMING
  *   Functions are twin_<type>_<verb>: twin_runs_start() calls an endpoint of the runs resource,
