@@ -36,6 +36,10 @@ use pyo3::prelude::*;
 fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // The profile this module was compiled with, as far as the code can tell: "dev" when debug
+    // assertions are on (`make test-python`'s wheel, `--profile dev`), "release" when they are
+    // off (`make dist`'s wheel, `pip install` of the sdist).
+    m.add("__build__", if cfg!(debug_assertions) { "dev" } else { "release" })?;
 
     m.add_class::<client::Client>()?;
     m.add_class::<cancel::CancelToken>()?;

@@ -37,6 +37,13 @@ def test_public_surface() -> None:
     assert twin.Agent.__module__ == "twin" and twin.Client.__module__ == "twin"
 
 
+def test_the_wheel_make_test_python_installs_is_a_dev_build() -> None:
+    # `make test-python` builds with `--profile dev` (debug assertions on); the release wheel
+    # and the sdist say "release" (tests/dist checks them).
+    assert twin.__build__ == "dev" == twin._twin.__build__
+    assert "__build__" in twin.__all__
+
+
 def test_exception_hierarchy() -> None:
     assert issubclass(twin.APIError, twin.TwinError)
     for cls in (twin.BadRequestError, twin.AuthenticationError, twin.PermissionDeniedError,

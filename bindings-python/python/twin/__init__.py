@@ -73,9 +73,14 @@ if TYPE_CHECKING:
     from ._async import AsyncClient
 
 __version__: str = _twin.__version__
+__build__: str = _twin.__build__
+"""The profile the native module was built with: ``"release"`` (a wheel from PyPI or
+``make dist``, or ``pip install`` of the sdist) or ``"dev"`` (``make test-python``'s quick
+build, with debug assertions and unoptimised SDK code)."""
 
 __all__ = [
     "__version__",
+    "__build__",
     "Client",
     "AsyncClient",
     "Pager",

@@ -9,6 +9,8 @@ from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequenc
 from typing_extensions import Self, final
 
 __version__: str
+__build__: str
+"""The profile this module was built with: ``"release"`` or ``"dev"`` (debug assertions on)."""
 __all__ = [
     "Agent",
     "AgentsResource",
@@ -39,6 +41,7 @@ __all__ = [
     "WebhooksResource",
     "Workspace",
     "WorkspacesResource",
+    "__build__",
     "__version__",
     "_shutdown_logging",
     "cron_next_times",
