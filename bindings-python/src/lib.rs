@@ -32,14 +32,20 @@ mod workspaces;
 
 use pyo3::prelude::*;
 
+/// The profile this module was compiled with, as far as the code can tell: "dev" when debug
+/// assertions are on (`make test-python`'s wheel, `--profile dev`), "release" when they are off
+/// (`make dist`'s wheel, `pip install` of the sdist). `twin.__build__`.
+const BUILD: &str = if cfg!(debug_assertions) {
+    "dev"
+} else {
+    "release"
+};
+
 #[pymodule]
 fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    // The profile this module was compiled with, as far as the code can tell: "dev" when debug
-    // assertions are on (`make test-python`'s wheel, `--profile dev`), "release" when they are
-    // off (`make dist`'s wheel, `pip install` of the sdist).
-    m.add("__build__", if cfg!(debug_assertions) { "dev" } else { "release" })?;
+    m.add("__build__", BUILD)?;
 
     m.add_class::<client::Client>()?;
     m.add_class::<cancel::CancelToken>()?;
