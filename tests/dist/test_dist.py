@@ -223,17 +223,12 @@ def test_sdist_builds_and_installs_in_an_isolated_environment(tmp_path: pathlib.
     venv = fresh_venv(getattr(sys, "_base_executable", sys.executable), tmp_path / "venv")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWIN_", "VIRTUAL_ENV", "MATURIN_"))}
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    # The sdist's workspace is built in pip's temporary directory, but CARGO_TARGET_DIR is the
-    # repository's target/, so that the release build `make dist` just made is reused: the
-    # registry dependencies are not compiled again (a minute and a half on two cores). Cargo
-    # even finds the sdist's own three crates up to date: they hash like the workspace's (same
-    # paths relative to the workspace root, same manifests), and maturin stamps every file of
-    # an sdist with one old date. Cargo checks that every source file the compiler read is in
-    # the sdist (a missing one would make it compile again, and fail) and that the sdist's
-    # manifests resolve to the same build, not the text of the files; those are the files
-    # `make dist` compiled a moment before. TWIN_DIST_SDIST_TARGET_DIR=<an empty directory>
-    # compiles the sdist from nothing instead (about two minutes more).
-    env["CARGO_TARGET_DIR"] = os.environ.get("TWIN_DIST_SDIST_TARGET_DIR") or str(ROOT / "target")
+    # The sdist is compiled from nothing, in a target folder of its own (about a minute and a
+    # half on two cores): the repository's target/ would not do, because maturin stamps every
+    # file of an sdist with one old date and cargo would then take the release build `make dist`
+    # just made for the sdist's own crates instead of compiling the sdist's copy of them.
+    # TWIN_DIST_SDIST_TARGET_DIR=<folder> chooses another folder (reusing it has that problem).
+    env["CARGO_TARGET_DIR"] = os.environ.get("TWIN_DIST_SDIST_TARGET_DIR") or str(tmp_path / "cargo-target")
     # --no-cache-dir: pip would otherwise keep the wheel it built and install it next time
     # without building, even from a changed sdist of the same name.
     installed = run([str(venv / "bin" / "python"), "-m", "pip", "install", "-v", "--no-cache-dir", str(sdist())],
