@@ -8,7 +8,9 @@
 .PHONY: bench bench-smoke bench-venv
 
 BENCH_DIR := target/bench
-# The release wheel, unpacked here and put first on PYTHONPATH: .venv keeps its dev build.
+# The release wheel of `make dist`, unpacked here and put first on PYTHONPATH: .venv keeps its
+# dev build. bench.py refuses to time anything else (twin.__build__ must be "release"); row 12
+# reports the sizes of that wheel and of `make c-dist`'s libtwin.so and libtwin.a.
 BENCH_SITE := $(BENCH_DIR)/site
 BENCH_ROWS ?=
 BENCH_UPDATE ?=
@@ -21,20 +23,22 @@ $(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
 	$(VPY) -m pip install --quiet -r bench/requirements.txt
 	touch $@
 
-bench: bench-venv
+bench: bench-venv dist
+	$(MAKE) --no-print-directory c-dist TWIN_INSTALL_PROFILE=release
 	$(CARGO) build --release -p twin-emulator -p twin-c
-	rm -rf $(BENCH_DIR)/wheel $(BENCH_SITE)
-	$(VENV)/bin/maturin build --quiet --release --interpreter $(VPY) --out $(BENCH_DIR)/wheel
-	$(VPY) -m pip install --quiet --no-deps --target $(BENCH_SITE) $(BENCH_DIR)/wheel/*.whl
+	rm -rf $(BENCH_SITE)
+	$(VPY) -m pip install --quiet --no-deps --target $(BENCH_SITE) $(DIST_DIR)/*.whl
 	$(CC) -O2 -Wall -Iinclude bench/c/agents_get.c -Ltarget/release -ltwin \
 		-Wl,-rpath,$(abspath target/release) -o $(BENCH_DIR)/agents_get
 	@uptime
 	exe=$$($(CARGO) bench -q -p twin-core --bench overhead --no-run --message-format=json | $(BENCH_EXE)) && \
 	PYTHONPATH=$(BENCH_SITE) $(VPY) bench/bench.py --emulator target/release/twin-emulator \
 		--rust-bench "$$exe" --c-bench $(BENCH_DIR)/agents_get \
+		--wheel $(DIST_DIR)/*.whl --c-dist target/c-dist/release \
 		$(if $(BENCH_ROWS),--rows $(BENCH_ROWS) $(if $(BENCH_UPDATE),--update bench/RESULTS.md),--out bench/RESULTS.md)
 
 bench-smoke: bench-venv wheel-python
+	$(MAKE) --no-print-directory c-dist TWIN_INSTALL_PROFILE=debug
 	$(CARGO) build -p twin-emulator -p twin-c
 	mkdir -p $(BENCH_DIR)
 	$(CC) -Wall -Iinclude bench/c/agents_get.c -Ltarget/debug -ltwin \
@@ -42,4 +46,5 @@ bench-smoke: bench-venv wheel-python
 	exe=$$($(CARGO) test -q -p twin-core --bench overhead --no-run --message-format=json | $(BENCH_EXE)) && \
 	"$$exe" --smoke && \
 	$(VPY) bench/bench.py --smoke --emulator target/debug/twin-emulator \
-		--rust-bench "$$exe" --c-bench $(BENCH_DIR)/agents_get-debug
+		--rust-bench "$$exe" --c-bench $(BENCH_DIR)/agents_get-debug \
+		--wheel $(PY_WHEEL_DIR)/*.whl --c-dist target/c-dist/debug

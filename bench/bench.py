@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
@@ -415,6 +416,8 @@ class Ctx:
     smoke: bool
     rust_bench: Optional[str]
     c_bench: Optional[str]
+    wheel: Optional[str] = None
+    c_dist: Optional[str] = None
 
     def plan(self, n: int, reps: int = 15, warmup: int = 2) -> Plan:
         return Plan(1, 1, 0) if self.smoke else Plan(n, reps, warmup)
@@ -1149,6 +1152,42 @@ def row10(ctx: Ctx) -> Result:
     return r
 
 
+def row12(ctx: Ctx) -> Result:
+    """Sizes of what users install (bench/sizes.py); nothing is timed."""
+    import sizes
+
+    r = Result(
+        12,
+        "what users install: the wheel, libtwin.so and libtwin.a (sizes)",
+        "make bench BENCH_ROWS=12",
+    )
+    if not (ctx.wheel and ctx.c_dist):
+        raise SystemExit("row 12 needs --wheel and --c-dist (make bench passes them)")
+    m = sizes.measure(Path(ctx.wheel), Path(ctx.c_dist))
+    raw = Path(ctx.c_dist).parents[1] / ("release" if "release" in ctx.c_dist else "debug")
+    r.lines += [
+        Line(f"wheel `{m['wheel']}`", sizes.mb(m["wheel_size"]), "—", None, "", None),
+        Line(f"its native module `{m['native']}`, unpacked", sizes.mb(m["native_size"]), "—", None, "", None),
+        Line(f"`{m['shared']}`" + (" (stripped)" if "release" in ctx.c_dist else ""), sizes.mb(m["shared_size"]),
+             f"{sizes.mb((raw / 'libtwin.so').stat().st_size)} (cargo's cdylib)", None, "", None),
+        Line("`libtwin.a`", sizes.mb(m["archive_size"]),
+             f"{sizes.mb((raw / 'libtwin.a').stat().st_size)} (cargo's staticlib)", None, "", None),
+    ]
+    r.notes += [
+        f"`{m['shared']}` by section: {sizes.parts(m['shared_sections'], 5)}.",
+        f"`libtwin.a` by section: {sizes.parts(m['archive_sections'], 6)}. A program keeps only "
+        "what it uses: examples/c/quickstart.c linked statically with it is "
+        + "; ".join(f"{sizes.mb(n)} {how}" for how, n in m["static_program"].items())
+        + " (`cc examples/c/quickstart.c libtwin.a <system libraries> [flags]`).",
+        f"Code and data of `libtwin.a` by crate (symbol sizes): {sizes.parts(m['crates'], 12)}. "
+        "TLS (rustls, ring, webpki and Mozilla's root certificates) is the largest part; the "
+        "SDK itself is `twin_core` and `twin` (the C layer).",
+        "The wheel's native module is bigger than libtwin.so because it also carries the "
+        "embedded emulator (axum, hyper, tokio) and PyO3.",
+    ]
+    return r
+
+
 ROWS: dict[int, Callable[[Ctx], Result]] = {
     1: row1,
     2: row2,
@@ -1161,6 +1200,7 @@ ROWS: dict[int, Callable[[Ctx], Result]] = {
     9: row9,
     10: row10,
     11: row11,
+    12: row12,
 }
 
 
@@ -1185,7 +1225,8 @@ def conditions(emu: Emu) -> list[str]:
         f"- when: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
         f"- load average at the start: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)",
-        f"- Python {platform.python_version()}, twin {twin.__version__} (release wheel), "
+        f"- Python {platform.python_version()}, twin {twin.__version__} "
+        f"({getattr(twin, '__build__', '?')} build of the wheel), "
         + ", ".join(f"{m} {_version(m)}" for m in ("requests", "httpx")),
         f"- emulator: {emu.where}, loopback, `{emu.url}`",
     ]
@@ -1329,6 +1370,8 @@ def main() -> int:
     ap.add_argument("--emulator", help="emulator binary (default: in-process)")
     ap.add_argument("--rust-bench", help="core/benches/overhead executable")
     ap.add_argument("--c-bench", help="bench/c/agents_get executable")
+    ap.add_argument("--wheel", help="the wheel whose size row 12 reports (make dist)")
+    ap.add_argument("--c-dist", help="the folder of libtwin.so.X and libtwin.a (make c-dist)")
     ap.add_argument("--out", help="write the Markdown report here")
     ap.add_argument(
         "--update",
@@ -1338,6 +1381,11 @@ def main() -> int:
     if args.update and not args.rows:
         ap.error("--update needs --rows (a full run writes the whole report with --out)")
     rows = [int(x) for x in args.rows.split(",") if x.strip()] or sorted(ROWS)
+    if not args.smoke:
+        import twin
+
+        if twin.__build__ != "release":
+            ap.error(f"timed rows need the release wheel; this twin is a {twin.__build__} build")
     emu = Emu(args.emulator)
     results: list[Result] = []
     started = time.perf_counter()
@@ -1345,7 +1393,7 @@ def main() -> int:
         conds = conditions(emu)
         for n in rows:
             t = time.perf_counter()
-            result = ROWS[n](Ctx(emu, args.smoke, args.rust_bench, args.c_bench))
+            result = ROWS[n](Ctx(emu, args.smoke, args.rust_bench, args.c_bench, args.wheel, args.c_dist))
             results.append(result)
             print(f"row {n}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
             for line in result.lines:
