@@ -1305,6 +1305,9 @@ def summary_line(r: Result) -> str:
         f" ({line.target}{'' if line.met else ': missed'})"
         for line in judged
     )
+    if not judged:  # a row that only reports (sizes): its figures, with no verdict
+        reported = "; ".join(f"{line.measure}: {line.ours}" for line in r.lines)
+        return f"| {r.number} | {r.title} | reported: {reported} |"
     return f"| {r.number} | {r.title} | {'met' if r.met() else 'MISSED'}: {summary} |"
 
 
