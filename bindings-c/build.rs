@@ -17,7 +17,10 @@ fn main() {
         value.parse().expect("a version part is a number")
     };
     let (major, minor, patch) = (part("MAJOR"), part("MINOR"), part("PATCH"));
-    assert!(minor < 256 && patch < 256, "TWIN_VERSION_NUMBER keeps 8 bits for minor and patch");
+    assert!(
+        minor < 256 && patch < 256,
+        "TWIN_VERSION_NUMBER keeps 8 bits for minor and patch"
+    );
     let version_macros = format!(
         "/** The version of this header, the same as twin_version() of the library it came with. */\n\
          #define TWIN_VERSION_MAJOR {major}\n#define TWIN_VERSION_MINOR {minor}\n\
