@@ -74,8 +74,8 @@ if TYPE_CHECKING:
 
 __version__: str = _twin.__version__
 __build__: str = _twin.__build__
-"""The profile the native module was built with: ``"release"`` (a wheel from PyPI or
-``make dist``, or ``pip install`` of the sdist) or ``"dev"`` (``make test-python``'s quick
+"""The profile the native module was built with: ``"release"`` (the wheel of ``make dist``,
+``pip install .`` or of the sdist) or ``"dev"`` (``make test-python``'s quick
 build, with debug assertions and unoptimised SDK code)."""
 
 __all__ = [
