@@ -296,13 +296,26 @@ pub fn list(
 }
 
 pub fn follow(
+    py: Python<'_>,
     client: &ClientRef,
     agent_id: &str,
     run_id: &str,
     after_index: Option<u64>,
     timeout: Option<f64>,
+    progress: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Follow> {
     let core = client.get()?;
+    // The live line: `twin._progress.follow_reporter` (imported only when asked for) gives an
+    // object told of each event, of time passing, and of the end; `None` when nothing shows.
+    let reporter = match runs::wanted(progress)? {
+        None => None,
+        Some(progress) => {
+            let reporter = py
+                .import("twin._progress")?
+                .call_method1("follow_reporter", (progress,))?;
+            (!reporter.is_none()).then(|| reporter.unbind())
+        }
+    };
     let token = twin_core::CancelToken::new();
     let opts = twin_core::FollowOptions {
         after_index,
@@ -314,6 +327,7 @@ pub fn follow(
     let follower = core.events().follow(agent_id, run_id, &opts);
     Ok(Follow {
         token,
+        reporter,
         limit: opts.timeout,
         started,
         state: Mutex::new(FollowState {
@@ -342,15 +356,28 @@ impl EventsResource {
     /// The run's events as they happen: iterating blocks until the next event, and ends once
     /// the run is terminal or paused and every event was seen. `timeout` (seconds, default
     /// none) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
-    #[pyo3(signature = (agent_id, run_id, *, after_index=None, timeout=None))]
+    /// `progress=True` shows a live line while iterating (events seen, last kind, elapsed:
+    /// Jupyter display, `\r` line on a terminal, nothing otherwise); a callable gets a
+    /// `twin.Progress` at each update.
+    #[pyo3(signature = (agent_id, run_id, *, after_index=None, timeout=None, progress=None))]
     fn follow(
         &self,
+        py: Python<'_>,
         agent_id: &str,
         run_id: &str,
         after_index: Option<u64>,
         timeout: Option<f64>,
+        progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Follow> {
-        follow(&self.client, agent_id, run_id, after_index, timeout)
+        follow(
+            py,
+            &self.client,
+            agent_id,
+            run_id,
+            after_index,
+            timeout,
+            progress,
+        )
     }
 
     fn __repr__(&self) -> &'static str {
@@ -371,6 +398,8 @@ struct FollowState {
 #[pyclass(frozen, module = "twin", name = "Follow")]
 pub struct Follow {
     token: twin_core::CancelToken,
+    /// The live line's `twin._progress` reporter, when `progress=` asked for one.
+    reporter: Option<Py<PyAny>>,
     limit: Option<std::time::Duration>,
     started: Instant,
     state: Mutex<FollowState>,
@@ -382,7 +411,69 @@ impl Follow {
         slf
     }
 
-    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Event>> {
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<Event>>> {
+        let next = self.next(py);
+        if let Some(reporter) = &self.reporter {
+            let reporter = reporter.bind(py);
+            match &next {
+                Ok(Some(event)) => {
+                    reporter.call_method1("event", (event,))?;
+                }
+                Ok(None) => {
+                    reporter.call_method1("close", (true,))?;
+                }
+                Err(_) => {
+                    reporter.call_method1("close", (false,))?;
+                }
+            }
+        }
+        next
+    }
+
+    /// The `index` of the last event yielded (or the `after_index` it started from): pass it
+    /// as `after_index` to resume.
+    #[getter]
+    fn last_index(&self) -> Option<u64> {
+        match self.state.try_lock() {
+            Ok(s) => s.last_index,
+            Err(_) => None,
+        }
+    }
+
+    /// Stops following; iteration then ends. Safe to call from another thread.
+    fn close(&self) {
+        self.token.cancel();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<()> {
+        self.close();
+        if let Some(reporter) = &self.reporter {
+            reporter.bind(py).call_method1("close", (false,))?;
+        }
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Follow(closed={})",
+            if self.token.is_cancelled() {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+impl Follow {
+    /// The next event, with the GIL released while waiting; the reporter (if any) hears of
+    /// time passing every [`SLICE`].
+    fn next(&self, py: Python<'_>) -> PyResult<Option<Py<Event>>> {
         let mut state = self.state.try_lock().map_err(|_| {
             PyRuntimeError::new_err("this follower is being iterated in another thread")
         })?;
@@ -414,7 +505,7 @@ impl Follow {
                 Ok(Ok(event)) => {
                     state.last_index = Some(event.index);
                     state.rx = Some(rx);
-                    return Ok(Some(Event::from(event)));
+                    return Ok(Some(Py::new(py, Event::from(event))?));
                 }
                 Ok(Err(twin_core::Error::Cancelled)) | Err(RecvTimeoutError::Disconnected) => {
                     state.done = true;
@@ -426,6 +517,13 @@ impl Follow {
                     return Err(errors::to_py(py, e, Ctx::Wait { expired }));
                 }
                 Err(RecvTimeoutError::Timeout) => {
+                    if let Some(reporter) = &self.reporter {
+                        if let Err(e) = reporter.bind(py).call_method0("tick") {
+                            self.token.cancel();
+                            state.done = true;
+                            return Err(e);
+                        }
+                    }
                     if let Err(interrupt) = py.check_signals() {
                         self.token.cancel();
                         state.done = true;
@@ -434,41 +532,6 @@ impl Follow {
                 }
             }
         }
-    }
-
-    /// The `index` of the last event yielded (or the `after_index` it started from): pass it
-    /// as `after_index` to resume.
-    #[getter]
-    fn last_index(&self) -> Option<u64> {
-        match self.state.try_lock() {
-            Ok(s) => s.last_index,
-            Err(_) => None,
-        }
-    }
-
-    /// Stops following; iteration then ends. Safe to call from another thread.
-    fn close(&self) {
-        self.token.cancel();
-    }
-
-    fn __enter__(slf: Py<Self>) -> Py<Self> {
-        slf
-    }
-
-    #[pyo3(signature = (*_args))]
-    fn __exit__(&self, _args: &Bound<'_, pyo3::types::PyTuple>) {
-        self.close();
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Follow(closed={})",
-            if self.token.is_cancelled() {
-                "True"
-            } else {
-                "False"
-            }
-        )
     }
 }
 

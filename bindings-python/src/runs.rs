@@ -103,11 +103,47 @@ model! {
                 .map(|r| Run::bound(r, &client))
         }
 
-        /// Waits until the run is terminal or paused; see `client.runs.wait`.
-        #[pyo3(signature = (*, timeout=None, poll_interval=None))]
-        fn wait(&self, py: Python<'_>, timeout: Option<f64>, poll_interval: Option<f64>) -> PyResult<Run> {
+        /// Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
+        /// shows a live line (status, elapsed); a callable gets a `twin.Progress` per update.
+        #[pyo3(signature = (*, timeout=None, poll_interval=None, progress=None))]
+        fn wait<'py>(
+            slf: &Bound<'py, Self>,
+            timeout: Option<f64>,
+            poll_interval: Option<f64>,
+            progress: Option<Bound<'py, PyAny>>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let py = slf.py();
+            let this = slf.get();
+            let client = this.client()?;
+            if let Some(progress) = wanted(progress)? {
+                return batch(py, "wait_one", (slf.clone(),), timeout, poll_interval, progress);
+            }
+            let run = wait(py, &client, &this.inner.agent_id, &this.inner.run_id, timeout, poll_interval, None)?;
+            Ok(Bound::new(py, run)?.into_any())
+        }
+
+        /// One poll of `twin._batch` (wait_all, as_completed, wait with progress): the run as
+        /// it is now, the call bounded by `remaining` seconds (what the wait has left), and
+        /// interruptible by Ctrl-C.
+        #[pyo3(signature = (remaining=None))]
+        fn _poll(&self, py: Python<'_>, remaining: Option<f64>) -> PyResult<Run> {
             let client = self.client()?;
-            wait(py, &client, &self.inner.agent_id, &self.inner.run_id, timeout, poll_interval, None)
+            let mut core = client.get()?;
+            if let Some(left) = remaining {
+                let left = convert::seconds("remaining", left)?;
+                let t = core.timeouts();
+                core = core.with_timeouts(twin_core::Timeouts {
+                    total: t.total.min(left),
+                    attempt: t.attempt.min(left),
+                    ..t
+                });
+            }
+            logging::refresh(py);
+            let (agent, run) = (self.inner.agent_id.clone(), self.inner.run_id.clone());
+            match cancel::interruptible(py, None, move || core.runs().get(&agent, &run))? {
+                Ok(run) => Ok(Run::bound(run, &client)),
+                Err(e) => Err(errors::to_py(py, e, Ctx::Call)),
+            }
         }
 
         /// Cancels the run.
@@ -143,10 +179,17 @@ model! {
         }
 
         /// The run's events as they happen, until it ends; see `client.events.follow`.
-        #[pyo3(signature = (*, after_index=None, timeout=None))]
-        fn follow(&self, after_index: Option<u64>, timeout: Option<f64>) -> PyResult<Follow> {
+        /// `progress=True` shows a live line (events seen, last kind, elapsed).
+        #[pyo3(signature = (*, after_index=None, timeout=None, progress=None))]
+        fn follow(
+            &self,
+            py: Python<'_>,
+            after_index: Option<u64>,
+            timeout: Option<f64>,
+            progress: Option<Bound<'_, PyAny>>,
+        ) -> PyResult<Follow> {
             let client = self.client()?;
-            events::follow(&client, &self.inner.agent_id, &self.inner.run_id, after_index, timeout)
+            events::follow(py, &client, &self.inner.agent_id, &self.inner.run_id, after_index, timeout, progress)
         }
     }
 }
@@ -263,18 +306,26 @@ impl RunsResource {
 
     /// Polls until the run is terminal or paused and returns it. `timeout` in seconds
     /// (default 600; `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is
-    /// the first pause (default 0.5 s), growing to 5 s. Ctrl-C interrupts it.
-    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, _cancel=None))]
-    fn wait(
+    /// the first pause (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True`
+    /// shows a live line (Jupyter display, `\r` line on a terminal, nothing otherwise); a
+    /// callable gets a `twin.Progress` at each update.
+    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, progress=None, _cancel=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn wait<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         agent_id: &str,
         run_id: &str,
         timeout: Option<f64>,
         poll_interval: Option<f64>,
-        _cancel: Option<Bound<'_, CancelToken>>,
-    ) -> PyResult<Run> {
-        wait(
+        progress: Option<Bound<'py, PyAny>>,
+        _cancel: Option<Bound<'py, CancelToken>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(progress) = wanted(progress)? {
+            let run = Bound::new(py, self.get(py, agent_id, run_id)?)?;
+            return batch(py, "wait_one", (run,), timeout, poll_interval, progress);
+        }
+        let run = wait(
             py,
             &self.client,
             agent_id,
@@ -282,12 +333,87 @@ impl RunsResource {
             timeout,
             poll_interval,
             _cancel.map(|t| t.get().0.clone()),
+        )?;
+        Ok(Bound::new(py, run)?.into_any())
+    }
+
+    /// Waits for every run until each is terminal or paused (as `wait`) and returns them
+    /// refreshed, in the order given (a `twin.ModelList`). Polls only the unfinished runs,
+    /// one short call each, at `wait`'s pace (first pause `poll_interval`, default 0.5 s,
+    /// growing by half to 5 s); no thread is held per run. `timeout` (seconds, the whole
+    /// batch; default 600 as `wait`, `float("inf")` for none) raises `WaitTimeoutError`
+    /// with `.finished` and `.unfinished` (the runs as last seen). Ctrl-C interrupts it.
+    /// `progress=True` shows a live line (`runs: 5/8 finished (4 completed, 1 error) · 12
+    /// s`); a callable gets a `twin.Progress` at each update.
+    #[pyo3(signature = (runs, *, timeout=None, poll_interval=None, progress=None))]
+    fn wait_all<'py>(
+        &self,
+        py: Python<'py>,
+        runs: Bound<'py, PyAny>,
+        timeout: Option<f64>,
+        poll_interval: Option<f64>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let progress = wanted(progress)?.unwrap_or_else(|| py.None().into_bound(py));
+        batch(py, "wait_all", (runs,), timeout, poll_interval, progress)
+    }
+
+    /// An iterator that yields each run (refreshed) as soon as it is terminal or paused, in
+    /// the order they finish; same polling, `timeout`, `progress` and errors as
+    /// `wait_all` (`WaitTimeoutError.finished` holds the runs already yielded).
+    #[pyo3(signature = (runs, *, timeout=None, poll_interval=None, progress=None))]
+    fn as_completed<'py>(
+        &self,
+        py: Python<'py>,
+        runs: Bound<'py, PyAny>,
+        timeout: Option<f64>,
+        poll_interval: Option<f64>,
+        progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let progress = wanted(progress)?.unwrap_or_else(|| py.None().into_bound(py));
+        batch(
+            py,
+            "as_completed",
+            (runs,),
+            timeout,
+            poll_interval,
+            progress,
         )
     }
 
     fn __repr__(&self) -> &'static str {
         "<twin runs>"
     }
+}
+
+/// The `progress` argument when it asks for something: `None` and `False` do not (the plain
+/// native path); anything else goes to Python (`twin._progress` checks it).
+pub fn wanted<'py>(progress: Option<Bound<'py, PyAny>>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match progress {
+        None => Ok(None),
+        Some(p) if p.is_none() => Ok(None),
+        Some(p) if p.is_instance_of::<pyo3::types::PyBool>() && !p.is_truthy()? => Ok(None),
+        Some(p) => Ok(Some(p)),
+    }
+}
+
+/// Calls `twin._batch.<function>(*args, timeout=, poll_interval=, progress=)`: the batch
+/// waits and the live line are Python (imported on first use), polling with `Run._poll`.
+fn batch<'py>(
+    py: Python<'py>,
+    function: &str,
+    args: impl pyo3::call::PyCallArgs<'py>,
+    timeout: Option<f64>,
+    poll_interval: Option<f64>,
+    progress: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = pyo3::types::PyDict::new(py);
+    kwargs.set_item("timeout", timeout)?;
+    kwargs.set_item("poll_interval", poll_interval)?;
+    kwargs.set_item("progress", progress)?;
+    py.import("twin._batch")?
+        .getattr(function)?
+        .call(args, Some(&kwargs))
 }
 
 /// A wait timeout: `None` is the core's default, infinity is no limit.

@@ -71,6 +71,7 @@ from . import cron, testing, webhooks
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._async import AsyncClient
+    from ._progress import Progress
 
 __version__: str = _twin.__version__
 __build__: str = _twin.__build__
@@ -87,6 +88,7 @@ __all__ = [
     "Page",
     "ModelList",
     "Follow",
+    "Progress",
     "Me",
     "ApiKey",
     "CreatedApiKey",
@@ -135,11 +137,16 @@ def __getattr__(name: str) -> object:
 
         globals()["AsyncClient"] = AsyncClient
         return AsyncClient
+    if name == "Progress":  # loaded with the first wait that shows progress
+        from ._progress import Progress
+
+        globals()["Progress"] = Progress
+        return Progress
     raise AttributeError(f"module 'twin' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"AsyncClient"})
+    return sorted(set(globals()) | {"AsyncClient", "Progress"})
 
 
 _logging.setup()

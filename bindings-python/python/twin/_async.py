@@ -8,8 +8,9 @@ iterators. Cancelling the awaiting task stops a ``wait`` or ``follow`` in the wo
 
 from __future__ import annotations
 
+import builtins
 import datetime
-from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generic, Iterable, Optional, Sequence, TypeVar, Union, cast
 
 from . import _twin
 from ._twin import (
@@ -36,6 +37,9 @@ __all__ = ["AsyncClient", "AsyncPager", "AsyncFollow"]
 
 T = TypeVar("T")
 _DONE = object()
+
+if TYPE_CHECKING:
+    from ._progress import ProgressArg
 
 
 async def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -259,9 +263,17 @@ class AsyncRuns(_Resource):
         *,
         timeout: Optional[float] = None,
         poll_interval: Optional[float] = None,
+        progress: ProgressArg = None,
     ) -> Run:
         import asyncio
 
+        if progress is not None and progress is not False:
+            from . import _batch
+
+            run = await self.get(agent_id, run_id)
+            return await _batch.async_wait_one(
+                run, timeout=timeout, poll_interval=poll_interval, progress=progress
+            )
         token = _twin.CancelToken()
         try:
             return await _call(
@@ -276,6 +288,41 @@ class AsyncRuns(_Resource):
             token.cancel()
             raise
 
+    async def wait_all(
+        self,
+        runs: Iterable[Run],
+        *,
+        timeout: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        progress: ProgressArg = None,
+    ) -> builtins.list[Run]:
+        """Waits for every run until each is terminal or paused and returns them refreshed, in
+        the order given. Each poll is one short call in a worker thread, with ``asyncio.sleep``
+        between rounds: the event loop keeps running; cancelling the task stops the wait.
+        Otherwise as ``Client().runs.wait_all``."""
+        from . import _batch
+
+        return await _batch.async_wait_all(
+            runs, timeout=timeout, poll_interval=poll_interval, progress=progress
+        )
+
+    def as_completed(
+        self,
+        runs: Iterable[Run],
+        *,
+        timeout: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        progress: ProgressArg = None,
+    ) -> AsyncIterator[Run]:
+        """Not a coroutine: an async iterator that yields each run (refreshed) once it is
+        terminal or paused, in the order they finish; otherwise as
+        ``Client().runs.as_completed``."""
+        from . import _batch
+
+        return _batch.async_as_completed(
+            runs, timeout=timeout, poll_interval=poll_interval, progress=progress
+        )
+
 
 class AsyncEvents(_Resource):
     """Run events, as coroutines: ``AsyncClient().events`` (same arguments as
@@ -288,10 +335,21 @@ class AsyncEvents(_Resource):
         return AsyncPager(self._sync.list(agent_id, run_id, after_index=after_index, limit=limit))
 
     def follow(
-        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, timeout: Optional[float] = None
+        self,
+        agent_id: str,
+        run_id: str,
+        *,
+        after_index: Optional[int] = None,
+        timeout: Optional[float] = None,
+        progress: ProgressArg = None,
     ) -> AsyncFollow:
-        """Not a coroutine: returns an async iterator over events as they happen."""
-        return AsyncFollow(self._sync.follow(agent_id, run_id, after_index=after_index, timeout=timeout))
+        """Not a coroutine: returns an async iterator over events as they happen (with
+        ``progress``, a live line as ``Client().events.follow``)."""
+        return AsyncFollow(
+            self._sync.follow(
+                agent_id, run_id, after_index=after_index, timeout=timeout, progress=progress
+            )
+        )
 
 
 class AsyncWebhooks(_Resource):

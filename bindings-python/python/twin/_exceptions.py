@@ -30,7 +30,9 @@ from __future__ import annotations
 # Annotations only (never evaluated): `import twin` does not pay for `typing`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional
+    from typing import Any, Iterable, Mapping, Optional
+
+    from ._twin import Run
 
 __all__ = [
     "Problem",
@@ -288,7 +290,27 @@ class UnexpectedResponseError(APIError):
 
 
 class WaitTimeoutError(TwinError, TimeoutError):
-    """``wait()`` or ``follow()`` gave up: the run was still going when its timeout ran out."""
+    """``wait()``, ``follow()``, ``wait_all()`` or ``as_completed()`` gave up: a run was still
+    going when the timeout ran out (the runs go on).
+
+    From ``wait_all()`` and ``as_completed()`` (and ``wait(progress=...)``), ``finished`` holds
+    the runs that finished (terminal or paused) and ``unfinished`` the others, each as last
+    seen, in the order given; both are empty for the other waits."""
+
+    finished: list[Run]
+    unfinished: list[Run]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        finished: Optional[Iterable[Run]] = None,
+        unfinished: Optional[Iterable[Run]] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            message, finished=list(finished or ()), unfinished=list(unfinished or ()), **kwargs
+        )
 
 
 class WebhookVerificationError(TwinError, ValueError):

@@ -3,10 +3,13 @@
 Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``.
 """
 
+import builtins
 import datetime
 from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, TypeVar, Union
 
 from typing_extensions import Self, final
+
+from twin._progress import ProgressArg
 
 __version__: str
 __build__: str
@@ -264,8 +267,17 @@ class Run(_Model):
         """When its latest event was recorded."""
     def refresh(self) -> Run:
         """The run as it is now (a new `Run`)."""
-    def wait(self, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None) -> Run:
-        """Waits until the run is terminal or paused; see `client.runs.wait`."""
+    def wait(
+        self, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None, progress: ProgressArg = None
+    ) -> Run:
+        """Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
+        shows a live line (status, elapsed); a callable gets a `twin.Progress` per update.
+        """
+    def _poll(self, remaining: Optional[float] = None) -> Run:
+        """One poll of `twin._batch` (wait_all, as_completed, wait with progress): the run as
+        it is now, the call bounded by `remaining` seconds (what the wait has left), and
+        interruptible by Ctrl-C.
+        """
     def cancel(self, *, reason: Optional[str] = None) -> CancelResult:
         """Cancels the run."""
     def final_output(self) -> Any:
@@ -274,8 +286,12 @@ class Run(_Model):
         Reads all the run's events (one or more requests)."""
     def events(self, *, after_index: Optional[int] = None, limit: Optional[int] = None) -> Pager[Event]:
         """The run's events so far, paged lazily."""
-    def follow(self, *, after_index: Optional[int] = None, timeout: Optional[float] = None) -> Follow:
-        """The run's events as they happen, until it ends; see `client.events.follow`."""
+    def follow(
+        self, *, after_index: Optional[int] = None, timeout: Optional[float] = None, progress: ProgressArg = None
+    ) -> Follow:
+        """The run's events as they happen, until it ends; see `client.events.follow`.
+        `progress=True` shows a live line (events seen, last kind, elapsed).
+        """
 
 @final
 class Event(_Model):
@@ -620,11 +636,43 @@ class RunsResource:
         *,
         timeout: Optional[float] = None,
         poll_interval: Optional[float] = None,
+        progress: ProgressArg = None,
         _cancel: Optional[CancelToken] = None,
     ) -> Run:
         """Polls until the run is terminal or paused and returns it. `timeout` in seconds (default 600;
         `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is the first pause
-        (default 0.5 s), growing to 5 s. Ctrl-C interrupts it.
+        (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True` shows a live line
+        (Jupyter display, `\\r` line on a terminal, nothing otherwise); a callable gets a
+        `twin.Progress` at each update.
+        """
+    def wait_all(
+        self,
+        runs: Iterable[Run],
+        *,
+        timeout: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        progress: ProgressArg = None,
+    ) -> builtins.list[Run]:
+        """Waits for every run until each is terminal or paused (as `wait`) and returns them
+        refreshed, in the order given (a `twin.ModelList`). Polls only the unfinished runs, one
+        short call each, at `wait`'s pace (first pause `poll_interval`, default 0.5 s, growing by
+        half to 5 s); no thread is held per run. `timeout` (seconds, the whole batch; default 600
+        as `wait`, `float("inf")` for none) raises `WaitTimeoutError` with `.finished` and
+        `.unfinished` (the runs as last seen). Ctrl-C interrupts it. `progress=True` shows a live
+        line (`runs: 5/8 finished (4 completed, 1 error) · 12 s`); a callable gets a
+        `twin.Progress` at each update.
+        """
+    def as_completed(
+        self,
+        runs: Iterable[Run],
+        *,
+        timeout: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        progress: ProgressArg = None,
+    ) -> Iterator[Run]:
+        """An iterator that yields each run (refreshed) as soon as it is terminal or paused, in the
+        order they finish; same polling, `timeout`, `progress` and errors as `wait_all`
+        (`WaitTimeoutError.finished` holds the runs already yielded).
         """
 
 @final
@@ -636,11 +684,19 @@ class EventsResource:
     ) -> Pager[Event]:
         """The run's events so far, paged lazily by `after_index` (at most 500 a page)."""
     def follow(
-        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, timeout: Optional[float] = None
+        self,
+        agent_id: str,
+        run_id: str,
+        *,
+        after_index: Optional[int] = None,
+        timeout: Optional[float] = None,
+        progress: ProgressArg = None,
     ) -> Follow:
         """The run's events as they happen: iterating blocks until the next event, and ends once the
         run is terminal or paused and every event was seen. `timeout` (seconds, default none) raises
-        `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
+        `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it. `progress=True` shows a live
+        line while iterating (events seen, last kind, elapsed: Jupyter display, `\\r` line on a
+        terminal, nothing otherwise); a callable gets a `twin.Progress` at each update.
         """
 
 @final
