@@ -37,7 +37,11 @@ DEFAULT_TIMEOUT = 600.0
 DEFAULT_POLL_INTERVAL = 0.5
 GROWTH = 1.5
 MAX_POLL_INTERVAL = 5.0
-#: The longest sleep in one piece: the live line's clock moves at least this often.
+#: The longest sleep in one piece, so that an interrupt that sends no signal
+#: (``_thread.interrupt_main()``) is seen soon too; a real SIGINT (Ctrl-C, the stop button)
+#: interrupts the sleep at once.
+SLICE = 0.1
+#: While sleeping, the live line is updated (its clock) this often.
 TICK = 1.0
 #: Run ids named in a timeout's message, at most.
 NAMED = 5
@@ -87,6 +91,7 @@ class _Batch:
         self.finished_order: list[int] = []
         self.sink: Optional[Live] = live(progress)
         self.started = time.monotonic()
+        self.shown_at = self.started
         self.deadline: Optional[float] = None
 
     def start(self) -> None:
@@ -148,8 +153,14 @@ class _Batch:
         )
 
     def show(self, run: Optional[Run] = None, *, force: bool = False) -> None:
+        self.shown_at = time.monotonic()
         if self.sink is not None:
             self.sink.show(self.progress(run=run), force=force)
+
+    def tick(self) -> None:
+        """While sleeping: an update (the clock) about once a second."""
+        if time.monotonic() - self.shown_at >= TICK:
+            self.show()
 
     def finish(self) -> None:
         """The last update (``done=True``), then the line ends."""
@@ -218,8 +229,8 @@ def _iterate(batch: _Batch) -> Iterator[Run]:
                 return
             wake = batch.wake_at(round_started)
             while (left := wake - time.monotonic()) > 0:
-                time.sleep(min(left, TICK))  # Ctrl-C and the stop button interrupt it
-                batch.show()
+                time.sleep(min(left, SLICE))  # Ctrl-C and the stop button interrupt it
+                batch.tick()
             if batch.expired():
                 raise batch.timeout_error()
             batch.grow()
@@ -301,8 +312,8 @@ async def _aiterate(batch: _Batch) -> AsyncIterator[Run]:
                 return
             wake = batch.wake_at(round_started)
             while (left := wake - time.monotonic()) > 0:
-                await asyncio.sleep(min(left, TICK))
-                batch.show()
+                await asyncio.sleep(min(left, SLICE))
+                batch.tick()
             if batch.expired():
                 raise batch.timeout_error()
             batch.grow()
