@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import os
 import threading
 import time
 from typing import Any
@@ -127,14 +128,23 @@ def test_the_timeout_is_wait_s(client: twin.Client, agent: twin.Agent) -> None:
     assert client.runs.wait_all([run])[0].status == "completed"
 
 
+def os_threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
 def test_wait_all_polls_from_the_calling_thread(client: twin.Client, agent: twin.Agent) -> None:
-    # No thread per run: a batch of twenty runs adds at most the one worker a call uses.
-    before = threading.active_count()
-    runs = start(client, agent, *[MIDDLE] * 20)
-    counts: list[int] = []
-    done = client.runs.wait_all(runs, poll_interval=0.05, progress=lambda p: counts.append(threading.active_count()))
-    assert [r.status for r in done] == ["completed"] * 20
-    assert max(counts) <= before  # Python threads: none started
+    # No thread per run: forty runs are polled one call at a time, by the one worker thread
+    # that runs a call (reused from call to call).
+    client.runs.wait_all(start(client, agent, FAST))
+    before = os_threads(), threading.active_count()
+    runs = start(client, agent, *[MIDDLE] * 40)
+    counts: list[tuple[int, int]] = []
+    done = client.runs.wait_all(
+        runs, poll_interval=0.05, progress=lambda p: counts.append((os_threads(), threading.active_count()))
+    )
+    assert [r.status for r in done] == ["completed"] * 40
+    assert max(n for n, _ in counts) <= before[0] + 1, (before, counts)
+    assert max(n for _, n in counts) == before[1]
 
 
 def test_ctrl_c_stops_a_wait_all_within_a_second(client: twin.Client, agent: twin.Agent) -> None:
