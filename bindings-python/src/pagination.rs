@@ -254,7 +254,7 @@ impl Walk {
 }
 
 /// One iteration over a `Pager`'s items, from `iter(pager)`.
-#[pyclass(frozen, module = "twin", name = "PagerIterator")]
+#[pyclass(frozen, generic, module = "twin", name = "PagerIterator")]
 pub struct PagerIterator {
     pager: Py<Pager>,
     walk: Mutex<Walk>,

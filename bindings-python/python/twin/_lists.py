@@ -106,7 +106,7 @@ def _series(pd: Any, name: str, values: list[Any]) -> Any:
 def to_pandas(models: Iterable[Any], columns: Union[None, str, Sequence[str]] = None, kind: Optional[str] = None) -> Any:
     """See ``twin.to_pandas``; ``kind`` names the model type of a list that may be empty."""
     try:
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         raise ImportError(PANDAS_MISSING) from None
     from ._html import columns_for

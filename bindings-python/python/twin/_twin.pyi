@@ -4,7 +4,7 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 """
 
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, TypeVar, Union
+from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
 
 from typing_extensions import Self, final
 
@@ -32,6 +32,7 @@ __all__ = [
     "Page",
     "PageIterator",
     "Pager",
+    "PagerIterator",
     "Run",
     "RunsResource",
     "Schedule",
@@ -56,7 +57,7 @@ __all__ = [
 _T = TypeVar("_T")
 
 class _Model:
-    """What every model has: attributes, a short repr, ``==``, ``to_dict()``, ``from_dict()``,
+    """What every model has: attributes, a short repr, ``==``, ``to_record()``, ``to_dict()``, ``from_dict()``,
     pickling, and a table in Jupyter."""
 
     _fields: ClassVar[list[str]]
@@ -64,6 +65,10 @@ class _Model:
     def __hash__(self) -> int: ...
     def to_dict(self) -> Any:
         """The JSON object as received (unknown fields included), as plain Python data."""
+    def to_record(self) -> dict[str, Any]:
+        """The attributes by name (every field in ``_fields`` but ``raw``), with their typed
+        values (``datetime``s, ints, bools): what tables and ``to_pandas()`` show. Unlike
+        ``to_dict()``, which is the JSON as received (wire names, times as strings)."""
     def to_json(self) -> str:
         """The JSON object as received, as a string."""
     @classmethod
@@ -460,21 +465,47 @@ class WebhookEvent(_Model):
 
 @final
 class Pager(Generic[_T]):
-    """A list fetched lazily page by page, keeping every filter. Iterate it for items, or
-    call ``pages()`` for pages; each page is one request. Ctrl-C interrupts a slow page."""
+    """A list fetched lazily page by page, keeping every filter. Iterate it for items as often
+    as you like (each ``iter()`` is a new walk: the first page, kept once fetched, then the
+    later pages fetched again, one request each), or call ``pages()`` for pages. Only the
+    first page is kept: a long list never fills memory. Ctrl-C interrupts a slow page."""
 
-    def __iter__(self) -> Self: ...
-    def __next__(self) -> _T: ...
+    def __iter__(self) -> Iterator[_T]: ...
     def pages(self) -> PageIterator[_T]:
-        """The remaining pages, one request each (items already fetched come first)."""
+        """The pages, one request each (the first page, once fetched, is kept)."""
     @property
     def total(self) -> Optional[int]:
-        """The total the service reported with the last page, if it reports one (runs, events)."""
+        """The total the service reported with the last page fetched, if it reports one (runs,
+        events); ``None`` before the first page. ``len(pager)`` fetches the first page if needed."""
+    def __len__(self) -> int:
+        """The total the service reports (runs, events), fetching the first page if needed; a
+        list with no total (agents) raises ``TypeError``: ``len(pager.to_list())`` counts it."""
+    def __bool__(self) -> bool:
+        """Whether the list has an item (fetches the first page if needed)."""
+    @overload
+    def __getitem__(self, key: SupportsIndex, /) -> _T: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> list[_T]: ...
+    def to_list(self) -> list[_T]:
+        """Every item, in a ``ModelList`` (one request per page)."""
+    def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
+        """Every item as a pandas ``DataFrame`` (see ``twin.to_pandas``)."""
+    def _first_page(self) -> tuple[list[_T], Optional[int], bool]: ...
+    def _kept(self) -> Optional[tuple[list[_T], Optional[int], bool]]: ...
+    @property
+    def _kind(self) -> str: ...
     def _repr_html_(self) -> str: ...
 
 @final
+class PagerIterator(Generic[_T]):
+    """One iteration over a ``Pager``'s items, from ``iter(pager)``."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> _T: ...
+
+@final
 class PageIterator(Generic[_T]):
-    """The pages of a ``Pager``."""
+    """The pages of a ``Pager``: a new walk each ``pages()``."""
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Page[_T]: ...
@@ -492,7 +523,15 @@ class Page(Generic[_T]):
     @property
     def has_next(self) -> bool:
         """Another page follows this one."""
+    def to_list(self) -> list[_T]:
+        """The page's items, in a ``ModelList`` (a copy)."""
+    def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
+        """The page's items as a pandas ``DataFrame`` (see ``twin.to_pandas``)."""
     def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, key: SupportsIndex, /) -> _T: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> list[_T]: ...
     def __iter__(self) -> Iterator[_T]: ...
     def _repr_html_(self) -> str: ...
 
