@@ -376,7 +376,7 @@ impl Pager {
     }
 
     /// Every item as a pandas `DataFrame`, one row per item and typed columns (see
-    /// `twin.to_pandas`). Needs pandas: `pip install "twin-sdk[pandas]"`.
+    /// `twin.to_pandas`). Needs pandas: `pip install ".[pandas]"`.
     #[pyo3(signature = (columns=None))]
     fn to_pandas<'py>(
         slf: &Bound<'py, Self>,

@@ -476,7 +476,7 @@ class Pager(Generic[_T]):
     @property
     def total(self) -> Optional[int]:
         """The total the service reported with the last page fetched, if it reports one (runs,
-        events); ``None`` before the first page. ``len(pager)`` fetches the first page if needed."""
+        events); `None` before the first page. `len(pager)` fetches the first page if needed."""
     def __len__(self) -> int:
         """The total the service reports (runs, events), fetching the first page if needed; a
         list with no total (agents) raises ``TypeError``: ``len(pager.to_list())`` counts it."""
@@ -487,9 +487,10 @@ class Pager(Generic[_T]):
     @overload
     def __getitem__(self, key: slice, /) -> list[_T]: ...
     def to_list(self) -> list[_T]:
-        """Every item, in a ``ModelList`` (one request per page)."""
+        """Every item, in a `ModelList` (one request per page)."""
     def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
-        """Every item as a pandas ``DataFrame`` (see ``twin.to_pandas``)."""
+        """Every item as a pandas `DataFrame`, one row per item and typed columns (see
+        `twin.to_pandas`). Needs pandas: `pip install ".[pandas]"`."""
     def _first_page(self) -> tuple[list[_T], Optional[int], bool]: ...
     def _kept(self) -> Optional[tuple[list[_T], Optional[int], bool]]: ...
     @property
@@ -524,9 +525,9 @@ class Page(Generic[_T]):
     def has_next(self) -> bool:
         """Another page follows this one."""
     def to_list(self) -> list[_T]:
-        """The page's items, in a ``ModelList`` (a copy)."""
+        """The page's items, in a `ModelList` (a copy)."""
     def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
-        """The page's items as a pandas ``DataFrame`` (see ``twin.to_pandas``)."""
+        """The page's items as a pandas `DataFrame` (see `twin.to_pandas`)."""
     def __len__(self) -> int: ...
     @overload
     def __getitem__(self, key: SupportsIndex, /) -> _T: ...
