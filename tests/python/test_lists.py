@@ -11,9 +11,9 @@ import re
 import subprocess
 import sys
 import uuid
-from typing import Any
+from typing import cast
 
-import pandas as pd
+import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
 import twin
@@ -73,7 +73,7 @@ def test_a_pager_is_iterated_again_and_again(client: twin.Client, story: Story) 
 
 def test_a_pager_is_not_its_own_iterator(client: twin.Client, story: Story) -> None:
     runs = client.runs.list(story.agent.agent_id)
-    assert iter(runs) is not runs and iter(runs) is not iter(runs)
+    assert iter(runs) is not cast(object, runs) and iter(runs) is not iter(runs)
     assert not hasattr(runs, "__next__")
     with pytest.raises(TypeError):
         next(runs)  # type: ignore[call-overload]

@@ -12,6 +12,7 @@ import datetime
 from typing import Any, AsyncIterator, Callable, Generic, Optional, Sequence, TypeVar, Union, cast
 
 from . import _twin
+from ._html import ModelList
 from ._twin import (
     Agent,
     ApiKey,
@@ -79,12 +80,10 @@ class AsyncPager(Generic[T]):
                 return
             yield cast("Page[T]", page)
 
-    async def to_list(self) -> list[T]:
+    async def to_list(self) -> ModelList[T]:
         """Every item, in a ``ModelList`` (one request per page; cancelling stops between
         pages)."""
-        from ._html import ModelList
-
-        items: list[T] = ModelList()
+        items: ModelList[T] = ModelList()
         async for page in self.pages():
             items.extend(page)
         return items
@@ -207,7 +206,7 @@ class AsyncApiKeys(_Resource):
     """API keys of the account, as coroutines: ``AsyncClient().api_keys`` (same arguments as
     ``Client().api_keys``)."""
 
-    async def list(self) -> list[ApiKey]:
+    async def list(self) -> ModelList[ApiKey]:
         return await _call(self._sync.list)
 
     async def create(self, name: str) -> CreatedApiKey:
@@ -221,7 +220,7 @@ class AsyncWorkspaces(_Resource):
     """Workspaces, as coroutines: ``AsyncClient().workspaces`` (same arguments as
     ``Client().workspaces``)."""
 
-    async def list(self) -> list[Workspace]:
+    async def list(self) -> ModelList[Workspace]:
         return await _call(self._sync.list)
 
     async def create(self, name: str) -> Workspace:
@@ -381,7 +380,7 @@ class AsyncWebhooks(_Resource):
     async def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
         return await _call(self._sync.create, agent_id, url=url, events=list(events))
 
-    async def list(self, agent_id: str) -> list[Webhook]:
+    async def list(self, agent_id: str) -> ModelList[Webhook]:
         return await _call(self._sync.list, agent_id)
 
     async def get(self, agent_id: str, webhook_id: str) -> Webhook:
@@ -428,7 +427,7 @@ class AsyncSchedules(_Resource):
     async def resume(self, agent_id: str) -> None:
         await _call(self._sync.resume, agent_id)
 
-    async def list(self) -> list[Schedule]:
+    async def list(self) -> ModelList[Schedule]:
         return await _call(self._sync.list)
 
 
@@ -449,7 +448,7 @@ class AsyncInstructions(_Resource):
     ) -> None:
         await _call(self._sync.update, agent_id, content, source_type=source_type, source_id=source_id)
 
-    async def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
+    async def history(self, agent_id: str, *, limit: Optional[int] = None) -> ModelList[InstructionVersion]:
         return await _call(self._sync.history, agent_id, limit=limit)
 
 

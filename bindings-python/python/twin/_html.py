@@ -6,7 +6,9 @@ from __future__ import annotations
 # Annotations only (never evaluated): `import twin` does not pay for `typing`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Optional, Sequence, Union
+    from typing import Any, Iterable, Optional, Sequence, TypeVar, Union
+
+    _T = TypeVar("_T")
 
 # Fields never shown, even in a notebook (and left out of `to_pandas()` unless named).
 _SECRETS = frozenset({"api_key", "signing_secret"})
@@ -37,11 +39,12 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-class ModelList(list):  # type: ignore[type-arg]
+# `list["_T"]`: generic for type checkers, a plain `list` subclass at run time (no `typing`).
+class ModelList(list["_T"]):
     """A ``list`` of models that renders as a table in Jupyter, with ``to_list()`` and
     ``to_pandas()`` like every list of the SDK."""
 
-    def to_list(self) -> ModelList:
+    def to_list(self) -> ModelList[_T]:
         """A copy (a ``ModelList``)."""
         return ModelList(self)
 

@@ -8,6 +8,8 @@ from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequenc
 
 from typing_extensions import Self, final
 
+from twin._html import ModelList
+
 __version__: str
 __build__: str
 """The profile this module was built with: ``"release"`` or ``"dev"`` (debug assertions on)."""
@@ -485,8 +487,8 @@ class Pager(Generic[_T]):
     @overload
     def __getitem__(self, key: SupportsIndex, /) -> _T: ...
     @overload
-    def __getitem__(self, key: slice, /) -> list[_T]: ...
-    def to_list(self) -> list[_T]:
+    def __getitem__(self, key: slice, /) -> ModelList[_T]: ...
+    def to_list(self) -> ModelList[_T]:
         """Every item, in a `ModelList` (one request per page)."""
     def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
         """Every item as a pandas `DataFrame`, one row per item and typed columns (see
@@ -516,7 +518,7 @@ class Page(Generic[_T]):
     """One page: ``items``, the service's ``total`` (if any), ``has_next``."""
 
     @property
-    def items(self) -> list[_T]:
+    def items(self) -> ModelList[_T]:
         """The page's items, in the service's order."""
     @property
     def total(self) -> Optional[int]:
@@ -524,7 +526,7 @@ class Page(Generic[_T]):
     @property
     def has_next(self) -> bool:
         """Another page follows this one."""
-    def to_list(self) -> list[_T]:
+    def to_list(self) -> ModelList[_T]:
         """The page's items, in a `ModelList` (a copy)."""
     def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
         """The page's items as a pandas `DataFrame` (see `twin.to_pandas`)."""
@@ -532,7 +534,7 @@ class Page(Generic[_T]):
     @overload
     def __getitem__(self, key: SupportsIndex, /) -> _T: ...
     @overload
-    def __getitem__(self, key: slice, /) -> list[_T]: ...
+    def __getitem__(self, key: slice, /) -> ModelList[_T]: ...
     def __iter__(self) -> Iterator[_T]: ...
     def _repr_html_(self) -> str: ...
 
@@ -568,7 +570,7 @@ class CancelToken:
 class ApiKeysResource:
     """API keys of the account: ``client.api_keys``."""
 
-    def list(self) -> list[ApiKey]:
+    def list(self) -> ModelList[ApiKey]:
         """Every key of the account."""
     def create(self, name: str) -> CreatedApiKey:
         """Creates a key; its secret is in `.api_key`, only this once."""
@@ -579,7 +581,7 @@ class ApiKeysResource:
 class WorkspacesResource:
     """Workspaces: ``client.workspaces``."""
 
-    def list(self) -> list[Workspace]:
+    def list(self) -> ModelList[Workspace]:
         """Every workspace, in order."""
     def create(self, name: str) -> Workspace:
         """Creates a workspace."""
@@ -691,7 +693,7 @@ class WebhooksResource:
         """Subscribes `url` to `events` (`run.started`, `run.completed`, `run.failed`, `run.stopped`,
         `run.paused`). Keep the returned `signing_secret`.
         """
-    def list(self, agent_id: str) -> list[Webhook]:
+    def list(self, agent_id: str) -> ModelList[Webhook]:
         """The agent's webhooks."""
     def get(self, agent_id: str, webhook_id: str) -> Webhook:
         """One webhook."""
@@ -722,7 +724,7 @@ class SchedulesResource:
         """Pauses the schedule."""
     def resume(self, agent_id: str) -> None:
         """Resumes the schedule."""
-    def list(self) -> list[Schedule]:
+    def list(self) -> ModelList[Schedule]:
         """Every schedule of the account."""
 
 @final
@@ -735,7 +737,7 @@ class InstructionsResource:
         self, agent_id: str, content: str, *, source_type: Optional[str] = None, source_id: Optional[str] = None
     ) -> None:
         """Replaces the agent's instructions."""
-    def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
+    def history(self, agent_id: str, *, limit: Optional[int] = None) -> ModelList[InstructionVersion]:
         """Every version, the current one included, newest first (the order the service gives; one version was captured live)."""
 
 @final
