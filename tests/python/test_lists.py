@@ -10,6 +10,8 @@ import html as _html
 import re
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from typing import cast
 
@@ -318,3 +320,27 @@ def test_async_pager_is_reusable_and_has_data_out(emulator: Emulator, story: Sto
             assert "<table" in agents._repr_html_()
 
     asyncio.run(main())
+
+
+def test_walks_in_threads(client: twin.Client, story: Story, no_faults: Emulator) -> None:
+    runs = client.runs.list(story.agent.agent_id, page_size=2)
+    expected = _walk(runs)
+    # Each thread its own walk of one Pager: no interference.
+    got: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: got.append(_walk(runs))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [expected] * 4
+    # One walk shared by two threads while a page is slow: the second is refused, not mixed in.
+    no_faults.set_faults(latency_ms=600, route=f"/v1/agents/{story.agent.agent_id}/runs", methods=["GET"])
+    walk = iter(client.runs.list(story.agent.agent_id, page_size=2))
+    first: list[twin.Run] = []
+    slow = threading.Thread(target=lambda: first.append(next(walk)))
+    slow.start()
+    time.sleep(0.2)
+    with pytest.raises(RuntimeError, match="being advanced in another thread"):
+        next(walk)
+    slow.join()
+    assert first[0].run_id == expected[0]

@@ -161,7 +161,7 @@ def table(items: Iterable[Any], caption: Optional[str] = None, more: bool = Fals
     hint = _hint(more or len(shown) < len(items), more_columns)
     text = caption + (f" · {hint}" if hint else "")
     return (
-        f"<table><caption style='text-align:left'>{html.escape(text)}</caption>"
+        f"<table><caption>{html.escape(text)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
