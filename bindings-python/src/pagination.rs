@@ -99,6 +99,9 @@ pub struct Pager {
     kind: &'static str,
 }
 
+/// The largest total `len()` reports (2^26): see `Pager.__len__`.
+const MAX_LEN: u64 = 1 << 26;
+
 /// `(items, total, has_next)` for the Python helpers.
 type PageTuple<'py> = (Bound<'py, PyAny>, Option<u64>, bool);
 
@@ -316,7 +319,8 @@ impl Pager {
     }
 
     /// The total the service reports (runs, events), fetching the first page if needed. A
-    /// list whose service reports no total (agents) raises `TypeError`.
+    /// list whose service reports no total (agents; unless the first page is the whole
+    /// list) or a total above 2^26 raises `TypeError`.
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
         let first = self.first(py)?;
         let total = match (first.total, first.has_next) {
@@ -330,16 +334,17 @@ impl Pager {
                 )));
             }
         };
-        usize::try_from(total)
-            .ok()
-            .filter(|t| *t <= isize::MAX as usize)
-            .ok_or_else(|| {
-                PyTypeError::new_err(format!(
-                    "len() of a Pager[{}]: the service reported a total too large for len(): \
-                     {total} (see .total)",
-                    self.kind
-                ))
-            })
+        // `list(pager)` preallocates `len(pager)` slots: a total past any real list (a
+        // hostile or broken server's 2^63) must not be one, or list() fails with MemoryError.
+        // A TypeError makes list() ignore it.
+        if total > MAX_LEN {
+            return Err(PyTypeError::new_err(format!(
+                "len() of a Pager[{}]: the service reported a total of {total}, more than any \
+                 list len() trusts ({MAX_LEN}); see .total, or use len(pager.to_list())",
+                self.kind
+            )));
+        }
+        Ok(total as usize)
     }
 
     /// True when the list has an item (fetches the first page if needed).
