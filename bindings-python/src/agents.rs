@@ -50,14 +50,13 @@ impl AgentsResource {
     /// The agents, fetched lazily page by page (by cursor).
     #[pyo3(signature = (*, workspace_id=None, limit=None))]
     fn list(&self, workspace_id: Option<String>, limit: Option<u32>) -> PyResult<Pager> {
-        let client = self.client.get()?;
+        self.client.get()?;
         let params = twin_core::AgentListParams {
             workspace_id,
             limit,
         };
-        let pager = client.agents().list(&params);
         Ok(Pager::new(
-            pagination::source(pager, Item::Agent),
+            pagination::source(move |c| c.agents().list(&params), Item::Agent),
             self.client.clone(),
             "Agent",
         ))

@@ -285,11 +285,14 @@ pub fn list(
     after_index: Option<u64>,
     limit: Option<u32>,
 ) -> PyResult<Pager> {
-    let core = client.get()?;
+    client.get()?;
     let params = twin_core::EventListParams { after_index, limit };
-    let pager = core.events().list(agent_id, run_id, &params);
+    let (agent_id, run_id) = (agent_id.to_owned(), run_id.to_owned());
     Ok(Pager::new(
-        pagination::source(pager, Item::Event),
+        pagination::source(
+            move |c| c.events().list(&agent_id, &run_id, &params),
+            Item::Event,
+        ),
         client.clone(),
         "Event",
     ))

@@ -52,6 +52,7 @@ fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pagination::Pager>()?;
     m.add_class::<pagination::Page>()?;
     m.add_class::<pagination::PageIterator>()?;
+    m.add_class::<pagination::PagerIterator>()?;
 
     m.add_class::<me::Me>()?;
     m.add_class::<api_keys::ApiKey>()?;

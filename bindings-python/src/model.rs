@@ -1,5 +1,5 @@
 //! The model macro: a frozen pyclass wrapping a core model, with attribute getters, a short
-//! `__repr__`, `__eq__`/`__hash__`, `to_dict()`/`to_json()`, `from_dict()`/`from_json()`,
+//! `__repr__`, `__eq__`/`__hash__`, `to_record()`, `to_dict()`/`to_json()`, `from_dict()`/`from_json()`,
 //! pickling and `_repr_html_`, plus `From<core model>` (rpds-py / tokenizers style).
 
 use pyo3::prelude::*;
@@ -161,6 +161,19 @@ macro_rules! model {
             /// The JSON object as received (unknown fields included), as plain Python data.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 $crate::model::CoreModel::to_py(&self.inner, py)
+            }
+
+            /// The attributes by name (every field in `_fields` but `raw`), with their typed
+            /// values (`datetime`s, ints, bools): what tables and `to_pandas()` show. Unlike
+            /// `to_dict()`, which is the JSON as received (wire names, times as strings).
+            fn to_record<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+                let record = pyo3::types::PyDict::new(slf.py());
+                for field in [$(stringify!($field)),*] {
+                    if field != "raw" {
+                        record.set_item(field, slf.getattr(field)?)?;
+                    }
+                }
+                Ok(record)
             }
 
             /// The JSON object as received, as a string.

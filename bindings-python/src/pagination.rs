@@ -4,11 +4,15 @@
 //! A page is fetched on a worker thread while the caller waits with the GIL released and
 //! checks for signals (see `cancel.rs`), so Ctrl-C interrupts a slow page. Items are buffered
 //! here; the core pager is shared with the worker behind a mutex.
+//!
+//! A `Pager` is not an iterator: it keeps a factory of core pagers and, once fetched, its
+//! first page only (never every item: iterating 100,000 runs must not grow memory). Each
+//! `iter(pager)` or `pages()` is a new walk with its own state, starting from that first page.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 
 use crate::client::ClientRef;
@@ -39,200 +43,414 @@ pub struct Fetched {
     has_next: bool,
 }
 
-type Source = Box<dyn FnMut() -> Option<twin_core::Result<Fetched>> + Send>;
+type Next = Box<dyn FnMut() -> Option<twin_core::Result<Fetched>> + Send>;
+/// One walk through a list: a core pager, shared with the worker thread that fetches a page.
+type Source = Arc<Mutex<Next>>;
+/// Makes a fresh walk through the same list (same filters), from its first page.
+pub type Factory = Arc<dyn Fn(&twin_core::Client) -> Source + Send + Sync>;
 
-/// Wraps a core pager as a page source.
-pub fn source<T: Send + 'static>(
-    mut pager: twin_core::Pager<T>,
-    wrap: fn(T) -> Item,
-) -> Arc<Mutex<Source>> {
-    let next: Source = Box::new(move || {
-        pager.next_page().map(|r| {
-            r.map(|page| Fetched {
-                has_next: page.has_next(),
-                total: page.total,
-                items: page.items.into_iter().map(wrap).collect(),
+/// A factory of page sources over the core pager `make` returns.
+pub fn source<T, F>(make: F, wrap: fn(T) -> Item) -> Factory
+where
+    T: Send + 'static,
+    F: Fn(&twin_core::Client) -> twin_core::Pager<T> + Send + Sync + 'static,
+{
+    Arc::new(move |client: &twin_core::Client| {
+        let mut pager = make(client);
+        let next: Next = Box::new(move || {
+            pager.next_page().map(|r| {
+                r.map(|page| Fetched {
+                    has_next: page.has_next(),
+                    total: page.total,
+                    items: page.items.into_iter().map(wrap).collect(),
+                })
             })
-        })
-    });
-    Arc::new(Mutex::new(next))
+        });
+        Arc::new(Mutex::new(next))
+    })
 }
 
-struct State {
-    buffer: VecDeque<Item>,
-    /// No page left to fetch.
-    exhausted: bool,
+/// The first page, kept by the `Pager` once fetched (as Python objects).
+struct FirstPage {
+    items: Vec<Py<PyAny>>,
     total: Option<u64>,
-    pages_fetched: u64,
+    /// Another page follows it.
+    has_next: bool,
+}
+
+#[derive(Default)]
+struct Head {
+    first: Option<Arc<FirstPage>>,
+    /// The walk that fetched `first`, positioned after it; the first iteration to go past the
+    /// first page takes it (later ones start a walk of their own).
+    spare: Option<Source>,
+    /// The total the service reported with the last page any walk fetched.
+    total: Option<u64>,
 }
 
 /// A list that fetches its pages lazily, keeping every filter on later pages. Iterate it for
-/// items, or call `pages()` for whole pages. Each page is one request.
+/// items (as often as you like: each iteration is a new walk), or call `pages()` for whole
+/// pages. The first page is kept once fetched; every other page is one request per walk.
 #[pyclass(frozen, generic, module = "twin", name = "Pager")]
 pub struct Pager {
-    source: Arc<Mutex<Source>>,
-    state: Mutex<State>,
+    factory: Factory,
+    head: Mutex<Head>,
     client: ClientRef,
     kind: &'static str,
 }
 
+/// The largest total `len()` reports (2^26): see `Pager.__len__`.
+const MAX_LEN: u64 = 1 << 26;
+
+/// `(items, total, has_next)` for the Python helpers.
+type PageTuple<'py> = (Bound<'py, PyAny>, Option<u64>, bool);
+
+/// Where a walk starts: the first page, and the walk that goes on after it (`None`: no more).
+struct Start {
+    first: Arc<FirstPage>,
+    rest: Option<Source>,
+}
+
 impl Pager {
-    pub fn new(source: Arc<Mutex<Source>>, client: ClientRef, kind: &'static str) -> Pager {
+    pub fn new(factory: Factory, client: ClientRef, kind: &'static str) -> Pager {
         Pager {
-            source,
-            state: Mutex::new(State {
-                buffer: VecDeque::new(),
-                exhausted: false,
-                total: None,
-                pages_fetched: 0,
-            }),
+            factory,
+            head: Mutex::new(Head::default()),
             client,
             kind,
         }
     }
 
-    fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, State>> {
-        self.state
-            .try_lock()
-            .map_err(|_| PyRuntimeError::new_err("this Pager is being iterated in another thread"))
+    fn head(&self) -> std::sync::MutexGuard<'_, Head> {
+        // Held only for moments, with the GIL, never across a fetch or a call into Python.
+        self.head.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Fetches the next page into the buffer; false when there is none.
-    fn fetch(&self, py: Python<'_>, state: &mut State) -> PyResult<bool> {
-        if state.exhausted {
-            return Ok(false);
-        }
+    /// Fetches the next page of one walk (Ctrl-C interrupts the wait); `None` at the end.
+    fn fetch(&self, py: Python<'_>, source: &Source) -> PyResult<Option<Fetched>> {
         self.client.get()?; // a closed client fails here, not in the worker
         logging::refresh(py);
-        let source = self.source.clone();
+        let source = source.clone();
         let fetched = cancel::interruptible(py, None, move || {
             let mut next = source.lock().unwrap_or_else(|p| p.into_inner());
             next()
         })?;
         match fetched {
-            None => {
-                state.exhausted = true;
-                Ok(false)
-            }
-            Some(Err(e)) => {
-                state.exhausted = true;
-                Err(errors::to_py(py, e, Ctx::Call))
-            }
-            Some(Ok(page)) => {
-                state.pages_fetched += 1;
-                state.total = page.total.or(state.total);
-                if !page.has_next || page.items.is_empty() {
-                    state.exhausted = true;
+            None => Ok(None),
+            Some(Err(e)) => Err(errors::to_py(py, e, Ctx::Call)),
+            Some(Ok(mut page)) => {
+                if page.items.is_empty() {
+                    page.has_next = false;
                 }
-                state.buffer.extend(page.items);
-                Ok(true)
+                if let Some(total) = page.total {
+                    self.head().total = Some(total);
+                }
+                Ok(Some(page))
             }
         }
     }
 
-    fn take_page(&self, py: Python<'_>, state: &mut State) -> PyResult<Option<Page>> {
-        if state.buffer.is_empty() && !self.fetch(py, state)? {
-            return Ok(None);
-        }
-        let items = state
-            .buffer
-            .drain(..)
+    /// Fetches the first page on a new walk and keeps it (replacing an older one).
+    fn fetch_first(&self, py: Python<'_>, keep_spare: bool) -> PyResult<Start> {
+        let source = (self.factory)(&self.client.get()?);
+        let (items, total, has_next) = match self.fetch(py, &source)? {
+            Some(page) => (page.items, page.total, page.has_next),
+            None => (Vec::new(), None, false),
+        };
+        let items = items
+            .into_iter()
             .map(|i| i.into_py(py, &self.client).map(Bound::unbind))
             .collect::<PyResult<Vec<_>>>()?;
-        Ok(Some(Page {
+        let first = Arc::new(FirstPage {
             items,
-            total: state.total,
-            has_next: !state.exhausted,
-        }))
+            total,
+            has_next,
+        });
+        let rest = has_next.then_some(source);
+        let mut head = self.head();
+        head.first = Some(first.clone());
+        head.spare = if keep_spare { rest.clone() } else { None };
+        Ok(Start {
+            first,
+            rest: if keep_spare { None } else { rest },
+        })
+    }
+
+    /// The kept first page, fetched if needed.
+    fn first(&self, py: Python<'_>) -> PyResult<Arc<FirstPage>> {
+        if let Some(first) = self.head().first.clone() {
+            return Ok(first);
+        }
+        Ok(self.fetch_first(py, true)?.first)
+    }
+
+    /// Where a new walk starts: the kept first page and the walk that fetched it, when it is
+    /// still free; otherwise (another walk took it) everything is fetched afresh, the first
+    /// page included, so that a list that changed meanwhile is neither repeated nor skipped
+    /// where the kept page ends.
+    fn start(&self, py: Python<'_>) -> PyResult<Start> {
+        {
+            let mut head = self.head();
+            if let Some(first) = head.first.clone() {
+                if !first.has_next {
+                    return Ok(Start { first, rest: None });
+                }
+                if let Some(spare) = head.spare.take() {
+                    return Ok(Start {
+                        first,
+                        rest: Some(spare),
+                    });
+                }
+            }
+        }
+        self.fetch_first(py, false)
     }
 }
 
+/// The state of one walk (an iterator or a page iterator).
+#[derive(Default)]
+struct Walk {
+    started: bool,
+    first: Option<Arc<FirstPage>>,
+    pos: usize,
+    rest: Option<Source>,
+    buffer: VecDeque<Item>,
+    total: Option<u64>,
+}
+
+impl Walk {
+    fn lock(walk: &Mutex<Walk>) -> PyResult<std::sync::MutexGuard<'_, Walk>> {
+        walk.try_lock().map_err(|_| {
+            PyRuntimeError::new_err("this iterator of a Pager is being advanced in another thread")
+        })
+    }
+
+    /// Starts the walk on its first call: the first page it yields, or `None` for no page.
+    fn begin(&mut self, py: Python<'_>, pager: &Pager) -> PyResult<Option<Arc<FirstPage>>> {
+        if self.started {
+            return Ok(None);
+        }
+        self.started = true; // an error here ends the walk
+        let start = pager.start(py)?;
+        self.total = start.first.total;
+        self.rest = start.rest;
+        self.first = Some(start.first.clone());
+        Ok(Some(start.first))
+    }
+
+    /// The next page after the first, or `None` at the end (an error ends the walk).
+    fn next_page(&mut self, py: Python<'_>, pager: &Pager) -> PyResult<Option<Fetched>> {
+        let Some(source) = self.rest.take() else {
+            return Ok(None);
+        };
+        match pager.fetch(py, &source)? {
+            None => Ok(None),
+            Some(page) => {
+                self.total = page.total.or(self.total);
+                if page.has_next {
+                    self.rest = Some(source);
+                }
+                Ok(Some(page))
+            }
+        }
+    }
+}
+
+/// One iteration over a `Pager`'s items, from `iter(pager)`.
+#[pyclass(frozen, generic, module = "twin", name = "PagerIterator")]
+pub struct PagerIterator {
+    pager: Py<Pager>,
+    walk: Mutex<Walk>,
+}
+
 #[pymethods]
-impl Pager {
+impl PagerIterator {
     fn __iter__(slf: Py<Self>) -> Py<Self> {
         slf
     }
 
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let mut state = self.lock()?;
+        let pager = self.pager.get();
+        let mut walk = Walk::lock(&self.walk)?;
+        walk.begin(py, pager)?;
         loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return item.into_py(py, &self.client).map(Some);
+            if let Some(first) = walk.first.clone() {
+                if let Some(item) = first.items.get(walk.pos) {
+                    walk.pos += 1;
+                    return Ok(Some(item.bind(py).clone()));
+                }
+                walk.first = None; // the first page stays with the Pager only
             }
-            if !self.fetch(py, &mut state)? {
-                return Ok(None);
+            if let Some(item) = walk.buffer.pop_front() {
+                return item.into_py(py, &pager.client).map(Some);
+            }
+            match walk.next_page(py, pager)? {
+                Some(page) => walk.buffer.extend(page.items),
+                None => return Ok(None),
             }
         }
     }
+}
 
-    /// The remaining pages, one request each (items already fetched come first).
+#[pymethods]
+impl Pager {
+    /// A new iteration: the first page (kept once fetched), then the later pages, fetched
+    /// one request at a time as the previous one is used up.
+    fn __iter__(slf: Py<Self>) -> PagerIterator {
+        PagerIterator {
+            pager: slf,
+            walk: Mutex::new(Walk::default()),
+        }
+    }
+
+    /// The pages, one request each (the first page, once fetched, is kept).
     fn pages(slf: Py<Self>) -> PageIterator {
-        PageIterator { pager: slf }
+        PageIterator {
+            pager: slf,
+            walk: Mutex::new(Walk::default()),
+        }
     }
 
-    /// The total the service reported with the last page, if it reports one (runs, events).
+    /// The total the service reported with the last page fetched, if it reports one (runs,
+    /// events); `None` before the first page. `len(pager)` fetches the first page if needed.
     #[getter]
-    fn total(&self) -> PyResult<Option<u64>> {
-        Ok(self.lock()?.total)
+    fn total(&self) -> Option<u64> {
+        self.head().total
     }
 
-    fn __repr__(&self) -> PyResult<String> {
-        let state = self.lock()?;
-        Ok(format!(
-            "Pager({}, pages_fetched={}, buffered={}, done={})",
-            self.kind,
-            state.pages_fetched,
-            state.buffer.len(),
-            if state.exhausted && state.buffer.is_empty() {
-                "True"
-            } else {
-                "False"
+    /// The total the service reports (runs, events), fetching the first page if needed. A
+    /// list whose service reports no total (agents; unless the first page is the whole
+    /// list) or a total above 2^26 raises `TypeError`.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        let first = self.first(py)?;
+        let total = match (first.total, first.has_next) {
+            (Some(total), _) => total,
+            (None, false) => first.items.len() as u64,
+            (None, true) => {
+                return Err(PyTypeError::new_err(format!(
+                    "len() of a Pager[{}]: the service reports no total for this list; \
+                     use len(pager.to_list()) (fetches every page)",
+                    self.kind
+                )));
             }
-        ))
+        };
+        // `list(pager)` preallocates `len(pager)` slots: a total past any real list (a
+        // hostile or broken server's 2^63) must not be one, or list() fails with MemoryError.
+        // A TypeError makes list() ignore it.
+        if total > MAX_LEN {
+            return Err(PyTypeError::new_err(format!(
+                "len() of a Pager[{}]: the service reported a total of {total}, more than any \
+                 list len() trusts ({MAX_LEN}); see .total, or use len(pager.to_list())",
+                self.kind
+            )));
+        }
+        Ok(total as usize)
     }
 
-    /// In a notebook: the first page (fetched if needed) as a table. The items shown stay
-    /// buffered, so iterating afterwards still yields them.
+    /// True when the list has an item (fetches the first page if needed).
+    fn __bool__(&self, py: Python<'_>) -> PyResult<bool> {
+        Ok(!self.first(py)?.items.is_empty())
+    }
+
+    /// `pager[i]`, `pager[a:b]` (a `ModelList`). Within the first page: no request. Past
+    /// it: the list is walked up to that item (a request per page); negative indexes and
+    /// slices walk the whole list.
+    fn __getitem__<'py>(
+        slf: &Bound<'py, Self>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        if let Ok(index) = key.extract::<isize>() {
+            let first = slf.get().first(py)?;
+            if let Ok(i) = usize::try_from(index)
+                && let Some(item) = first.items.get(i)
+            {
+                return Ok(item.bind(py).clone());
+            }
+        }
+        py.import("twin._lists")?
+            .call_method1("getitem", (slf, key))
+    }
+
+    /// Every item, in a `ModelList` (one request per page).
+    fn to_list<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("twin._html")?
+            .getattr("ModelList")?
+            .call1((slf.try_iter()?,))
+    }
+
+    /// Every item as a pandas `DataFrame`, one row per item and typed columns (see
+    /// `twin.to_pandas`). Needs pandas: `pip install ".[pandas]"`.
+    #[pyo3(signature = (columns=None))]
+    fn to_pandas<'py>(
+        slf: &Bound<'py, Self>,
+        columns: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("twin._lists")?
+            .call_method1("to_pandas", (slf, columns, slf.get().kind))
+    }
+
+    /// The kept first page (fetched if needed): `(items, total, has_next)`.
+    fn _first_page<'py>(&self, py: Python<'py>) -> PyResult<PageTuple<'py>> {
+        let first = self.first(py)?;
+        let items = model::model_list(py, first.items.iter().map(|i| i.clone_ref(py)).collect())?;
+        Ok((items, first.total, first.has_next))
+    }
+
+    /// The kept first page, if fetched already (nothing is fetched): `(items, total,
+    /// has_next)` or `None`.
+    fn _kept<'py>(&self, py: Python<'py>) -> PyResult<Option<PageTuple<'py>>> {
+        let Some(first) = self.head().first.clone() else {
+            return Ok(None);
+        };
+        let items = model::model_list(py, first.items.iter().map(|i| i.clone_ref(py)).collect())?;
+        Ok(Some((items, first.total, first.has_next)))
+    }
+
+    /// The model type's name (`"Run"`).
+    #[getter]
+    fn _kind(&self) -> &'static str {
+        self.kind
+    }
+
+    /// The first items (the first page is fetched if needed), e.g.
+    /// `<Pager[Run] 12 total: Run(...), Run(...), … (first page: 3 items)>`.
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let py = slf.py();
+        let me = slf.get();
+        match me.first(py) {
+            Ok(first) => {
+                let items =
+                    pyo3::types::PyList::new(py, first.items.iter().map(|i| i.clone_ref(py)))?;
+                py.import("twin._lists")?
+                    .call_method1("pager_repr", (me.kind, items, first.total, first.has_next))?
+                    .extract()
+            }
+            Err(e) => Ok(format!(
+                "<Pager[{}] (first page not fetched: {})>",
+                me.kind,
+                e.value(py).repr()?.to_cow()?
+            )),
+        }
+    }
+
+    /// In a notebook: the first page (fetched if needed, and kept) as a table.
     fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
-        let mut state = self.lock()?;
-        if state.buffer.is_empty() && state.pages_fetched == 0 {
-            self.fetch(py, &mut state)?;
-        }
-        // Show the buffered items as Python objects, then buffer them again unchanged.
-        let items: Vec<Item> = state.buffer.drain(..).collect();
-        let mut shown = Vec::with_capacity(items.len());
-        for item in items {
-            shown.push(item.into_py(py, &self.client)?);
-        }
-        for obj in &shown {
-            state.buffer.push_back(item_of(obj)?);
-        }
-        let list = pyo3::types::PyList::new(py, &shown)?;
-        let html = py
-            .import("twin._html")?
-            .call_method1("pager", (list, state.total, !state.exhausted, self.kind))?;
-        html.extract()
+        let first = self.first(py)?;
+        let list = pyo3::types::PyList::new(py, first.items.iter().map(|i| i.clone_ref(py)))?;
+        py.import("twin._html")?
+            .call_method1("pager", (list, first.total, first.has_next, self.kind))?
+            .extract()
     }
 }
 
-/// Recovers the Rust item from one of our Python model objects.
-fn item_of(obj: &Bound<'_, PyAny>) -> PyResult<Item> {
-    if let Ok(a) = obj.cast::<agents::Agent>() {
-        return Ok(Item::Agent(a.get().inner.clone()));
-    }
-    if let Ok(r) = obj.cast::<runs::Run>() {
-        return Ok(Item::Run(r.get().inner.clone()));
-    }
-    if let Ok(e) = obj.cast::<events::Event>() {
-        return Ok(Item::Event(e.get().inner.clone()));
-    }
-    Err(PyRuntimeError::new_err("unexpected item in a pager"))
-}
-
-/// The pages of a `Pager`, from `Pager.pages()`.
+/// The pages of a `Pager`, from `Pager.pages()`: a new walk each time.
 #[pyclass(frozen, generic, module = "twin", name = "PageIterator")]
 pub struct PageIterator {
     pager: Py<Pager>,
+    walk: Mutex<Walk>,
 }
 
 #[pymethods]
@@ -243,8 +461,30 @@ impl PageIterator {
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Page>> {
         let pager = self.pager.get();
-        let mut state = pager.lock()?;
-        pager.take_page(py, &mut state)
+        let mut walk = Walk::lock(&self.walk)?;
+        if let Some(first) = walk.begin(py, pager)? {
+            walk.first = None;
+            return Ok(Some(Page {
+                items: first.items.iter().map(|i| i.clone_ref(py)).collect(),
+                total: first.total,
+                has_next: first.has_next,
+                kind: pager.kind,
+            }));
+        }
+        let Some(page) = walk.next_page(py, pager)? else {
+            return Ok(None);
+        };
+        let items = page
+            .items
+            .into_iter()
+            .map(|i| i.into_py(py, &pager.client).map(Bound::unbind))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(Some(Page {
+            items,
+            total: walk.total,
+            has_next: page.has_next,
+            kind: pager.kind,
+        }))
     }
 }
 
@@ -259,6 +499,7 @@ pub struct Page {
     /// Another page follows this one.
     #[pyo3(get)]
     has_next: bool,
+    kind: &'static str,
 }
 
 #[pymethods]
@@ -269,25 +510,54 @@ impl Page {
         model::model_list(py, self.items.iter().map(|i| i.clone_ref(py)).collect())
     }
 
+    /// The page's items, in a `ModelList` (a copy).
+    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.items(py)
+    }
+
+    /// The page's items as a pandas `DataFrame` (see `twin.to_pandas`).
+    #[pyo3(signature = (columns=None))]
+    fn to_pandas<'py>(
+        &self,
+        py: Python<'py>,
+        columns: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        py.import("twin._lists")?
+            .call_method1("to_pandas", (self.items(py)?, columns, self.kind))
+    }
+
     fn __len__(&self) -> usize {
         self.items.len()
+    }
+
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.items(py)?.get_item(key)
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.items(py)?.try_iter().map(Bound::into_any)
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Page(items={}, total={}, has_next={})",
-            self.items.len(),
-            self.total.map_or("None".into(), |t| t.to_string()),
-            if self.has_next { "True" } else { "False" }
-        )
+    /// E.g. `<Page[Run] 3 items of 12 total, more pages follow: Run(...), …>`.
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        py.import("twin._lists")?
+            .call_method1(
+                "page_repr",
+                (self.kind, self.items(py)?, self.total, self.has_next),
+            )?
+            .extract()
     }
 
     fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
-        let list = self.items(py)?;
-        model::html(py, "table", list)
+        py.import("twin._html")?
+            .call_method1(
+                "page",
+                (self.items(py)?, self.total, self.has_next, self.kind),
+            )?
+            .extract()
     }
 }

@@ -236,7 +236,8 @@ impl RunsResource {
         policy_group: Option<String>,
         page_size: Option<u32>,
     ) -> PyResult<Pager> {
-        let client = self.client.get()?;
+        self.client.get()?;
+        let agent_id = agent_id.to_owned();
         let params = twin_core::RunListParams {
             status,
             run_id,
@@ -248,9 +249,8 @@ impl RunsResource {
             policy_group,
             page_size,
         };
-        let pager = client.runs().list(agent_id, &params);
         Ok(Pager::new(
-            pagination::source(pager, Item::Run),
+            pagination::source(move |c| c.runs().list(&agent_id, &params), Item::Run),
             self.client.clone(),
             "Run",
         ))

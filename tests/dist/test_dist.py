@@ -98,8 +98,10 @@ def test_wheel_metadata_is_true() -> None:
     assert meta["Keywords"]
     # No address that does not exist: the project has none public yet, so no URL at all.
     assert meta.get_all("Project-URL") is None and meta["Home-page"] is None and meta["Download-URL"] is None
-    # Nothing to install beside it: the wheel has no Python dependencies.
-    assert meta.get_all("Requires-Dist") is None
+    # Nothing to install beside it: the wheel has no Python dependencies, only the optional
+    # `pandas` extra (for to_pandas()).
+    assert meta.get_all("Requires-Dist") == ["pandas>=1.5 ; extra == 'pandas'"]
+    assert meta.get_all("Provides-Extra") == ["pandas"]
     assert meta["Description-Content-Type"].startswith("text/markdown")
 
 

@@ -73,7 +73,9 @@ def test_models_and_lists_render_as_html_tables(executed: nbformat.NotebookNode)
     assert "paused" in html(executed, "client.schedules.pause")
     webhooks = html(executed, "client.webhooks.list")
     assert "run.paused" in webhooks and "signing_secret" not in webhooks
-    assert "<caption>Event · 24 shown of 24</caption>" in html(executed, "run.events()")
+    events = html(executed, "run.events()")  # 20 rows at most; the caption says how to see all
+    assert "Event · 20 of 24 shown · all of them: .to_list() or .to_pandas()" in events
+    assert events.count("<tr>") == 21 and "<th style='text-align:left;white-space:nowrap'>run_id</th>" not in events
     runs = html(executed, "client.runs.list(agent.agent_id)")
     for status in ("completed", "error", "stopped"):
         assert f">{status}<" in runs

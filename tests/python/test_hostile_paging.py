@@ -183,6 +183,16 @@ def test_runs_list_with_a_total_of_two_to_the_63_lists_each_run_once_and_ends(
     assert d.guard is None and (d.error is None or does_not_advance(d)), d.ending()
     assert len(ids) == min(page_size or 100, 5)
     assert_few_requests(no_faults)
+    # len() does not trust such a total, so list() (which preallocates len() slots) ends as
+    # iterating does, not with a MemoryError.
+    pager = client.runs.list(agent.agent_id, page_size=page_size)
+    with pytest.raises(TypeError, match="more than any list len[(][)] trusts"):
+        len(pager)
+    assert pager.total == 2**63
+    try:
+        assert len(list(pager)) == len(ids)
+    except twin.UnexpectedResponseError as e:
+        assert "does not advance" in str(e)
 
 
 # --------------------------------------------------------------------------------------- follow

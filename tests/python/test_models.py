@@ -115,7 +115,7 @@ def test_reprs(client: twin.Client, agent: twin.Agent) -> None:
     assert repr(done) == f"Run(run_id={done.run_id!r}, status='completed', outcome='success')"
     assert repr(agent) == f"Agent(agent_id={agent.agent_id!r}, name=None)"
     assert repr(twin.Me.from_dict({"user_id": "user_1"})) == "Me(user_id='user_1')"
-    assert repr(client.events.list(agent.agent_id, run.run_id).__next__()).startswith("Event(index=")
+    assert repr(next(iter(client.events.list(agent.agent_id, run.run_id)))).startswith("Event(index=")
 
 
 def test_secrets_never_print(client: twin.Client, emulator: Any, agent: twin.Agent) -> None:
@@ -168,7 +168,7 @@ def test_html_tables(client: twin.Client, agent: twin.Agent) -> None:
     assert "<table>" in run._repr_html_() and run.run_id in run._repr_html_()
     events = client.events.list(agent.agent_id, run.run_id, limit=3)
     html = events._repr_html_()
-    assert html.count("<tr>") == 4 and "more pages" in html
+    assert html.count("<tr>") == 4 and "3 of 7 shown" in html and ".to_list()" in html
     assert len(list(events)) == 7  # what was shown is still iterated
     listed = client.workspaces.list()
     assert isinstance(listed, list) and isinstance(listed, twin.ModelList)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import uuid
 
+import pytest
+
 import twin
 
 from conftest import script
@@ -65,18 +67,23 @@ def test_events_page_by_index_and_keep_after_index(client: twin.Client, agent: t
     assert list(run.events(limit=500)) == events
 
 
-def test_pager_repr_total_and_exhaustion(client: twin.Client, agent: twin.Agent) -> None:
+def test_pager_repr_total_and_walks(client: twin.Client, agent: twin.Agent) -> None:
     run = client.runs.start(agent.agent_id, message=script(events=7))
     run.wait(timeout=60, poll_interval=0.05)
     pager = client.events.list(agent.agent_id, run.run_id, limit=3)
-    assert repr(pager) == "Pager(Event, pages_fetched=0, buffered=0, done=False)"
-    first = next(pager)
+    assert pager.total is None  # nothing fetched yet
+    text = repr(pager)  # fetches (and keeps) the first page
+    assert text.startswith("<Pager[Event] 7 total: Event(index=") and text.endswith(", … (first page: 3 items)>")
+    assert pager.total == 7
+    # A Pager is not an iterator: each iter() is a walk of its own.
+    with pytest.raises(TypeError):
+        next(pager)  # type: ignore[call-overload]
+    walk = iter(pager)
+    assert iter(walk) is walk
+    first = next(walk)
     assert first.kind == "Started"
-    assert repr(pager) == "Pager(Event, pages_fetched=1, buffered=2, done=False)"
-    rest = list(pager)
-    assert len(rest) == 6
-    assert list(pager) == [] and next(pager, None) is None
-    # pages() after some items yields the buffered ones first.
-    p2 = client.events.list(agent.agent_id, run.run_id, limit=3)
-    next(p2)
-    assert [len(p) for p in p2.pages()] == [2, 3, 1]
+    assert len(list(walk)) == 6 and next(walk, None) is None
+    assert [e.index for e in pager] == [e.index for e in pager] and len(list(pager)) == 7
+    # pages(): a new walk each time too.
+    assert [len(p) for p in pager.pages()] == [3, 3, 1]
+    assert [len(p) for p in pager.pages()] == [3, 3, 1]

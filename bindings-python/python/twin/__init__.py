@@ -70,6 +70,8 @@ from . import cron, testing, webhooks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Iterable, Sequence, Union
+
     from ._async import AsyncClient
     from ._progress import Progress
 
@@ -104,6 +106,7 @@ __all__ = [
     "InstructionVersion",
     "WebhookEvent",
     "final_output",
+    "to_pandas",
     "Problem",
     "TwinError",
     "APIError",
@@ -127,6 +130,24 @@ __all__ = [
     "cron",
     "testing",
 ]
+
+
+def to_pandas(models: Iterable[Any], columns: Union[None, str, Sequence[str]] = None) -> Any:
+    """Models (any iterable: a list, a ``Pager``, a generator) as a pandas ``DataFrame``, one
+    row per model, columns named as the attributes and typed: times as timezone-aware UTC
+    ``datetime64``, integers ``Int64``, booleans ``boolean`` (both nullable), text ``string``,
+    JSON values (payloads, lists) ``object``.
+
+    ``columns``: ``None`` for the model's default set (the columns of its notebook table),
+    ``"all"`` for every attribute, or a list of attribute names. Secrets (``api_key``,
+    ``signing_secret``) appear only when named. A ``Pager`` is walked once, keeping only the
+    values. Needs pandas: ``pip install ".[pandas]"`` (the ``pandas`` extra).
+    """
+    if isinstance(models, (Pager, Page, ModelList)):
+        return models.to_pandas(columns)
+    from ._lists import to_pandas as _to_pandas
+
+    return _to_pandas(models, columns)
 
 
 def __getattr__(name: str) -> object:

@@ -13,6 +13,7 @@ import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generic, Iterable, Optional, Sequence, TypeVar, Union, cast
 
 from . import _twin
+from ._html import ModelList
 from ._twin import (
     Agent,
     ApiKey,
@@ -49,22 +50,33 @@ async def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 class AsyncPager(Generic[T]):
-    """An async iterator over a lazily paged list; ``pages()`` iterates whole pages."""
+    """An async lazily paged list. ``async for`` it as often as you like: each iteration is a
+    new walk, starting from the first page (kept once fetched) and fetching the later pages
+    again; ``pages()`` iterates whole pages. ``await pager.to_list()``, ``await
+    pager.to_pandas()``, ``await pager.count()``.
+
+    What cannot await works from the kept first page only, and never fetches: ``len(pager)``
+    (the service's total, as ``len()`` of a ``Pager``), ``bool(pager)``, ``pager[i]`` within
+    the first page, the repr and the notebook table. Before the first page is known (no
+    iteration started, no ``count()``) they raise ``TypeError`` saying what to await instead.
+    """
 
     def __init__(self, pager: Pager[T]) -> None:
         self._pager = pager
 
-    def __aiter__(self) -> AsyncPager[T]:
-        return self
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._walk()
 
-    async def __anext__(self) -> T:
-        item = await _call(next, self._pager, _DONE)
-        if item is _DONE:
-            raise StopAsyncIteration
-        return cast(T, item)
+    async def _walk(self) -> AsyncIterator[T]:
+        items = iter(self._pager)  # fetches nothing yet
+        while True:
+            item = await _call(next, items, _DONE)
+            if item is _DONE:
+                return
+            yield cast(T, item)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        """The remaining pages, one request each."""
+        """The pages, one request each (the first page, once fetched, is kept)."""
         pages = self._pager.pages()
         while True:
             page = await _call(next, pages, _DONE)
@@ -72,17 +84,84 @@ class AsyncPager(Generic[T]):
                 return
             yield cast("Page[T]", page)
 
-    async def to_list(self) -> list[T]:
-        """Every remaining item."""
-        return [item async for item in self]
+    async def to_list(self) -> ModelList[T]:
+        """Every item, in a ``ModelList`` (one request per page; cancelling stops between
+        pages)."""
+        items: ModelList[T] = ModelList()
+        async for page in self.pages():
+            items.extend(page)
+        return items
+
+    async def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
+        """Every item as a pandas ``DataFrame`` (see ``twin.to_pandas``), built in a worker
+        thread."""
+        return await _call(self._pager.to_pandas, columns)
+
+    async def count(self) -> int:
+        """How many items: the total the service reports (runs, events; fetches the first page
+        if needed), or, for a list with no total (agents), every page fetched and counted."""
+        try:
+            return await _call(len, self._pager)
+        except TypeError:
+            n = 0
+            async for page in self.pages():
+                n += len(page)
+            return n
 
     @property
     def total(self) -> Optional[int]:
-        """The total the service reported with the last page, if any."""
+        """The total the service reported with the last page fetched (runs, events), if any;
+        ``None`` before the first page (``await pager.count()`` fetches it)."""
         return self._pager.total
 
+    def _kept(self, what: str) -> tuple[list[T], Optional[int], bool]:
+        kept = self._pager._kept()
+        if kept is None:
+            raise TypeError(
+                f"{what} of an AsyncPager needs its first page, which it cannot fetch without await: "
+                "use `await pager.count()`, `await pager.to_list()`, or iterate it first"
+            )
+        return kept
+
+    def __len__(self) -> int:
+        self._kept("len()")
+        return len(self._pager)  # the first page is kept: no request
+
+    def __bool__(self) -> bool:
+        return bool(self._kept("bool()")[0])
+
+    def __getitem__(self, key: Any) -> Any:
+        items, _total, has_next = self._kept("indexing")
+        if isinstance(key, slice):
+            if not has_next or (
+                key.stop is not None and 0 <= key.stop <= len(items) and (key.start or 0) >= 0 and (key.step or 1) > 0
+            ):
+                return items[key]
+        elif 0 <= key < len(items) or (not has_next and -len(items) <= key < 0):
+            return items[key]
+        raise TypeError(
+            f"AsyncPager[{key!r}] is past the kept first page ({len(items)} items) and would block: "
+            f"use `(await pager.to_list())[{key!r}]`"
+        )
+
     def __repr__(self) -> str:
-        return f"Async{self._pager!r}"
+        kept = self._pager._kept()
+        if kept is None:
+            return f"<AsyncPager[{self._pager._kind}] first page not fetched yet: await pager.to_list()>"
+        from ._lists import pager_repr
+
+        return "<Async" + pager_repr(self._pager._kind, *kept)[1:]
+
+    def _repr_html_(self) -> str:
+        import html
+
+        kept = self._pager._kept()
+        if kept is None:
+            return f"<p>{html.escape(repr(self))}</p>"
+        from ._html import pager
+
+        items, total, has_next = kept
+        return pager(items, total, has_next, self._pager._kind)
 
 
 class AsyncFollow:
@@ -131,7 +210,7 @@ class AsyncApiKeys(_Resource):
     """API keys of the account, as coroutines: ``AsyncClient().api_keys`` (same arguments as
     ``Client().api_keys``)."""
 
-    async def list(self) -> list[ApiKey]:
+    async def list(self) -> ModelList[ApiKey]:
         return await _call(self._sync.list)
 
     async def create(self, name: str) -> CreatedApiKey:
@@ -145,7 +224,7 @@ class AsyncWorkspaces(_Resource):
     """Workspaces, as coroutines: ``AsyncClient().workspaces`` (same arguments as
     ``Client().workspaces``)."""
 
-    async def list(self) -> list[Workspace]:
+    async def list(self) -> ModelList[Workspace]:
         return await _call(self._sync.list)
 
     async def create(self, name: str) -> Workspace:
@@ -359,7 +438,7 @@ class AsyncWebhooks(_Resource):
     async def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
         return await _call(self._sync.create, agent_id, url=url, events=list(events))
 
-    async def list(self, agent_id: str) -> list[Webhook]:
+    async def list(self, agent_id: str) -> ModelList[Webhook]:
         return await _call(self._sync.list, agent_id)
 
     async def get(self, agent_id: str, webhook_id: str) -> Webhook:
@@ -406,7 +485,7 @@ class AsyncSchedules(_Resource):
     async def resume(self, agent_id: str) -> None:
         await _call(self._sync.resume, agent_id)
 
-    async def list(self) -> list[Schedule]:
+    async def list(self) -> ModelList[Schedule]:
         return await _call(self._sync.list)
 
 
@@ -427,7 +506,7 @@ class AsyncInstructions(_Resource):
     ) -> None:
         await _call(self._sync.update, agent_id, content, source_type=source_type, source_id=source_id)
 
-    async def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
+    async def history(self, agent_id: str, *, limit: Optional[int] = None) -> ModelList[InstructionVersion]:
         return await _call(self._sync.history, agent_id, limit=limit)
 
 

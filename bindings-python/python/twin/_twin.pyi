@@ -5,10 +5,11 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 
 import builtins
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, TypeVar, Union
+from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
 
 from typing_extensions import Self, final
 
+from twin._html import ModelList
 from twin._progress import ProgressArg
 
 __version__: str
@@ -35,6 +36,7 @@ __all__ = [
     "Page",
     "PageIterator",
     "Pager",
+    "PagerIterator",
     "Run",
     "RunsResource",
     "Schedule",
@@ -59,7 +61,7 @@ __all__ = [
 _T = TypeVar("_T")
 
 class _Model:
-    """What every model has: attributes, a short repr, ``==``, ``to_dict()``, ``from_dict()``,
+    """What every model has: attributes, a short repr, ``==``, ``to_record()``, ``to_dict()``, ``from_dict()``,
     pickling, and a table in Jupyter."""
 
     _fields: ClassVar[list[str]]
@@ -67,6 +69,10 @@ class _Model:
     def __hash__(self) -> int: ...
     def to_dict(self) -> Any:
         """The JSON object as received (unknown fields included), as plain Python data."""
+    def to_record(self) -> dict[str, Any]:
+        """The attributes by name (every field in ``_fields`` but ``raw``), with their typed
+        values (``datetime``s, ints, bools): what tables and ``to_pandas()`` show. Unlike
+        ``to_dict()``, which is the JSON as received (wire names, times as strings)."""
     def to_json(self) -> str:
         """The JSON object as received, as a string."""
     @classmethod
@@ -476,21 +482,48 @@ class WebhookEvent(_Model):
 
 @final
 class Pager(Generic[_T]):
-    """A list fetched lazily page by page, keeping every filter. Iterate it for items, or
-    call ``pages()`` for pages; each page is one request. Ctrl-C interrupts a slow page."""
+    """A list fetched lazily page by page, keeping every filter. Iterate it for items as often
+    as you like (each ``iter()`` is a new walk: the first page, kept once fetched, then the
+    later pages fetched again, one request each), or call ``pages()`` for pages. Only the
+    first page is kept: a long list never fills memory. Ctrl-C interrupts a slow page."""
 
-    def __iter__(self) -> Self: ...
-    def __next__(self) -> _T: ...
+    def __iter__(self) -> Iterator[_T]: ...
     def pages(self) -> PageIterator[_T]:
-        """The remaining pages, one request each (items already fetched come first)."""
+        """The pages, one request each (the first page, once fetched, is kept)."""
     @property
     def total(self) -> Optional[int]:
-        """The total the service reported with the last page, if it reports one (runs, events)."""
+        """The total the service reported with the last page fetched, if it reports one (runs,
+        events); `None` before the first page. `len(pager)` fetches the first page if needed."""
+    def __len__(self) -> int:
+        """The total the service reports (runs, events), fetching the first page if needed; a
+        list with no total (agents) raises ``TypeError``: ``len(pager.to_list())`` counts it."""
+    def __bool__(self) -> bool:
+        """Whether the list has an item (fetches the first page if needed)."""
+    @overload
+    def __getitem__(self, key: SupportsIndex, /) -> _T: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> ModelList[_T]: ...
+    def to_list(self) -> ModelList[_T]:
+        """Every item, in a `ModelList` (one request per page)."""
+    def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
+        """Every item as a pandas `DataFrame`, one row per item and typed columns (see
+        `twin.to_pandas`). Needs pandas: `pip install ".[pandas]"`."""
+    def _first_page(self) -> tuple[list[_T], Optional[int], bool]: ...
+    def _kept(self) -> Optional[tuple[list[_T], Optional[int], bool]]: ...
+    @property
+    def _kind(self) -> str: ...
     def _repr_html_(self) -> str: ...
 
 @final
+class PagerIterator(Generic[_T]):
+    """One iteration over a ``Pager``'s items, from ``iter(pager)``."""
+
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> _T: ...
+
+@final
 class PageIterator(Generic[_T]):
-    """The pages of a ``Pager``."""
+    """The pages of a ``Pager``: a new walk each ``pages()``."""
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Page[_T]: ...
@@ -500,7 +533,7 @@ class Page(Generic[_T]):
     """One page: ``items``, the service's ``total`` (if any), ``has_next``."""
 
     @property
-    def items(self) -> list[_T]:
+    def items(self) -> ModelList[_T]:
         """The page's items, in the service's order."""
     @property
     def total(self) -> Optional[int]:
@@ -508,7 +541,15 @@ class Page(Generic[_T]):
     @property
     def has_next(self) -> bool:
         """Another page follows this one."""
+    def to_list(self) -> ModelList[_T]:
+        """The page's items, in a `ModelList` (a copy)."""
+    def to_pandas(self, columns: Union[None, str, Sequence[str]] = None) -> Any:
+        """The page's items as a pandas `DataFrame` (see `twin.to_pandas`)."""
     def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, key: SupportsIndex, /) -> _T: ...
+    @overload
+    def __getitem__(self, key: slice, /) -> ModelList[_T]: ...
     def __iter__(self) -> Iterator[_T]: ...
     def _repr_html_(self) -> str: ...
 
@@ -544,7 +585,7 @@ class CancelToken:
 class ApiKeysResource:
     """API keys of the account: ``client.api_keys``."""
 
-    def list(self) -> list[ApiKey]:
+    def list(self) -> ModelList[ApiKey]:
         """Every key of the account."""
     def create(self, name: str) -> CreatedApiKey:
         """Creates a key; its secret is in `.api_key`, only this once."""
@@ -555,7 +596,7 @@ class ApiKeysResource:
 class WorkspacesResource:
     """Workspaces: ``client.workspaces``."""
 
-    def list(self) -> list[Workspace]:
+    def list(self) -> ModelList[Workspace]:
         """Every workspace, in order."""
     def create(self, name: str) -> Workspace:
         """Creates a workspace."""
@@ -707,7 +748,7 @@ class WebhooksResource:
         """Subscribes `url` to `events` (`run.started`, `run.completed`, `run.failed`, `run.stopped`,
         `run.paused`). Keep the returned `signing_secret`.
         """
-    def list(self, agent_id: str) -> list[Webhook]:
+    def list(self, agent_id: str) -> ModelList[Webhook]:
         """The agent's webhooks."""
     def get(self, agent_id: str, webhook_id: str) -> Webhook:
         """One webhook."""
@@ -738,7 +779,7 @@ class SchedulesResource:
         """Pauses the schedule."""
     def resume(self, agent_id: str) -> None:
         """Resumes the schedule."""
-    def list(self) -> list[Schedule]:
+    def list(self) -> ModelList[Schedule]:
         """Every schedule of the account."""
 
 @final
@@ -751,7 +792,7 @@ class InstructionsResource:
         self, agent_id: str, content: str, *, source_type: Optional[str] = None, source_id: Optional[str] = None
     ) -> None:
         """Replaces the agent's instructions."""
-    def history(self, agent_id: str, *, limit: Optional[int] = None) -> list[InstructionVersion]:
+    def history(self, agent_id: str, *, limit: Optional[int] = None) -> ModelList[InstructionVersion]:
         """Every version, the current one included, newest first (the order the service gives; one version was captured live)."""
 
 @final

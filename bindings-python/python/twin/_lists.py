@@ -1,0 +1,126 @@
+"""What lists do beyond iterating: indexing past the first page, text reprs, ``to_pandas()``.
+Imported on first use (pandas only inside ``to_pandas``), so ``import twin`` stays fast."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Optional, Sequence, Union
+
+_REPR_ITEMS = 3
+
+# Column types by attribute name (the same name has the same type in every model).
+_BOOLS = frozenset(
+    {"is_finished", "is_terminal", "is_paused", "has_runs", "latest_run_is_finished",
+     "latest_run_has_pending_input", "paused", "auto_paused", "success"}
+)
+_INTS = frozenset({"index", "run_number", "credits_consumed", "position", "agent_count", "consecutive_failures", "id"})
+_OBJECTS = frozenset({"payload", "raw", "events", "dedupe_key"})
+
+PANDAS_MISSING = 'to_pandas() needs pandas, an optional extra of twin-sdk: pip install ".[pandas]" (in the twin-sdk checkout), or pip install "pandas>=1.5"'
+
+
+def getitem(pager: Any, key: Any) -> Any:
+    """``pager[key]`` beyond the cheap case (a non-negative index within the first page)."""
+    import itertools
+    import operator
+
+    from ._html import ModelList
+
+    if isinstance(key, slice):
+        start, stop, step = key.start, key.stop, key.step
+        if any(v is not None and operator.index(v) < 0 for v in (start, stop)) or (step is not None and step < 0):
+            return ModelList(list(pager)[key])  # counts from the end: the whole list
+        items, _total, has_next = pager._first_page()
+        if not has_next or (stop is not None and stop <= len(items)):
+            return ModelList(items[key])
+        return ModelList(itertools.islice(pager, start, stop, step))
+    try:
+        index = operator.index(key)
+    except TypeError:
+        raise TypeError(f"Pager indices must be integers or slices, not {type(key).__name__}") from None
+    if index < 0:
+        items = list(pager)  # counts from the end: the whole list
+    else:
+        items = list(itertools.islice(pager, index + 1))
+    try:
+        return items[index]
+    except IndexError:
+        raise IndexError("Pager index out of range") from None
+
+
+def _items_text(items: Sequence[Any], more: bool) -> str:
+    shown = [repr(i) for i in items[:_REPR_ITEMS]]
+    if more or len(items) > _REPR_ITEMS:
+        shown.append("…")
+    return ", ".join(shown)
+
+
+def _n(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def pager_repr(kind: str, items: Sequence[Any], total: Optional[int], has_next: bool) -> str:
+    """E.g. ``<Pager[Run] 12 total: Run(...), Run(...), Run(...), … (first page: 3 items)>``."""
+    if not items:
+        return f"<Pager[{kind}] no items>" if total in (None, 0) else f"<Pager[{kind}] {total} total, first page empty>"
+    text = _items_text(items, has_next)
+    if total is not None:
+        first = f" (first page: {_n(len(items))})" if has_next else ""
+        return f"<Pager[{kind}] {total} total: {text}{first}>"
+    if has_next:
+        return f"<Pager[{kind}] first page: {_n(len(items))}, more pages follow: {text}>"
+    return f"<Pager[{kind}] {_n(len(items))}: {text}>"
+
+
+def page_repr(kind: str, items: Sequence[Any], total: Optional[int], has_next: bool) -> str:
+    """E.g. ``<Page[Run] 3 items of 12 total, more pages follow: Run(...), …>``."""
+    count = _n(len(items)) + (f" of {total} total" if total is not None else "")
+    more = ", more pages follow" if has_next else ""
+    return f"<Page[{kind}] {count}{more}: {_items_text(items, False) or 'no items'}>"
+
+
+def _model_type(kind: Optional[str]) -> Any:
+    if not kind:
+        return None
+    from . import _twin
+
+    return getattr(_twin, kind, None)
+
+
+def _series(pd: Any, name: str, values: list[Any]) -> Any:
+    import datetime as _dt
+
+    present = [v for v in values if v is not None]
+    if name.endswith("_at") or name in ("timestamp", "next_run") or (present and all(isinstance(v, _dt.datetime) for v in present)):
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+    if name in _BOOLS or (present and all(isinstance(v, bool) for v in present)):
+        return pd.Series(pd.array(values, dtype="boolean"))
+    if name in _INTS or (present and all(isinstance(v, int) and not isinstance(v, bool) for v in present)):
+        return pd.Series(pd.array(values, dtype="Int64"))
+    if name in _OBJECTS or not all(isinstance(v, str) for v in present):
+        return pd.Series(values, dtype=object)
+    return pd.Series(pd.array(values, dtype="string"))
+
+
+def to_pandas(models: Iterable[Any], columns: Union[None, str, Sequence[str]] = None, kind: Optional[str] = None) -> Any:
+    """See ``twin.to_pandas``; ``kind`` names the model type of a list that may be empty."""
+    try:
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise ImportError(PANDAS_MISSING) from None
+    from ._html import columns_for
+
+    names: Optional[list[str]] = None
+    model_type = _model_type(kind)
+    if model_type is not None:
+        names = columns_for(model_type, columns)
+    values: dict[str, list[Any]] = {}
+    for model in models:  # one walk: the models are not kept, only their values
+        if names is None:
+            names = columns_for(type(model), columns)
+        for name in names:
+            values.setdefault(name, []).append(getattr(model, name, None))
+    if names is None:  # no model, no kind: only the columns asked for
+        names = [] if columns is None or isinstance(columns, str) else list(columns)
+    return pd.DataFrame({name: _series(pd, name, values.get(name, [])) for name in names}, columns=names)
