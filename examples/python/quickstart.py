@@ -57,33 +57,6 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> None:
         say("   " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
 
 
-class Progress:
-    """One status line, rewritten in place on a terminal (kind, count, elapsed time); on a
-    pipe only the final state is printed."""
-
-    def __init__(self) -> None:
-        self.live = sys.stdout.isatty()
-        self.started = time.monotonic()
-        self.count = 0
-        self.kind = "waiting for the first event"
-
-    def line(self) -> str:
-        elapsed = time.monotonic() - self.started
-        return f"   {self.count:>3} events  {elapsed:5.1f} s  {self.kind}"
-
-    def update(self, event: twin.Event) -> None:
-        self.count += 1
-        self.kind = f"{event.kind} (index {event.index})"
-        if self.live:
-            sys.stdout.write("\r\x1b[K" + self.line())
-            sys.stdout.flush()
-
-    def done(self) -> None:
-        if self.live:
-            sys.stdout.write("\r\x1b[K")
-        say(self.line())
-
-
 # ----------------------------------------------------------------- webhook receiver
 
 
@@ -217,11 +190,13 @@ class Demo:
         message = self.script("Summarise the inbox", "outcome=success events=24 step_ms=60")
         run = self.client.runs.start(self.agent_id, message=message)
         show("run", f"{run.run_id} started ({run.status})")
-        progress = Progress()
-        with run.follow(timeout=300) as events:  # Ctrl-C stops following (the run goes on)
-            for event in events:
-                progress.update(event)
-        progress.done()
+        started = time.monotonic()
+        # progress=True: one line rewritten in place on a terminal (nothing on a pipe).
+        # Ctrl-C stops following (the run goes on).
+        with run.follow(timeout=300, progress=True) as follow:
+            events = list(follow)
+        elapsed = time.monotonic() - started
+        show("followed", f"{len(events)} events in {elapsed:.1f} s, the last {events[-1].kind if events else '-'}")
         run = run.wait(timeout=60)
         show("status", f"{run.status}, outcome {run.outcome}")
         show("summary", short(run.summary))
@@ -284,7 +259,8 @@ class Demo:
                                if d[0].get("X-Cobb-Event") != "run.started"], self.secret)
 
     def step8_runs_and_cleanup(self) -> None:
-        runs = self.client.runs.list(self.agent_id, page_size=50)  # pages lazily
+        runs = self.client.runs.list(self.agent_id, page_size=50)  # pages lazily; iterable again and again
+        show("runs", f"{len(runs)} (the total the service reports)")
         table([[r.run_id, r.status, r.outcome, r.started_at and r.started_at.strftime("%H:%M:%S")] for r in runs],
               ["run", "status", "outcome", "started"])
         self.clean_up()

@@ -34,7 +34,7 @@ def check_story(out: str, emulated: bool = True) -> None:
     assert "paused=True" in sections["3"]
     assert "run.started, run.completed, run.failed, run.stopped, run.paused" in sections["4"]
     events = "24" if emulated else r"\d+"
-    assert re.search(rf"^\s+{events} events\s+[\d.]+ s  Finished", sections["5"], re.M)
+    assert re.search(rf"^   followed\s+{events} events in [\d.]+ s, the last Finished$", sections["5"], re.M)
     assert "status         completed, outcome success" in sections["5"]
     assert 'final_output   {"answer": "Done: Summarise the inbox"' in sections["5"]
     for event in ("run.started", "run.completed"):
@@ -49,6 +49,7 @@ def check_story(out: str, emulated: bool = True) -> None:
     assert "NotFoundError: 404 Not Found" in sections["7"]
     for event in ("run.failed", "run.stopped") if emulated else ():
         assert re.search(rf"^   {re.escape(event)}\s+\S+\s+.*verified$", sections["7"], re.M)
+    assert re.search(rf"^   runs\s+{3 if emulated else r'[1-9]'} \(the total the service reports\)$", sections["8"], re.M)
     for status in ("completed", "error", "stopped") if emulated else ("completed",):
         assert re.search(rf"^   \S+\s+{status}\s", sections["8"], re.M)
     for what in ("webhook", "schedule", "agent", "workspace"):

@@ -1,7 +1,8 @@
-"""examples/notebooks/quickstart.ipynb runs top to bottom in a real Jupyter kernel (ipykernel,
+"""The notebooks of examples/notebooks run top to bottom in a real Jupyter kernel (ipykernel,
 driven by nbclient) on the project's Python: any cell that raises fails the test. Then the
-outputs are checked: HTML tables for models and lists, a live progress display updated in
-place, verified deliveries, the simulated stop button."""
+outputs are checked. quickstart.ipynb: HTML tables for models and lists, a live progress
+display updated in place, verified deliveries, the simulated stop button. batch.ipynb: six runs
+waited for on one live line, answers as they finish, a typed DataFrame and a plot."""
 
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ from nbclient import NotebookClient
 
 from conftest import ROOT
 
-NOTEBOOK = ROOT / "examples" / "notebooks" / "quickstart.ipynb"
+NOTEBOOKS = ROOT / "examples" / "notebooks"
 
 
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory,
-             monkeypatch_module: Any) -> nbformat.NotebookNode:
+def execute(notebook: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> nbformat.NotebookNode:
     # A kernelspec for this interpreter (the .venv with the wheel), found first.
     kernels = tmp_path_factory.mktemp("jupyter") / "kernels" / "python3"
     kernels.mkdir(parents=True)
@@ -32,9 +31,19 @@ def executed(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch_module.setenv("JUPYTER_PATH", str(kernels.parents[1]))
     for name in ("TWIN_API_KEY", "TWIN_BASE_URL"):
         monkeypatch_module.delenv(name, raising=False)
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
     return nb
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> nbformat.NotebookNode:
+    return execute("quickstart.ipynb", tmp_path_factory, monkeypatch_module)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: Any) -> nbformat.NotebookNode:
+    return execute("batch.ipynb", tmp_path_factory, monkeypatch_module)
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +68,14 @@ def text(nb: nbformat.NotebookNode, contains: str) -> str:
     return "".join(o.get("text", "") for o in outputs(nb, contains) if o.output_type == "stream")
 
 
-def test_every_cell_ran_without_error(executed: nbformat.NotebookNode) -> None:
-    code = [c for c in executed.cells if c.cell_type == "code"]
+def ran_without_error(nb: nbformat.NotebookNode) -> None:
+    code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(c.get("execution_count") for c in code)
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+
+
+def test_every_cell_ran_without_error(executed: nbformat.NotebookNode) -> None:
+    ran_without_error(executed)
 
 
 def test_models_and_lists_render_as_html_tables(executed: nbformat.NotebookNode) -> None:
@@ -83,11 +96,11 @@ def test_models_and_lists_render_as_html_tables(executed: nbformat.NotebookNode)
 
 
 def test_the_run_is_followed_on_one_updating_line(executed: nbformat.NotebookNode) -> None:
-    cell = outputs(executed, "events = follow_live(run)")
+    cell = outputs(executed, "progress=True) as follow")
     displays = [o for o in cell if o.output_type == "display_data"]
     assert len(displays) == 1  # one line, updated in place (nbclient applies the updates)
     assert "24 events" in displays[0]["data"]["text/html"] and "Finished" in displays[0]["data"]["text/html"]
-    assert ">completed<" in html(executed, "events = follow_live(run)")
+    assert ">completed<" in html(executed, "progress=True) as follow")
     assert "'answer': 'Done: Summarise the inbox'" in "".join(
         o["data"]["text/plain"] for o in outputs(executed, "twin.final_output(events)") if o.output_type == "execute_result")
 
@@ -105,7 +118,27 @@ def test_deliveries_errors_and_the_stop_button(executed: nbformat.NotebookNode) 
     assert text(executed, "cleaned up").strip() == "cleaned up"
 
 
-def test_the_notebook_is_committed_without_outputs() -> None:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+def test_the_batch_waits_tabulates_and_plots(batch: nbformat.NotebookNode) -> None:
+    ran_without_error(batch)
+    waited = outputs(batch, "client.runs.wait_all(runs")
+    displays = [o for o in waited if o.output_type == "display_data"]
+    assert len(displays) == 1  # one live line, updated in place
+    line = displays[0]["data"]["text/plain"]
+    assert "6/6 finished" in line and "1 error" in line, line
+    table = html(batch, "client.runs.wait_all(runs")  # the six runs, in the order started
+    assert table.count(">completed<") == 5 and table.count(">error<") == 1
+    answers = text(batch, "client.runs.as_completed(more").splitlines()
+    assert len(answers) == 3 and all("completed, success: {'answer': 'Done: Summarise folder" in a for a in answers)
+    assert text(batch, "listed.to_pandas()").startswith("9 runs;")
+    frame = html(batch, "listed.to_pandas()")
+    assert "<table" in frame and "dataframe" in frame and frame.count("<tr") == 10  # header + 9 runs
+    plots = [o for o in outputs(batch, "plt.show()") if "image/png" in o.get("data", {})]
+    assert len(plots) == 1 and len(plots[0]["data"]["image/png"]) > 1000
+    assert text(batch, "cleaned up").strip() == "cleaned up"
+
+
+@pytest.mark.parametrize("name", ["quickstart.ipynb", "batch.ipynb"])
+def test_the_notebook_is_committed_without_outputs(name: str) -> None:
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
     nbformat.validate(nb)
     assert all(not c.get("outputs") and not c.get("execution_count") for c in nb.cells if c.cell_type == "code")
