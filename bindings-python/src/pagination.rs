@@ -80,17 +80,18 @@ struct FirstPage {
 
 #[derive(Default)]
 struct Head {
+    /// The first page of the latest walk or look: what `repr`, the table, `len`, `bool` and
+    /// small indexes read without a request. A walk never starts from it: each fetches afresh,
+    /// so a list iterated again shows what changed meanwhile.
     first: Option<Arc<FirstPage>>,
-    /// The walk that fetched `first`, positioned after it; the first iteration to go past the
-    /// first page takes it (later ones start a walk of their own).
-    spare: Option<Source>,
     /// The total the service reported with the last page any walk fetched.
     total: Option<u64>,
 }
 
 /// A list that fetches its pages lazily, keeping every filter on later pages. Iterate it for
-/// items (as often as you like: each iteration is a new walk), or call `pages()` for whole
-/// pages. The first page is kept once fetched; every other page is one request per walk.
+/// items (as often as you like: each iteration is a new walk that fetches every page afresh),
+/// or call `pages()` for whole pages. The latest first page is kept for looks (repr, table,
+/// `len`, `bool`, small indexes); nothing else is kept.
 #[pyclass(frozen, generic, module = "twin", name = "Pager")]
 pub struct Pager {
     factory: Factory,
@@ -150,8 +151,8 @@ impl Pager {
         }
     }
 
-    /// Fetches the first page on a new walk and keeps it (replacing an older one).
-    fn fetch_first(&self, py: Python<'_>, keep_spare: bool) -> PyResult<Start> {
+    /// Starts a new walk: fetches its first page and keeps it (replacing an older one).
+    fn fetch_first(&self, py: Python<'_>) -> PyResult<Start> {
         let source = (self.factory)(&self.client.get()?);
         let (items, total, has_next) = match self.fetch(py, &source)? {
             Some(page) => (page.items, page.total, page.has_next),
@@ -166,44 +167,19 @@ impl Pager {
             total,
             has_next,
         });
-        let rest = has_next.then_some(source);
-        let mut head = self.head();
-        head.first = Some(first.clone());
-        head.spare = if keep_spare { rest.clone() } else { None };
+        self.head().first = Some(first.clone());
         Ok(Start {
             first,
-            rest: if keep_spare { None } else { rest },
+            rest: has_next.then_some(source),
         })
     }
 
-    /// The kept first page, fetched if needed.
+    /// The kept first page, fetched if there is none yet.
     fn first(&self, py: Python<'_>) -> PyResult<Arc<FirstPage>> {
         if let Some(first) = self.head().first.clone() {
             return Ok(first);
         }
-        Ok(self.fetch_first(py, true)?.first)
-    }
-
-    /// Where a new walk starts: the kept first page and the walk that fetched it, when it is
-    /// still free; otherwise (another walk took it) everything is fetched afresh, the first
-    /// page included, so that a list that changed meanwhile is neither repeated nor skipped
-    /// where the kept page ends.
-    fn start(&self, py: Python<'_>) -> PyResult<Start> {
-        {
-            let mut head = self.head();
-            if let Some(first) = head.first.clone() {
-                if !first.has_next {
-                    return Ok(Start { first, rest: None });
-                }
-                if let Some(spare) = head.spare.take() {
-                    return Ok(Start {
-                        first,
-                        rest: Some(spare),
-                    });
-                }
-            }
-        }
-        self.fetch_first(py, false)
+        Ok(self.fetch_first(py)?.first)
     }
 }
 
@@ -231,7 +207,7 @@ impl Walk {
             return Ok(None);
         }
         self.started = true; // an error here ends the walk
-        let start = pager.start(py)?;
+        let start = pager.fetch_first(py)?;
         self.total = start.first.total;
         self.rest = start.rest;
         self.first = Some(start.first.clone());
@@ -294,8 +270,8 @@ impl PagerIterator {
 
 #[pymethods]
 impl Pager {
-    /// A new iteration: the first page (kept once fetched), then the later pages, fetched
-    /// one request at a time as the previous one is used up.
+    /// A new iteration: every page fetched afresh, one request at a time as the previous one
+    /// is used up (its first page is kept for looks).
     fn __iter__(slf: Py<Self>) -> PagerIterator {
         PagerIterator {
             pager: slf,
@@ -303,7 +279,7 @@ impl Pager {
         }
     }
 
-    /// The pages, one request each (the first page, once fetched, is kept).
+    /// The pages, fetched afresh, one request each (the first one is kept for looks).
     fn pages(slf: Py<Self>) -> PageIterator {
         PageIterator {
             pager: slf,
@@ -436,9 +412,19 @@ impl Pager {
         }
     }
 
-    /// In a notebook: the first page (fetched if needed, and kept) as a table.
+    /// In a notebook: the first page (fetched if needed, and kept) as a table; when it cannot
+    /// be fetched, a line saying why (as the text repr does) instead of a traceback.
     fn _repr_html_(&self, py: Python<'_>) -> PyResult<String> {
-        let first = self.first(py)?;
+        let first = match self.first(py) {
+            Ok(first) => first,
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyException>(py) => {
+                return py
+                    .import("twin._html")?
+                    .call_method1("unavailable", (self.kind, e.value(py).repr()?))?
+                    .extract();
+            }
+            Err(e) => return Err(e),
+        };
         let list = pyo3::types::PyList::new(py, first.items.iter().map(|i| i.clone_ref(py)))?;
         py.import("twin._html")?
             .call_method1("pager", (list, first.total, first.has_next, self.kind))?

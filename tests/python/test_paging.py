@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 import twin
+from twin.testing import Emulator
 
 from conftest import script
 
@@ -87,3 +88,34 @@ def test_pager_repr_total_and_walks(client: twin.Client, agent: twin.Agent) -> N
     # pages(): a new walk each time too.
     assert [len(p) for p in pager.pages()] == [3, 3, 1]
     assert [len(p) for p in pager.pages()] == [3, 3, 1]
+
+
+def test_every_walk_fetches_afresh_even_after_a_look(client: twin.Client, agent: twin.Agent,
+                                                     emulator: Emulator) -> None:
+    """A list shown (repr, table, len) and then changed is walked as it is now, whether it
+    fits on one page or not: the first page kept for looks is never where a walk starts."""
+    first = client.runs.start(agent.agent_id, message=script(events=7, step_ms=1))
+    first.wait(timeout=60, poll_interval=0.05)
+    one_page = client.runs.list(agent.agent_id)  # fits on one page
+    two_pages = client.runs.list(agent.agent_id, page_size=1)
+    for pager in (one_page, two_pages):
+        assert "1 total" in repr(pager) and len(pager) == 1 and pager._repr_html_()
+    newer = client.runs.start(agent.agent_id, message=script(events=7, step_ms=1))
+    newer.wait(timeout=60, poll_interval=0.05)
+    for pager in (one_page, two_pages):
+        walked = [r.run_id for r in pager]
+        assert sorted(walked) == sorted([first.run_id, newer.run_id]), walked
+        assert len(pager) == 2  # the walk's first page is the one kept now
+    # A walk on a closed client fails instead of replaying the kept page.
+    with emulator.client() as own:
+        closing = own.runs.list(agent.agent_id)
+        assert len(closing) == 2
+    with pytest.raises(RuntimeError, match="closed"):
+        list(closing)
+
+
+def test_a_list_that_cannot_be_fetched_shows_why_in_a_notebook(client: twin.Client) -> None:
+    pager = client.runs.list("no-such-agent")
+    assert "first page not fetched" in repr(pager)
+    html = pager._repr_html_()
+    assert "first page not fetched" in html and "PermissionDeniedError" in html and "<script" not in html

@@ -51,8 +51,8 @@ async def _call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 class AsyncPager(Generic[T]):
     """An async lazily paged list. ``async for`` it as often as you like: each iteration is a
-    new walk, starting from the first page (kept once fetched) and fetching the later pages
-    again; ``pages()`` iterates whole pages. ``await pager.to_list()``, ``await
+    new walk that fetches every page afresh (the first one is kept for looks); ``pages()``
+    iterates whole pages. ``await pager.to_list()``, ``await
     pager.to_pandas()``, ``await pager.count()``.
 
     What cannot await works from the kept first page only, and never fetches: ``len(pager)``
@@ -76,7 +76,7 @@ class AsyncPager(Generic[T]):
             yield cast(T, item)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        """The pages, one request each (the first page, once fetched, is kept)."""
+        """The pages, fetched afresh, one request each (the first one is kept for looks)."""
         pages = self._pager.pages()
         while True:
             page = await _call(next, pages, _DONE)

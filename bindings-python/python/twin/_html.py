@@ -196,3 +196,10 @@ def page(items: list[Any], total: Optional[int], has_next: bool, kind: str) -> s
     if has_next:
         caption += " · more pages follow"
     return table(items, caption, more=shown < len(items))
+
+
+def unavailable(kind: str, error: str) -> str:
+    """What a list shows in a notebook when its first page cannot be fetched."""
+    import html
+
+    return f"<p><b>{html.escape(kind)}</b> list: first page not fetched: <code>{html.escape(error)}</code></p>"

@@ -483,13 +483,14 @@ class WebhookEvent(_Model):
 @final
 class Pager(Generic[_T]):
     """A list fetched lazily page by page, keeping every filter. Iterate it for items as often
-    as you like (each ``iter()`` is a new walk: the first page, kept once fetched, then the
-    later pages fetched again, one request each), or call ``pages()`` for pages. Only the
-    first page is kept: a long list never fills memory. Ctrl-C interrupts a slow page."""
+    as you like (each ``iter()`` is a new walk that fetches every page afresh, one request
+    each, so it shows what changed meanwhile), or call ``pages()`` for pages. Only the latest
+    first page is kept, for the repr, the table, ``len()``, ``bool()`` and small indexes: a
+    long list never fills memory. Ctrl-C interrupts a slow page."""
 
     def __iter__(self) -> Iterator[_T]: ...
     def pages(self) -> PageIterator[_T]:
-        """The pages, one request each (the first page, once fetched, is kept)."""
+        """The pages, fetched afresh, one request each (the first one is kept for looks)."""
     @property
     def total(self) -> Optional[int]:
         """The total the service reported with the last page fetched, if it reports one (runs,
