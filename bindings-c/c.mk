@@ -2,13 +2,14 @@
 #   make test-c            the C tests (tests/c) against the emulator, under valgrind and with
 #                          -fsanitize=address,undefined; header freshness; install (pkg-config,
 #                          CMake, the static library beside another Rust library)
-#   make install           the release library into PREFIX (default /usr/local): twin.h,
-#                          libtwin.so.X.Y.Z (SONAME libtwin.so.ABI) and its two symlinks,
-#                          libtwin.a, twin.pc and the CMake package twin::twin. DESTDIR, LIBDIR
-#                          and INCLUDEDIR work as usual; TWIN_INSTALL_PROFILE=debug installs the
-#                          debug build instead.
+#   make c-dist            the release library, built under target/c-dist/PROFILE (as you)
+#   make install           copies it into PREFIX (default /usr/local; `sudo make install` needs
+#                          no Rust): twin.h, libtwin.so.X.Y.Z (SONAME libtwin.so.ABI) and its two
+#                          symlinks, libtwin.a, twin.pc and the CMake package twin::twin. It runs
+#                          c-dist first when nothing is built, and refuses a build older than the
+#                          sources. DESTDIR, LIBDIR and INCLUDEDIR work as usual;
+#                          TWIN_INSTALL_PROFILE=debug installs the debug build instead.
 #   make uninstall         removes exactly what `make install` (same variables) put there
-#   make c-dist            what install copies, built under target/c-dist/PROFILE
 #   make header            regenerate include/twin.h (cbindgen, through build.rs)
 #   make chaos-c           the reliability workloads at full size (not in `make test`):
 #                          chaos 16 workers x 4 rounds (and 8 x 1 under valgrind),
@@ -16,8 +17,12 @@
 .PHONY: test-c chaos-c install uninstall c-dist header c-lib c-tools
 
 PREFIX ?= /usr/local
-LIBDIR ?= $(abspath $(PREFIX))/lib
-INCLUDEDIR ?= $(abspath $(PREFIX))/include
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+# The same, absolute (a relative PREFIX=out is taken from here).
+TWIN_PREFIX = $(abspath $(PREFIX))
+TWIN_LIBDIR = $(abspath $(LIBDIR))
+TWIN_INCLUDEDIR = $(abspath $(INCLUDEDIR))
 TWIN_INSTALL_PROFILE ?= release
 TWIN_C_VERSION = $(shell sed -n 's/^\#define TWIN_VERSION_STRING "\(.*\)"/\1/p' include/twin.h)
 # The number in the SONAME (libtwin.so.0). It changes with any release that breaks the C ABI,
@@ -80,31 +85,38 @@ c-dist:
 		-Wl,-z,relro,-z,now -Wl,-O1 -Wl,--no-undefined -Wl,--as-needed \
 		$(if $(TWIN_C_RELEASE),-s) $(TWIN_C_SYSTEM_LIBS)
 	rm $(TWIN_C_DIST)/twin.o
-	for f in twin.pc cmake/twinConfig.cmake cmake/twinConfigVersion.cmake; do \
-	  sed $(TWIN_C_SUBST) bindings-c/$$f.in > $(TWIN_C_DIST)/$$(basename $$f) || exit 1; done
 
-# The templates' placeholders (twin.pc.in, cmake/*.cmake.in).
-TWIN_C_SUBST = -e 's|@PREFIX@|$(abspath $(PREFIX))|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(TWIN_C_VERSION)|' -e 's|@ABI@|$(TWIN_ABI)|' \
+# The templates' placeholders (twin.pc.in, cmake/*.cmake.in), filled in at install time.
+TWIN_C_SUBST = -e 's|@PREFIX@|$(TWIN_PREFIX)|' -e 's|@LIBDIR@|$(TWIN_LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(TWIN_INCLUDEDIR)|' -e 's|@VERSION@|$(TWIN_C_VERSION)|' -e 's|@ABI@|$(TWIN_ABI)|' \
 	-e 's|@SYSTEM_LIBS@|$(TWIN_C_SYSTEM_LIBS)|'
 
 # Every file install writes, for uninstall to remove (under DESTDIR).
-TWIN_C_INSTALLED = $(INCLUDEDIR)/twin.h $(LIBDIR)/libtwin.so.$(TWIN_C_VERSION) \
-	$(LIBDIR)/libtwin.so.$(TWIN_ABI) $(LIBDIR)/libtwin.so $(LIBDIR)/libtwin.a \
-	$(LIBDIR)/pkgconfig/twin.pc $(LIBDIR)/cmake/twin/twinConfig.cmake \
-	$(LIBDIR)/cmake/twin/twinConfigVersion.cmake
+TWIN_C_INSTALLED = $(TWIN_INCLUDEDIR)/twin.h $(TWIN_LIBDIR)/libtwin.so.$(TWIN_C_VERSION) \
+	$(TWIN_LIBDIR)/libtwin.so.$(TWIN_ABI) $(TWIN_LIBDIR)/libtwin.so $(TWIN_LIBDIR)/libtwin.a \
+	$(TWIN_LIBDIR)/pkgconfig/twin.pc $(TWIN_LIBDIR)/cmake/twin/twinConfig.cmake \
+	$(TWIN_LIBDIR)/cmake/twin/twinConfigVersion.cmake
+# Sources a build in target/c-dist must not be older than.
+TWIN_C_SOURCES = $(shell find core/src bindings-c/src -name '*.rs') include/twin.h Cargo.lock
 
-install: c-dist
-	install -d "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(LIBDIR)/pkgconfig" "$(DESTDIR)$(LIBDIR)/cmake/twin"
-	install -m 644 include/twin.h "$(DESTDIR)$(INCLUDEDIR)/twin.h"
-	install -m 755 $(TWIN_C_DIST)/libtwin.so.$(TWIN_C_VERSION) "$(DESTDIR)$(LIBDIR)/"
-	ln -sf libtwin.so.$(TWIN_C_VERSION) "$(DESTDIR)$(LIBDIR)/libtwin.so.$(TWIN_ABI)"
-	ln -sf libtwin.so.$(TWIN_ABI) "$(DESTDIR)$(LIBDIR)/libtwin.so"
-	install -m 644 $(TWIN_C_DIST)/libtwin.a "$(DESTDIR)$(LIBDIR)/libtwin.a"
-	install -m 644 $(TWIN_C_DIST)/twin.pc "$(DESTDIR)$(LIBDIR)/pkgconfig/twin.pc"
-	install -m 644 $(TWIN_C_DIST)/twinConfig.cmake $(TWIN_C_DIST)/twinConfigVersion.cmake \
-		"$(DESTDIR)$(LIBDIR)/cmake/twin/"
+# Copies only: the build is c-dist's (made here first when there is none), so that
+# `sudo make install` needs no Rust and leaves no root-owned file in target/.
+install:
+	@test -f $(TWIN_C_DIST)/libtwin.a || $(MAKE) --no-print-directory c-dist
+	@newer=$$(find $(TWIN_C_SOURCES) -newer $(TWIN_C_DIST)/libtwin.a 2>/dev/null | head -3); \
+	if [ -n "$$newer" ]; then echo "install: $(TWIN_C_DIST) is older than the sources" \
+	  "($$newer ...): run 'make c-dist' first (as yourself), then 'make install' again"; exit 1; fi
+	install -d "$(DESTDIR)$(TWIN_INCLUDEDIR)" "$(DESTDIR)$(TWIN_LIBDIR)/pkgconfig" \
+		"$(DESTDIR)$(TWIN_LIBDIR)/cmake/twin"
+	install -m 644 include/twin.h "$(DESTDIR)$(TWIN_INCLUDEDIR)/twin.h"
+	install -m 755 $(TWIN_C_DIST)/libtwin.so.$(TWIN_C_VERSION) "$(DESTDIR)$(TWIN_LIBDIR)/"
+	ln -sfn libtwin.so.$(TWIN_C_VERSION) "$(DESTDIR)$(TWIN_LIBDIR)/libtwin.so.$(TWIN_ABI)"
+	ln -sfn libtwin.so.$(TWIN_ABI) "$(DESTDIR)$(TWIN_LIBDIR)/libtwin.so"
+	install -m 644 $(TWIN_C_DIST)/libtwin.a "$(DESTDIR)$(TWIN_LIBDIR)/libtwin.a"
+	sed $(TWIN_C_SUBST) bindings-c/twin.pc.in > "$(DESTDIR)$(TWIN_LIBDIR)/pkgconfig/twin.pc"
+	for f in twinConfig.cmake twinConfigVersion.cmake; do \
+	  sed $(TWIN_C_SUBST) bindings-c/cmake/$$f.in > "$(DESTDIR)$(TWIN_LIBDIR)/cmake/twin/$$f" || exit 1; done
 
 uninstall:
 	rm -f $(foreach f,$(TWIN_C_INSTALLED),"$(DESTDIR)$(f)")
-	rmdir "$(DESTDIR)$(LIBDIR)/cmake/twin" 2>/dev/null || true
+	rmdir "$(DESTDIR)$(TWIN_LIBDIR)/cmake/twin" 2>/dev/null || true

@@ -46,6 +46,7 @@ def make(*args):
 def prefix(tmp_path_factory):
     """The release library installed by `make install PREFIX=...`."""
     path = tmp_path_factory.mktemp("install") / "prefix"
+    make("c-dist")
     make("install", f"PREFIX={path}")
     return path
 
@@ -156,12 +157,18 @@ def test_cmake_find_package(prefix, fresh, tmp_path):
     run([str(app)], env=env, timeout=120)
     run([str(tmp_path / "build" / "app_static")], env=env, timeout=120)
 
-    for refused in [f"{major}.{int(minor) + 1}", f"{int(major) + 1}.0", f"{major}.{minor}.{int(patch) + 1}"]:
-        source = tmp_path / f"refused-{refused}"
+    refused = [f"{major}.{int(minor) + 1}", f"{int(major) + 1}.0", f"{major}.{minor}.{int(patch) + 1}",
+               f"{major}.{int(minor) + 1}...{major}.{int(minor) + 3}", f"0.0...<{major}.{minor}.{patch}"]
+    accepted = [f"0.0...{int(major) + 1}.0", f"{major}.{minor}...{major}.{int(minor) + 2}"]
+    for request in refused + accepted:
+        source = tmp_path / f"request-{request.replace('<', 'lt')}"
         source.mkdir()
-        configured = cmake_configure(source, source / "build", prefix, refused)
-        assert configured.returncode != 0, refused
-        assert "compatible" in configured.stderr, configured.stderr
+        configured = cmake_configure(source, source / "build", prefix, request)
+        if request in accepted:
+            assert configured.returncode == 0, (request, configured.stderr)
+        else:
+            assert configured.returncode != 0, request
+            assert "compatible" in configured.stderr, configured.stderr
 
 
 @pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc is not on PATH")
@@ -203,6 +210,26 @@ def test_static_library_links_beside_another_rust_library(prefix, tmp_path):
     raw = ROOT / "target" / "release" / "libtwin.a"
     control = subprocess.run(link(raw, whole), shell=True, capture_output=True, text=True)
     assert control.returncode != 0 and "multiple definition" in control.stderr, control.stderr[-2000:]
+
+
+def test_install_takes_a_relative_prefix_and_refuses_a_stale_build(prefix, tmp_path):
+    """PREFIX=relative is made absolute in twin.pc and the CMake files; a build older than the
+    sources is refused with what to run (install copies, it does not build: `sudo make
+    install` needs no Rust)."""
+    run(["make", "--no-print-directory", "-C", str(ROOT), "install", "PREFIX=rel-prefix", f"DESTDIR={tmp_path}"])
+    staged = tmp_path / str(ROOT / "rel-prefix").lstrip("/")
+    assert f"libdir={ROOT}/rel-prefix/lib\n" in (staged / "lib/pkgconfig/twin.pc").read_text()
+    source = ROOT / "bindings-c" / "src" / "lib.rs"
+    built = ROOT / "target" / "c-dist" / "release" / "libtwin.a"
+    stamp = built.stat().st_mtime
+    os.utime(source, (stamp + 10, stamp + 10))
+    try:
+        refused = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "install",
+                                  f"PREFIX={tmp_path / 'stale'}"], capture_output=True, text=True)
+        assert refused.returncode != 0 and "run 'make c-dist' first" in refused.stdout, refused.stdout
+        assert not (tmp_path / "stale").exists()
+    finally:
+        os.utime(source, (stamp - 10, stamp - 10))
 
 
 def test_uninstall_removes_what_install_wrote(tmp_path):
