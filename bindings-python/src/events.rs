@@ -415,6 +415,13 @@ impl Follow {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<Event>>> {
+        if let Some(reporter) = &self.reporter {
+            // The first `__next__` draws the line (not `follow()` itself).
+            if let Err(e) = reporter.bind(py).call_method0("start") {
+                self.token.cancel();
+                return Err(e);
+            }
+        }
         let next = self.next(py);
         if let Some(reporter) = &self.reporter {
             let reporter = reporter.bind(py);
@@ -423,10 +430,15 @@ impl Follow {
                     reporter.call_method1("event", (event,))?;
                 }
                 Ok(None) => {
-                    reporter.call_method1("close", (true,))?;
+                    // Ended (the run reached a final status) unless it was stopped.
+                    let ended = !self.token.is_cancelled();
+                    reporter.call_method1("close", (ended,))?;
                 }
-                Err(_) => {
-                    reporter.call_method1("close", (false,))?;
+                Err(e) => {
+                    // The error (a timeout, ...) wins over a failing progress callable.
+                    if let Err(failed) = reporter.call_method1("close", (false,)) {
+                        e.set_cause(py, Some(failed));
+                    }
                 }
             }
         }
@@ -443,9 +455,14 @@ impl Follow {
         }
     }
 
-    /// Stops following; iteration then ends. Safe to call from another thread.
-    fn close(&self) {
+    /// Stops following; iteration then ends. Safe to call from another thread. With
+    /// `progress=`, the live line ends (its last update says the follow stopped).
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
         self.token.cancel();
+        if let Some(reporter) = &self.reporter {
+            reporter.bind(py).call_method1("close", (false,))?;
+        }
+        Ok(())
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -454,11 +471,7 @@ impl Follow {
 
     #[pyo3(signature = (*_args))]
     fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<()> {
-        self.close();
-        if let Some(reporter) = &self.reporter {
-            reporter.bind(py).call_method1("close", (false,))?;
-        }
-        Ok(())
+        self.close(py)
     }
 
     fn __repr__(&self) -> String {
@@ -539,8 +552,23 @@ impl Follow {
 }
 
 impl Drop for Follow {
+    /// Stops the worker; a follow abandoned with `break` and collected ends its live line
+    /// (a no-op if it already ended). Not at interpreter shutdown (no attaching then).
     fn drop(&mut self) {
         self.token.cancel();
+        if let Some(reporter) = self.reporter.take() {
+            Python::try_attach(move |py| {
+                // A for loop's iterator is dropped while the exception that left the loop is
+                // still being raised: keep it aside, or Python code cannot run here.
+                let raising = PyErr::take(py);
+                if let Err(e) = reporter.bind(py).call_method1("close", (false,)) {
+                    e.write_unraisable(py, None);
+                }
+                if let Some(raising) = raising {
+                    raising.restore(py);
+                }
+            });
+        }
     }
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import html as _html
+import logging
 import re
 import subprocess
 import sys
@@ -133,6 +134,39 @@ def test_indexing(client: twin.Client, story: Story) -> None:
     assert page[0].run_id == everything[0] and [r.run_id for r in page[0:2]] == everything[:2]
 
 
+def test_indexes_out_of_range_raise_index_error_without_a_walk(client: twin.Client, story: Story) -> None:
+    runs = client.runs.list(story.agent.agent_id, page_size=2)  # three pages, a total of 5
+    events = client.events.list(story.agent.agent_id, story.long_run.run_id, limit=2)  # 15 pages
+    bool(runs), bool(events)  # the first pages are kept
+    seen: list[str] = []
+
+    class Requests(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    handler, logger = Requests(), logging.getLogger("twin")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        for pager in (runs, events):
+            for index in (10**30, -(10**30), 2**63, -(2**63) - 1):
+                with pytest.raises(IndexError):
+                    pager[index]
+        with pytest.raises(IndexError):
+            runs[5]
+        with pytest.raises(IndexError):
+            runs[-6]
+        assert seen == []  # the totals told: no page fetched
+        seen.clear()
+        assert events[-30].index == events[0].index and seen  # in range: walked
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert [r.run_id for r in runs[3 : 10**30]] == _walk(runs)[3:]
+    assert len(runs[10**30 : 10**31]) == 0
+
+
 def test_to_list_on_every_list(client: twin.Client, story: Story) -> None:
     runs = client.runs.list(story.agent.agent_id, page_size=2)
     listed = runs.to_list()
@@ -217,6 +251,30 @@ def test_twin_to_pandas_and_secrets(client: twin.Client, story: Story) -> None:
         assert list(hooks["webhook_id"]) == [hook.webhook_id] and hooks["created_at"].dtype.kind == "M"
     finally:
         client.webhooks.delete(story.agent.agent_id, hook.webhook_id)
+
+
+def test_to_pandas_refuses_what_is_not_a_model(client: twin.Client, story: Story) -> None:
+    runs = client.runs.list(story.agent.agent_id)
+    with pytest.raises(TypeError, match="not dict"):
+        twin.to_pandas([r.to_record() for r in runs])
+    with pytest.raises(TypeError, match="not NoneType"):
+        twin.to_pandas([runs[0], None])
+
+
+def test_to_pandas_u64_and_time_units(client: twin.Client, story: Story) -> None:
+    events = list(client.events.list(story.agent.agent_id, story.long_run.run_id))
+    huge = events[0].to_dict()
+    huge["event_index"] = 2**64 - 1  # the core takes any u64
+    frame = twin.to_pandas([*events, twin.Event.from_dict(huge)])
+    assert frame["index"].dtype == "UInt64" and int(frame["index"].iloc[-1]) == 2**64 - 1
+    assert int(frame["index"].iloc[0]) == events[0].index and len(frame) == len(events) + 1
+    # An empty list's time columns have the unit of a full one.
+    full = client.runs.list(story.agent.agent_id).to_pandas()
+    empty = client.runs.list(story.others[0].agent_id).to_pandas()
+    assert len(empty) == 0 and len(full) == 5
+    for name in ("started_at", "last_event_at"):
+        assert empty[name].dtype == full[name].dtype == "datetime64[us, UTC]"
+    assert twin.to_pandas([], columns=["created_at"])["created_at"].dtype == "datetime64[us, UTC]"
 
 
 def test_to_record_is_typed_and_attribute_named(client: twin.Client, story: Story) -> None:

@@ -5,6 +5,7 @@ interactive. Against the in-process emulator."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pty
@@ -102,11 +103,67 @@ def test_follow_progress_counts_each_event(client: twin.Client, agent: twin.Agen
     assert str(records[-1]).startswith("10 events · last Finished · ")
     counted = [p.events for p in records]
     assert counted == sorted(counted)
-    # client.events.follow takes it too; leaving the with-block early ends without `done`.
+    assert records[-1].finished == 1  # the run ended
+    # client.events.follow takes it too; leaving the with-block early stops it: done, not finished.
     more: list[twin.Progress] = []
     with client.events.follow(agent.agent_id, run.run_id, progress=more.append) as follow:
         next(follow)
-    assert more[-1].events == 1 and not more[-1].done
+    assert more[-1].events == 1 and more[-1].done and more[-1].finished == 0
+    assert more[-1].line.endswith(" · stopped")
+
+
+def test_a_closed_follow_reports_stopped_not_finished(client: twin.Client, agent: twin.Agent) -> None:
+    (run,) = start(client, agent, SLOW)
+    got: list[twin.Progress] = []
+    follow = run.follow(progress=got.append)
+    assert got == []  # nothing before the first __next__
+    next(follow)
+    follow.close()
+    assert got[-1].done and got[-1].finished == 0 and got[-1].events == 1
+    calls = len(got)
+    assert list(follow) == [] and len(got) == calls  # no second last update, no "finished"
+    # Abandoned with break, then collected: the same last update.
+    dropped: list[twin.Progress] = []
+    for _ in run.follow(progress=dropped.append):
+        break
+    gc.collect()
+    assert dropped[-1].done and dropped[-1].finished == 0
+    # Never iterated: nothing at all.
+    never: list[twin.Progress] = []
+    unused = run.follow(progress=never.append)
+    unused.close()
+    del unused
+    assert never == []
+
+
+def test_a_callable_failing_on_the_last_update_does_not_hide_the_timeout(
+    client: twin.Client, agent: twin.Agent
+) -> None:
+    (run,) = start(client, agent, script(events=100, step_ms=50))
+
+    def fails_when_done(p: twin.Progress) -> None:
+        if p.done:
+            raise RuntimeError("boom on done")
+
+    with pytest.raises(twin.WaitTimeoutError) as caught:
+        client.runs.wait_all([run], timeout=0.3, poll_interval=0.05, progress=fails_when_done)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    with pytest.raises(twin.WaitTimeoutError) as caught:
+        run.wait(timeout=0.3, poll_interval=0.05, progress=fails_when_done)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    with pytest.raises(twin.WaitTimeoutError) as caught:
+        for _ in run.follow(timeout=0.3, progress=fails_when_done):
+            pass
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    run.cancel()
+
+
+def test_durations_round_before_they_split() -> None:
+    from twin._progress import _seconds
+
+    assert _seconds(7199) == "2 h 00 min" and _seconds(7229) == "2 h 00 min" and _seconds(3660) == "1 h 01 min"
+    assert _seconds(3599.6) == "1 h 00 min" and _seconds(3599.4) == "3599 s"
+    assert _seconds(9.96) == "10 s" and _seconds(9.94) == "9.9 s"
 
 
 def test_a_failing_progress_callable_stops_the_wait(client: twin.Client, agent: twin.Agent) -> None:
@@ -205,6 +262,26 @@ def test_wait_and_follow_on_a_terminal(client: twin.Client, agent: twin.Agent, t
     assert lines[0] == "0 events · 0.0 s"
     assert lines[-1].startswith(f"{len(events)} events · last Finished · ")
     assert len(lines) <= elapsed * 10 + 3, (len(lines), elapsed)
+
+
+def test_an_abandoned_follow_ends_its_terminal_line(client: twin.Client, agent: twin.Agent, terminal: Terminal) -> None:
+    (run,) = start(client, agent, script(events=100, step_ms=50))
+    terminal.attach()
+    follow = run.follow(progress=True)
+    assert terminal.screen() == ""  # no line before the first __next__
+    for _ in follow:
+        break
+    del follow
+    gc.collect()
+    text = terminal.screen()
+    assert text.startswith("\r0 events · 0.0 s") and text.endswith("\n") and text.count("\n") == 1
+    assert text[:-1].split("\r")[-1].rstrip().endswith(" · stopped")
+    closed = run.follow(progress=True)
+    next(closed)
+    closed.close()
+    text = terminal.screen()
+    assert text.endswith("\n") and text.count("\n") == 1
+    run.cancel()
 
 
 def test_nothing_shows_when_the_output_is_not_a_terminal(

@@ -175,7 +175,19 @@ class _Batch:
     # Timing out.
 
     def timeout_error(self) -> WaitTimeoutError:
-        self.finish()
+        """The timeout, after the last update. A ``progress=`` callable that raises on that
+        update does not replace the timeout: its exception becomes the ``__cause__``."""
+        try:
+            self.finish()
+        except Exception as failed:
+            error = self._timeout_error()
+            error.__cause__ = failed
+            return error
+        error = self._timeout_error()
+        error.__suppress_context__ = True  # an APITimeoutError being handled says nothing more
+        return error
+
+    def _timeout_error(self) -> WaitTimeoutError:
         elapsed = time.monotonic() - self.started
         finished = [r for r, f in zip(self.runs, self.final) if f]
         unfinished = [r for r, f in zip(self.runs, self.final) if not f]
@@ -208,7 +220,7 @@ def _poll(batch: _Batch, i: int) -> Run:
         return batch.runs[i]._poll(remaining)
     except APITimeoutError:
         if batch.expired():
-            raise batch.timeout_error() from None
+            raise batch.timeout_error()
         raise
 
 
@@ -289,7 +301,7 @@ async def _apoll(batch: _Batch, i: int) -> Run:
         return await _call(batch.runs[i]._poll, remaining)
     except APITimeoutError:
         if batch.expired():
-            raise batch.timeout_error() from None
+            raise batch.timeout_error()
         raise
 
 

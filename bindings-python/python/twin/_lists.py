@@ -21,9 +21,12 @@ PANDAS_MISSING = 'to_pandas() needs pandas, an optional extra of twin-sdk: pip i
 
 
 def getitem(pager: Any, key: Any) -> Any:
-    """``pager[key]`` beyond the cheap case (a non-negative index within the first page)."""
+    """``pager[key]`` beyond the cheap case (a non-negative index within the first page).
+    An index out of range raises ``IndexError`` before any walk when the first page tells
+    (the whole list, or the service's ``total``), or when no list could be that long."""
     import itertools
     import operator
+    import sys
 
     from ._html import ModelList
 
@@ -34,19 +37,29 @@ def getitem(pager: Any, key: Any) -> Any:
         items, _total, has_next = pager._first_page()
         if not has_next or (stop is not None and stop <= len(items)):
             return ModelList(items[key])
+        # islice takes at most sys.maxsize: no list is longer, so a larger bound changes nothing.
+        start, stop = (None if v is None else min(operator.index(v), sys.maxsize) for v in (start, stop))
         return ModelList(itertools.islice(pager, start, stop, step))
     try:
         index = operator.index(key)
     except TypeError:
         raise TypeError(f"Pager indices must be integers or slices, not {type(key).__name__}") from None
+    out_of_range = IndexError("Pager index out of range")
+    items, total, has_next = pager._first_page()
+    if not has_next:  # the first page is the whole list
+        if -len(items) <= index < len(items):
+            return items[index]
+        raise out_of_range
+    if index >= sys.maxsize or index < -sys.maxsize or (total is not None and not -total <= index < total):
+        raise out_of_range
     if index < 0:
-        items = list(pager)  # counts from the end: the whole list
+        walked = list(pager)  # counts from the end: the whole list
     else:
-        items = list(itertools.islice(pager, index + 1))
+        walked = list(itertools.islice(pager, index + 1))
     try:
-        return items[index]
+        return walked[index]
     except IndexError:
-        raise IndexError("Pager index out of range") from None
+        raise out_of_range from None
 
 
 def _items_text(items: Sequence[Any], more: bool) -> str:
@@ -88,16 +101,30 @@ def _model_type(kind: Optional[str]) -> Any:
     return getattr(_twin, kind, None)
 
 
+# One unit for every time column, empty or not (pandas 2 infers seconds for an empty one and
+# microseconds otherwise); pandas 1 has nanoseconds only.
+def time_dtype(pd: Any) -> str:
+    major = str(getattr(pd, "__version__", "2")).split(".")[0]
+    return "datetime64[ns, UTC]" if major in ("0", "1") else "datetime64[us, UTC]"
+
+
+_INT64_MAX = 2**63 - 1
+
+
 def _series(pd: Any, name: str, values: list[Any]) -> Any:
     import datetime as _dt
 
     present = [v for v in values if v is not None]
     if name.endswith("_at") or name in ("timestamp", "next_run") or (present and all(isinstance(v, _dt.datetime) for v in present)):
-        return pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True).astype(time_dtype(pd))
     if name in _BOOLS or (present and all(isinstance(v, bool) for v in present)):
         return pd.Series(pd.array(values, dtype="boolean"))
     if name in _INTS or (present and all(isinstance(v, int) and not isinstance(v, bool) for v in present)):
-        return pd.Series(pd.array(values, dtype="Int64"))
+        if all(isinstance(v, int) and -_INT64_MAX - 1 <= v <= _INT64_MAX for v in present):
+            return pd.Series(pd.array(values, dtype="Int64"))
+        if all(isinstance(v, int) and 0 <= v < 2**64 for v in present):  # the core's u64 (index, ...)
+            return pd.Series(pd.array(values, dtype="UInt64"))
+        return pd.Series(values, dtype=object)
     if name in _OBJECTS or not all(isinstance(v, str) for v in present):
         return pd.Series(values, dtype=object)
     return pd.Series(pd.array(values, dtype="string"))
@@ -117,6 +144,11 @@ def to_pandas(models: Iterable[Any], columns: Union[None, str, Sequence[str]] = 
         names = columns_for(model_type, columns)
     values: dict[str, list[Any]] = {}
     for model in models:  # one walk: the models are not kept, only their values
+        if not getattr(type(model), "_fields", None):
+            raise TypeError(
+                f"to_pandas() takes twin models (Run, Event, Agent, ...), not {type(model).__name__}; "
+                "for dicts (to_record() outputs), use pandas.DataFrame(records)"
+            )
         if names is None:
             names = columns_for(type(model), columns)
         for name in names:

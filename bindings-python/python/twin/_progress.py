@@ -8,8 +8,11 @@ The ``progress=`` argument of those methods:
   a line rewritten with ``\\r`` (ended with a newline when the wait ends); else (a pipe, a log
   file, CI) nothing.
 * a callable: called with a :class:`Progress` at every update (each poll round, each event,
-  about once a second while waiting, and a last one with ``done=True`` when the wait ends or
-  times out); nothing is shown. For scripts and tests that want to watch a wait.
+  about once a second while waiting, and a last one with ``done=True`` when the wait ends,
+  times out or is stopped); nothing is shown. For scripts and tests that want to watch a wait.
+  A callable that raises stops the wait with its exception, but for the last update of a wait
+  that timed out: then the ``WaitTimeoutError`` is raised all the same, with the callable's
+  exception as its ``__cause__``.
 
 Updates of a display or a terminal line are throttled to 10 a second (the last one always
 shows). This module is imported on first use, so ``import twin`` does not pay for it.
@@ -40,6 +43,13 @@ class Progress:
 
     ``kind`` says which wait: ``"wait_all"``, ``"as_completed"``, ``"wait"`` or ``"follow"``.
     A run counts as finished once it is terminal or paused, as ``run.wait()`` has it.
+
+    The last update has ``done=True``, whatever ended the wait; ``finished == total`` tells
+    a wait that saw every run finish from one that timed out or was stopped. For ``follow``:
+    ``finished`` is 1 only when the run ended and every event was seen; a follow that timed
+    out, was closed (``close()``, leaving its ``with`` block), left with ``break`` and
+    garbage-collected, or stopped by an error, ends with ``done=True`` and ``finished=0``
+    (its line then ends in ``· stopped``). A follow that was never iterated reports nothing.
     """
 
     __slots__ = {
@@ -48,7 +58,8 @@ class Progress:
         "finished": "How many of them are finished (terminal or paused) so far.",
         "counts": "The finished runs by status, e.g. ``{'completed': 4, 'error': 1}``.",
         "elapsed": "Seconds since the wait started.",
-        "done": "This is the last update: the wait ended, or timed out (then ``finished < total``).",
+        "done": "This is the last update: the wait ended (then ``finished == total``), or timed out "
+        "or was stopped (then ``finished < total``).",
         "run": "The run this update is about: for ``wait`` the run as last seen; for a batch the "
         "run that just finished (``None`` for a mere tick); ``None`` for ``follow``.",
         "events": "For ``follow``: events seen so far (0 otherwise).",
@@ -96,7 +107,8 @@ class Progress:
         elapsed = _seconds(self.elapsed)
         if self.kind == "follow":
             last = f" · last {self.last_kind}" if self.last_kind else ""
-            return f"{self.events} event{'' if self.events == 1 else 's'}{last} · {elapsed}"
+            stopped = " · stopped" if self.done and self.finished < self.total else ""
+            return f"{self.events} event{'' if self.events == 1 else 's'}{last} · {elapsed}{stopped}"
         if self.kind == "wait":
             run = self.run
             status = (run.status or "unknown") if run is not None else "waiting"
@@ -127,11 +139,13 @@ class Progress:
 
 
 def _seconds(elapsed: float) -> str:
-    if elapsed < 10:
+    # Round first, then pick the form and split: 9.96 s is "10 s", 7199 s "2 h 00 min".
+    if round(elapsed, 1) < 10:
         return f"{elapsed:.1f} s"
-    if elapsed < 3600:
-        return f"{elapsed:.0f} s"
-    return f"{elapsed // 3600:.0f} h {elapsed % 3600 / 60:02.0f} min"
+    if round(elapsed) < 3600:
+        return f"{round(elapsed)} s"
+    minutes = round(elapsed / 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def in_kernel() -> bool:
@@ -168,7 +182,11 @@ class Live:
         if self._closed:
             return
         if self._callback is not None:
-            self._callback(progress)
+            try:
+                self._callback(progress)
+            except BaseException:
+                self._closed = True  # a callable that raised stops the wait: not called again
+                raise
             return
         now = time.monotonic()
         if not force and not progress.done and now - self._shown_at < _MIN_GAP:
@@ -204,9 +222,11 @@ class Live:
         if self._closed:
             return
         last = last or self._pending
-        if last is not None:
-            self.show(last, force=True)
-        self._closed = True
+        try:
+            if last is not None:
+                self.show(last, force=True)
+        finally:  # a callable that raises is not called again
+            self._closed = True
         if self._stream is not None and self._shown_at >= 0:
             try:
                 self._stream.write("\n")
@@ -234,38 +254,49 @@ def live(progress: ProgressArg) -> Optional[Live]:
 
 
 class FollowReporter:
-    """The live line of a ``follow(progress=...)``: the native follower calls ``event`` for each
-    event, ``tick`` while it waits (every 50 ms) and ``close`` at the end."""
+    """The live line of a ``follow(progress=...)``: the native follower calls ``start`` at each
+    ``__next__`` (the first draws the line), ``event`` for each event, ``tick`` while it waits
+    (every 50 ms) and ``close`` at the end, at ``close()`` and when the follower is dropped."""
 
     def __init__(self, sink: Live) -> None:
         self._sink = sink
-        self._started = time.monotonic()
+        self._started: Optional[float] = None
         self._events = 0
         self._last: Optional[str] = None
-        self._ticked = self._started
-        sink.show(self._progress(), force=True)
+        self._ticked = 0.0
 
-    def _progress(self, done: bool = False) -> Progress:
-        return Progress("follow", total=1, finished=1 if done else 0, elapsed=time.monotonic() - self._started,
+    def start(self) -> None:
+        """The first call starts the clock and draws the line; later ones do nothing."""
+        if self._started is None:
+            self._started = self._ticked = time.monotonic()
+            self._sink.show(self._progress(), force=True)
+
+    def _progress(self, done: bool = False, ended: bool = False) -> Progress:
+        elapsed = 0.0 if self._started is None else time.monotonic() - self._started
+        return Progress("follow", total=1, finished=1 if ended else 0, elapsed=elapsed,
                         done=done, events=self._events, last_kind=self._last)
 
     def event(self, event: Event) -> None:
+        self.start()
         self._events += 1
         self._last = event.kind
         self._sink.show(self._progress())
 
     def tick(self) -> None:
+        self.start()
         now = time.monotonic()
         if now - self._ticked >= 1.0:
             self._ticked = now
             self._sink.show(self._progress())
 
     def close(self, ended: bool = False) -> None:
-        """``ended``: the run ended and every event was seen (the last update says ``done``)."""
-        if ended:
-            self._sink.close(self._progress(done=True))
-        else:
+        """The last update (``done=True``), then the line ends; later calls do nothing.
+        ``ended``: the run ended and every event was seen (``finished=1``); else the follow
+        stopped (``finished=0``). A follow never iterated shows nothing."""
+        if self._started is None:
             self._sink.close()
+        else:
+            self._sink.close(self._progress(done=True, ended=ended))
 
 
 def follow_reporter(progress: ProgressArg) -> Optional[FollowReporter]:

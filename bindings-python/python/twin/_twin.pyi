@@ -567,7 +567,9 @@ class Follow:
         `after_index` to resume.
         """
     def close(self) -> None:
-        """Stops following; iteration then ends. Safe to call from another thread."""
+        """Stops following; iteration then ends. Safe to call from another thread. With
+        `progress=`, the live line ends (its last update says the follow stopped).
+        """
     def __enter__(self) -> Self: ...
     def __exit__(self, *_args: object) -> None: ...
 
