@@ -166,6 +166,8 @@ macro_rules! model {
             /// The attributes by name (every field in `_fields` but `raw`), with their typed
             /// values (`datetime`s, ints, bools): what tables and `to_pandas()` show. Unlike
             /// `to_dict()`, which is the JSON as received (wire names, times as strings).
+            /// Secrets (`api_key`, `signing_secret`) are included, as in `to_dict()`; only
+            /// tables and `to_pandas()` leave them out unless named.
             fn to_record<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
                 let record = pyo3::types::PyDict::new(slf.py());
                 for field in [$(stringify!($field)),*] {

@@ -72,7 +72,9 @@ class _Model:
     def to_record(self) -> dict[str, Any]:
         """The attributes by name (every field in ``_fields`` but ``raw``), with their typed
         values (``datetime``s, ints, bools): what tables and ``to_pandas()`` show. Unlike
-        ``to_dict()``, which is the JSON as received (wire names, times as strings)."""
+        ``to_dict()``, which is the JSON as received (wire names, times as strings).
+        Secrets (``api_key``, ``signing_secret``) are included, as in ``to_dict()``; only
+        tables and ``to_pandas()`` leave them out unless named."""
     def to_json(self) -> str:
         """The JSON object as received, as a string."""
     @classmethod
