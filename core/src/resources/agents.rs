@@ -181,7 +181,7 @@ impl Agents {
     /// list with [`crate::Error::Decode`] (a cursor that moves while the page does not).
     pub fn list(&self, params: &AgentListParams) -> Pager<Agent> {
         let (client, params) = (self.client.clone(), params.clone());
-        let mut listed = std::collections::HashSet::new();
+        let mut listed = crate::pagination::SeenIds::default();
         Pager::new(move |token| {
             let cursor = match token {
                 Some(PageToken::Cursor(c)) => Some(c.as_str()),
@@ -197,7 +197,7 @@ impl Agents {
             let had = items.len();
             let items: Vec<Agent> = items
                 .into_iter()
-                .filter(|a| listed.insert(a.agent_id.clone()))
+                .filter(|a| listed.first_time(&a.agent_id))
                 .collect();
             if had > 0 && items.is_empty() {
                 return Err(stalled("a page of agents repeats agents listed before"));

@@ -414,7 +414,7 @@ impl Runs {
     /// `total_runs` claims.
     pub fn list(&self, agent_id: &str, params: &RunListParams) -> Pager<Run> {
         let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
-        let mut listed = std::collections::HashSet::new();
+        let mut listed = crate::pagination::SeenIds::default();
         Pager::new(move |token| {
             let first = match token {
                 Some(PageToken::Page(n)) => *n,
@@ -436,7 +436,7 @@ impl Runs {
                 let had = runs.len();
                 let runs: Vec<Run> = runs
                     .into_iter()
-                    .filter(|r| listed.insert(r.run_id.clone()))
+                    .filter(|r| listed.first_time(&r.run_id))
                     .collect();
                 let more = total.is_some_and(|t| page.saturating_mul(size) < t);
                 if had == 0 || !runs.is_empty() || !more {
