@@ -38,7 +38,11 @@
  *   twin_last_error_problem_type(), twin_last_error_title(), twin_last_error_detail(),
  *   twin_last_error_request_id(), twin_last_error_retry_after_ms() and, for webhook
  *   verification, twin_last_error_signature_kind(); the strings stay valid until the next
- *   failure on that thread. twin_status_str() names a status.
+ *   failure on that thread or twin_last_error_clear(). twin_last_error_status() is the last
+ *   failure's status (TWIN_OK when none); successes do not reset it, so clear it before a call
+ *   whose failure only a NULL tells. Reading the last error during a thread's teardown (from
+ *   a thread-specific destructor) is safe: it reports nothing. twin_status_str() names a
+ *   status.
  *   A pointer argument that is NULL gives TWIN_ERR_NULL_ARGUMENT, unless its documentation says
  *   "may be NULL"; a NULL array is accepted when its length is 0. A string that is not valid
  *   UTF-8 gives TWIN_ERR_INVALID_ARGUMENT. A panic inside the library is caught and reported as
@@ -379,6 +383,21 @@ uint32_t twin_version_number(void);
  * nothing.
  */
 void twin_string_free(char *string);
+
+/**
+ * The status of the last failure on this thread, or TWIN_OK when nothing failed since the
+ * thread started or since twin_last_error_clear(). Successful calls do not change it: check
+ * it only after a function returned a failure, or clear it first.
+ */
+twin_status twin_last_error_status(void);
+
+/**
+ * Forgets the last failure of this thread: twin_last_error_status() is TWIN_OK and the other
+ * twin_last_error_* functions report nothing until the next failure. Strings they returned
+ * before become invalid. Use it before a call whose failure is told only by a NULL (a getter
+ * of an optional value), to tell "absent" from "failed".
+ */
+void twin_last_error_clear(void);
 
 /**
  * The message of the last failure on this thread, e.g. `403 forbidden: you do not have access

@@ -82,8 +82,8 @@ pub(crate) fn invalid(message: impl Into<String>) -> Failure {
 }
 
 /// The last failure of a thread, as C strings that stay valid until the next failure.
-#[derive(Default)]
 struct LastError {
+    status: twin_status,
     message: Option<CString>,
     http_status: u16,
     problem_type: Option<CString>,
@@ -95,8 +95,44 @@ struct LastError {
     maybe_sent: bool,
 }
 
+impl Default for LastError {
+    fn default() -> Self {
+        LastError {
+            status: twin_status::TWIN_OK,
+            message: None,
+            http_status: 0,
+            problem_type: None,
+            title: None,
+            detail: None,
+            request_id: None,
+            retry_after_ms: None,
+            signature_kind: None,
+            maybe_sent: false,
+        }
+    }
+}
+
 thread_local! {
     static LAST_ERROR: RefCell<LastError> = RefCell::default();
+}
+
+/// Reads the calling thread's last failure; `default` when there is none to read (the thread
+/// is being torn down: its thread-locals are gone, and reading them must not abort).
+fn read<T>(pick: impl FnOnce(&LastError) -> T, default: T) -> T {
+    LAST_ERROR
+        .try_with(|cell| cell.try_borrow().ok().map(|last| pick(&last)))
+        .ok()
+        .flatten()
+        .unwrap_or(default)
+}
+
+/// Replaces the calling thread's last failure (nothing during the thread's teardown).
+fn write(last: LastError) {
+    let _ = LAST_ERROR.try_with(|cell| {
+        if let Ok(mut slot) = cell.try_borrow_mut() {
+            *slot = last;
+        }
+    });
 }
 
 /// The one mapping from a failure to its status and last-error details; records them for the
@@ -149,7 +185,8 @@ pub(crate) fn record(failure: Failure) -> twin_status {
             }
         }
     };
-    LAST_ERROR.with(|cell| *cell.borrow_mut() = last);
+    last.status = status;
+    write(last);
     status
 }
 
@@ -165,7 +202,34 @@ fn message(failure: &Failure) -> String {
 }
 
 fn last_str(pick: impl FnOnce(&LastError) -> Option<&CString>) -> *const c_char {
-    LAST_ERROR.with(|cell| pick(&cell.borrow()).map_or(std::ptr::null(), |s| s.as_ptr()))
+    // The CString lives in the thread-local until the next failure (or a clear), so the
+    // pointer outlives the borrow.
+    read(
+        |last| pick(last).map_or(std::ptr::null(), |s| s.as_ptr()),
+        std::ptr::null(),
+    )
+}
+
+/// The status of the last failure on this thread, or TWIN_OK when nothing failed since the
+/// thread started or since twin_last_error_clear(). Successful calls do not change it: check
+/// it only after a function returned a failure, or clear it first.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_last_error_status() -> twin_status {
+    ffi::call_or(twin_status::TWIN_OK, || {
+        Ok(read(|last| last.status, twin_status::TWIN_OK))
+    })
+}
+
+/// Forgets the last failure of this thread: twin_last_error_status() is TWIN_OK and the other
+/// twin_last_error_* functions report nothing until the next failure. Strings they returned
+/// before become invalid. Use it before a call whose failure is told only by a NULL (a getter
+/// of an optional value), to tell "absent" from "failed".
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_last_error_clear() {
+    ffi::call_or((), || {
+        write(LastError::default());
+        Ok(())
+    })
 }
 
 /// The message of the last failure on this thread, e.g. `403 forbidden: you do not have access
@@ -187,7 +251,7 @@ pub extern "C" fn twin_last_error_message() -> *const c_char {
 /// TWIN_ERR_UNEXPECTED_RESPONSE), or 0 when it had none.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_last_error_http_status() -> u16 {
-    ffi::call_or(0, || Ok(LAST_ERROR.with(|cell| cell.borrow().http_status)))
+    ffi::call_or(0, || Ok(read(|last| last.http_status, 0)))
 }
 
 /// The problem type URI of the last TWIN_ERR_API failure on this thread (`about:blank` when the
@@ -224,7 +288,7 @@ pub extern "C" fn twin_last_error_request_id() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_last_error_retry_after_ms(has_value: *mut bool) -> u64 {
     ffi::call_or(0, || {
-        let value = LAST_ERROR.with(|cell| cell.borrow().retry_after_ms);
+        let value = read(|last| last.retry_after_ms, None);
         Ok(ffi::optional(value, has_value))
     })
 }
@@ -238,9 +302,7 @@ pub extern "C" fn twin_last_error_retry_after_ms(has_value: *mut bool) -> u64 {
 /// an argument refused before sending) and for other failures.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_last_error_maybe_sent() -> bool {
-    ffi::call_or(false, || {
-        Ok(LAST_ERROR.with(|cell| cell.borrow().maybe_sent))
-    })
+    ffi::call_or(false, || Ok(read(|last| last.maybe_sent, false)))
 }
 
 /// Why the last TWIN_ERR_SIGNATURE failure on this thread happened, as a stable name:

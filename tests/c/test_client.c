@@ -1,6 +1,9 @@
 /* Client, options, version, statuses, cancel tokens, strings and the last error. */
 #include "check.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+
 static int test_version_matches_cargo(void) {
   int rc = 1;
   char built[64];
@@ -142,11 +145,56 @@ static int test_wrong_key_is_an_api_error(void) {
   CHECK(twin_last_error_retry_after_ms(&has_retry_after) == 0);
   CHECK(!has_retry_after);
   CHECK(twin_last_error_retry_after_ms(NULL) == 0);
+  /* The status stays until the next failure or a clear; a success does not change it. */
+  CHECK(twin_last_error_status() == TWIN_ERR_API);
+  CHECK(twin_version() != NULL);
+  CHECK(twin_last_error_status() == TWIN_ERR_API);
+  twin_last_error_clear();
+  CHECK(twin_last_error_status() == TWIN_OK);
+  CHECK_STR(twin_last_error_message(), "");
+  CHECK(twin_last_error_http_status() == 0);
+  CHECK(twin_last_error_title() == NULL);
+  CHECK(twin_last_error_problem_type() == NULL);
+  CHECK(!twin_last_error_maybe_sent());
   rc = 0;
 cleanup:
   twin_me_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
+  return rc;
+}
+
+/* A thread-specific destructor runs while the thread is torn down, possibly after the
+ * library's own thread-locals are gone: failing there and reading the last error must not
+ * abort. */
+static pthread_key_t teardown_key;
+static void at_teardown(void *value) {
+  (void)value;
+  if (twin_client_options_set_api_key(NULL, "k") != TWIN_ERR_NULL_ARGUMENT) abort();
+  (void)twin_last_error_status();
+  (void)twin_last_error_message();
+  twin_last_error_clear();
+}
+static void *teardown_thread(void *arg) {
+  (void)arg;
+  pthread_setspecific(teardown_key, (void *)1);
+  CHECK_STR(twin_last_error_message(), "");
+  return NULL;
+cleanup:
+  return (void *)1;
+}
+
+static int test_last_error_during_thread_teardown(void) {
+  int rc = 1;
+  pthread_t thread;
+  void *result = (void *)1;
+  CHECK(pthread_key_create(&teardown_key, at_teardown) == 0);
+  CHECK(pthread_create(&thread, NULL, teardown_thread, NULL) == 0);
+  CHECK(pthread_join(thread, &result) == 0);
+  CHECK(result == NULL);
+  rc = 0;
+cleanup:
+  pthread_key_delete(teardown_key);
   return rc;
 }
 
@@ -199,6 +247,7 @@ static int test_frees_accept_null(void) {
 int main(void) {
   int failures = 0;
   CHECK_STR(twin_last_error_message(), ""); /* nothing failed yet on this thread */
+  CHECK(twin_last_error_status() == TWIN_OK);
   RUN(failures, test_version_matches_cargo());
   RUN(failures, test_status_names());
   RUN(failures, test_client_from_environment());
@@ -208,6 +257,7 @@ int main(void) {
   RUN(failures, test_unreachable_server_is_a_connection_error());
   RUN(failures, test_cancel_token());
   RUN(failures, test_frees_accept_null());
+  RUN(failures, test_last_error_during_thread_teardown());
   return failures == 0 ? 0 : 1;
 cleanup:
   return 1;
