@@ -9,7 +9,7 @@ PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 
-test: test-rust test-python test-c test-demo test-openapi
+test: lint test-rust test-python test-c test-demo test-openapi
 
 build:
 	$(CARGO) build --workspace
@@ -77,6 +77,7 @@ fuzz:
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
 
+# rustfmt, clippy and rustdoc, all warnings as errors: the first thing `make test` runs.
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings

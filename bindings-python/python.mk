@@ -1,6 +1,7 @@
 # Python package targets (owned by the Python binding).
 #   make test-python   build the wheel (debug profile, fast), install it into .venv, check the
-#                      stubs against the module, type-check the example with mypy --strict,
+#                      stubs against the module, type-check the example and the package's own
+#                      Python with mypy --strict,
 #                      run tests/python against the installed wheel
 #   make dist          the distributions users install, into target/dist: a release abi3
 #                      wheel (manylinux) and the sdist
@@ -17,7 +18,7 @@ wheel-python: venv
 
 test-python: wheel-python
 	cd tests/python && ../../$(VPY) -m mypy.stubtest twin._twin --allowlist stubtest-allowlist.txt
-	$(VPY) -m mypy --strict examples/python/quickstart.py
+	$(VPY) -m mypy --strict examples/python/quickstart.py bindings-python/python/twin
 	cd tests/python && ../../$(VPY) -m pytest -q
 
 # What users install, in target/dist: one release wheel for every CPython >= 3.9 (abi3,

@@ -50,12 +50,14 @@
 //! # Retries and time limits
 //!
 //! A call makes up to `1 + max_retries` attempts (default 2 retries) within its total timeout
-//! (default 120 s; each attempt 60 s; connecting 10 s). Always retried: 429 (after its
-//! `Retry-After`, up to 60 s) and connections that failed before the request was sent.
-//! Retried only for calls that are safe to repeat (reads, PUT, DELETE, cancel, pause, resume,
-//! reorder, move, agent creation with an explicit id): timeouts, dropped connections, 408,
-//! 500, 502, 503, 504. Starting a run and creating a key, webhook, workspace or agent without
-//! an id are never sent twice. Pauses grow as `min(0.5 s * 2^n, 8 s)` with jitter.
+//! (default 120 s; each attempt 60 s; connecting 10 s). Always retried: connections that
+//! failed before the request was sent (refused, DNS, TLS). Retried only for calls that are
+//! safe to repeat (reads, DELETE, cancel, pause, resume, reorder, move, agent creation with an
+//! explicit id): 429 (after its `Retry-After`, obeyed up to 60 s), timeouts, dropped
+//! connections, 408, 500, 502, 503, 504. Starting a run, writing instructions (each write is a
+//! new version) and creating a key, webhook, workspace or agent without an id are never sent
+//! twice, not even after a 429: the error carries `retry_after`. Pauses grow as
+//! `min(0.5 s * 2^n, 8 s)` with jitter.
 //!
 //! # Logging
 //!
