@@ -24,6 +24,10 @@
  *     function accepts NULL and does nothing.
  *   - Strings returned by getters are borrowed: NUL-terminated UTF-8, valid until the handle
  *     they came from is freed. Do not free them. An absent optional string is NULL.
+ *   - A getter never cuts a value short: a value containing a NUL byte (which a C string
+ *     cannot carry) gives NULL and records TWIN_ERR_DECODE as the last error; the model's
+ *     _json() getter has it, escaped as \u0000. Call twin_last_error_clear() before a getter
+ *     to tell such a NULL (twin_last_error_status() is TWIN_ERR_DECODE) from an absent value.
  *   - An absent optional number is reported through a `bool *has_value` out-parameter (which may
  *     be NULL); the number is then 0. Timestamps are Unix seconds (UTC).
  *   - Items of a list (twin_<type>_list_get()) are borrowed from the list.

@@ -261,8 +261,20 @@ pub(crate) fn static_str(s: &'static CStr) -> *const c_char {
 pub(crate) struct CStrings(Mutex<HashMap<&'static str, CString>>);
 
 impl CStrings {
-    /// The C copy of the field `key` (whose value is `value`).
+    /// The C copy of the field `key` (whose value is `value`). A value with a NUL byte, which a
+    /// C string cannot carry, is never cut short: NULL, with TWIN_ERR_DECODE recorded as the
+    /// last error (the model's `_json()` has the value, the NUL escaped as `\u0000`).
     pub(crate) fn get(&self, key: &'static str, value: &str) -> *const c_char {
+        if value.as_bytes().contains(&0) {
+            crate::error::record(crate::error::Failure::Core(twin_core::Error::Decode {
+                message: format!(
+                    "the value of {key} contains a NUL byte, which a C string cannot carry: \
+                     read it from the model's _json()"
+                ),
+                excerpt: String::new(),
+            }));
+            return std::ptr::null();
+        }
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         // The CString's buffer lives on the heap: moving the map's entries does not move it.
         map.entry(key).or_insert_with(|| text(value)).as_ptr()

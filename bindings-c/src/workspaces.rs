@@ -255,3 +255,28 @@ pub extern "C" fn twin_workspace_list_free(list: *mut twin_workspace_list) {
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{twin_last_error_clear, twin_last_error_status};
+
+    #[test]
+    fn a_value_with_a_nul_is_never_cut_short() {
+        let json = r#"{"workspace_id": "w1", "name": "before\u0000after", "position": 0}"#;
+        let value: serde_json::Value = serde_json::from_str(json).expect("json");
+        let workspace = twin_workspace::from(Workspace::from_value(value).expect("a workspace"));
+        twin_last_error_clear();
+        assert!(twin_workspace_name(&workspace).is_null());
+        assert_eq!(twin_last_error_status(), twin_status::TWIN_ERR_DECODE);
+        let full = ffi::read_c(twin_workspace_json(&workspace)).expect("json");
+        assert!(full.contains(r"before\u0000after"), "{full}");
+        // An absent value is NULL with nothing recorded; a clean one reads as it is.
+        twin_last_error_clear();
+        assert_eq!(
+            ffi::read_c(twin_workspace_id(&workspace)).as_deref(),
+            Some("w1")
+        );
+        assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
+    }
+}
