@@ -1399,7 +1399,7 @@ size_t twin_webhook_events_len(const twin_webhook *webhook);
 
 /**
  * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
- * range.
+ * range (TWIN_ERR_INVALID_ARGUMENT) or the name holds a NUL byte (TWIN_ERR_DECODE).
  */
 const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
 

@@ -249,6 +249,18 @@ pub(crate) fn text(s: &str) -> CString {
     CString::new(&bytes[..end]).unwrap_or_default()
 }
 
+/// The failure of a value that holds a NUL byte, which a C string cannot carry (a getter
+/// returns NULL rather than a value cut short).
+pub(crate) fn holds_nul(what: &str) -> Failure {
+    Failure::Core(twin_core::Error::Decode {
+        message: format!(
+            "the value of {what} contains a NUL byte, which a C string cannot carry: read it \
+             from the model's _json()"
+        ),
+        excerpt: String::new(),
+    })
+}
+
 /// A static C string's pointer.
 pub(crate) fn static_str(s: &'static CStr) -> *const c_char {
     s.as_ptr()
@@ -266,13 +278,7 @@ impl CStrings {
     /// last error (the model's `_json()` has the value, the NUL escaped as `\u0000`).
     pub(crate) fn get(&self, key: &'static str, value: &str) -> *const c_char {
         if value.as_bytes().contains(&0) {
-            crate::error::record(crate::error::Failure::Core(twin_core::Error::Decode {
-                message: format!(
-                    "the value of {key} contains a NUL byte, which a C string cannot carry: \
-                     read it from the model's _json()"
-                ),
-                excerpt: String::new(),
-            }));
+            crate::error::record(holds_nul(key));
             return std::ptr::null();
         }
         let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());

@@ -17,14 +17,19 @@ pub struct twin_webhook {
     signing_secret: Option<String>,
     /// The creation response, secret included (core keeps it out of the listed part).
     created_json: Option<serde_json::Value>,
-    events: Vec<CString>,
+    /// The event names as C strings; `None` for one holding a NUL byte.
+    events: Vec<Option<CString>>,
     strings: CStrings,
 }
 
 impl From<Webhook> for twin_webhook {
     fn from(webhook: Webhook) -> Self {
         twin_webhook {
-            events: webhook.events.iter().map(|e| ffi::text(e)).collect(),
+            events: webhook
+                .events
+                .iter()
+                .map(|e| CString::new(e.as_str()).ok())
+                .collect(),
             webhook,
             signing_secret: None,
             created_json: None,
@@ -190,7 +195,7 @@ pub extern "C" fn twin_webhook_events_len(webhook: *const twin_webhook) -> usize
 }
 
 /// Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
-/// range.
+/// range (TWIN_ERR_INVALID_ARGUMENT) or the name holds a NUL byte (TWIN_ERR_DECODE).
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_webhook_events_get(
     webhook: *const twin_webhook,
@@ -198,7 +203,10 @@ pub extern "C" fn twin_webhook_events_get(
 ) -> *const c_char {
     ffi::call_or(std::ptr::null(), || {
         let webhook = ffi::arg(webhook, "webhook")?;
-        Ok(ffi::element(&webhook.events, index)?.as_ptr())
+        match ffi::element(&webhook.events, index)? {
+            Some(name) => Ok(name.as_ptr()),
+            None => Err(ffi::holds_nul("events")),
+        }
     })
 }
 
@@ -322,4 +330,26 @@ pub extern "C" fn twin_webhook_list_free(list: *mut twin_webhook_list) {
         ffi::free(list);
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{twin_last_error_clear, twin_last_error_status};
+
+    #[test]
+    fn an_event_name_with_a_nul_is_never_cut_short() {
+        let json = r#"{"webhook_id": "h1", "url": "http://127.0.0.1/x",
+                       "events": ["run.completed", "run.\u0000odd"], "status": "active"}"#;
+        let value: serde_json::Value = serde_json::from_str(json).expect("json");
+        let webhook = twin_webhook::from(Webhook::from_value(value).expect("a webhook"));
+        twin_last_error_clear();
+        assert_eq!(
+            ffi::read_c(twin_webhook_events_get(&webhook, 0)).as_deref(),
+            Some("run.completed")
+        );
+        assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
+        assert!(twin_webhook_events_get(&webhook, 1).is_null());
+        assert_eq!(twin_last_error_status(), twin_status::TWIN_ERR_DECODE);
+    }
 }
