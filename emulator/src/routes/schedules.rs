@@ -93,13 +93,7 @@ pub async fn pause(
     Path(agent_id): Path<String>,
     refusal: Option<Extension<Refusal>>,
 ) -> ApiResult {
-    let mut store = app.store();
-    let schedule = existing(&mut store, &agent_id)?;
-    if let Some(refusal) = Refusal::take(&app, refusal) {
-        return refusal.flag("success");
-    }
-    schedule.paused = true;
-    success()
+    change(&app, &agent_id, refusal, |schedule| schedule.paused = true)
 }
 
 /// `POST /v1/agents/{agent_id}/schedule/resume`: also lifts an automatic pause. No request
@@ -109,15 +103,28 @@ pub async fn resume(
     Path(agent_id): Path<String>,
     refusal: Option<Extension<Refusal>>,
 ) -> ApiResult {
+    change(&app, &agent_id, refusal, |schedule| {
+        schedule.paused = false;
+        schedule.auto_paused = false;
+        schedule.consecutive_failures = 0;
+        schedule.next_run = scheduler::next_run(&schedule.parsed, Utc::now());
+    })
+}
+
+/// Pause and resume: the agent's schedule changed by `apply`, unless a `refuse` fault answers
+/// `{"success": false, "error"}` and leaves it as it was.
+fn change(
+    app: &AppState,
+    agent_id: &str,
+    refusal: Option<Extension<Refusal>>,
+    apply: impl FnOnce(&mut Schedule),
+) -> ApiResult {
     let mut store = app.store();
-    let schedule = existing(&mut store, &agent_id)?;
-    if let Some(refusal) = Refusal::take(&app, refusal) {
+    let schedule = existing(&mut store, agent_id)?;
+    if let Some(refusal) = Refusal::take(app, refusal) {
         return refusal.flag("success");
     }
-    schedule.paused = false;
-    schedule.auto_paused = false;
-    schedule.consecutive_failures = 0;
-    schedule.next_run = scheduler::next_run(&schedule.parsed, Utc::now());
+    apply(schedule);
     success()
 }
 
