@@ -112,7 +112,11 @@ class _Batch:
         at = round_started + self.pause
         return at if self.deadline is None else min(at, self.deadline)
 
-    def grow(self) -> None:
+    def next_round(self) -> None:
+        """After the pause between rounds: the timeout when the time is up, else a longer pause
+        after the next round."""
+        if self.expired():
+            raise self.timeout_error()
         self.pause = min(self.pause * GROWTH, self.max_pause)
 
     # The runs.
@@ -120,16 +124,24 @@ class _Batch:
     def unfinished(self) -> list[int]:
         return [i for i, done in enumerate(self.final) if not done]
 
-    def all_finished(self) -> bool:
-        return all(self.final)
+    def all_done(self) -> bool:
+        """True (and the live line ended) once every run has finished."""
+        if all(self.final):
+            self.finish()
+            return True
+        return False
 
     def absorb(self, i: int, run: Run) -> bool:
-        """Records the run as polled; true when it has just finished."""
+        """Records the run as polled and updates the live line; true when it has just finished
+        (the loops yield it)."""
         self.runs[i] = run
         if not self.final[i] and _is_final(run):
             self.final[i] = True
             self.finished_order.append(i)
+            self.show(run)
             return True
+        if self.kind == "wait":
+            self.show(run)
         return False
 
     # Progress.
@@ -232,20 +244,14 @@ def _iterate(batch: _Batch) -> Iterator[Run]:
             for i in batch.unfinished():
                 run = _poll(batch, i)
                 if batch.absorb(i, run):
-                    batch.show(run)
                     yield run
-                elif batch.kind == "wait":
-                    batch.show(run)
-            if batch.all_finished():
-                batch.finish()
+            if batch.all_done():
                 return
             wake = batch.wake_at(round_started)
             while (left := wake - time.monotonic()) > 0:
                 time.sleep(min(left, SLICE))  # Ctrl-C and the stop button interrupt it
                 batch.tick()
-            if batch.expired():
-                raise batch.timeout_error()
-            batch.grow()
+            batch.next_round()
     finally:
         batch.close()
 
@@ -315,20 +321,14 @@ async def _aiterate(batch: _Batch) -> AsyncIterator[Run]:
             for i in batch.unfinished():
                 run = await _apoll(batch, i)
                 if batch.absorb(i, run):
-                    batch.show(run)
                     yield run
-                elif batch.kind == "wait":
-                    batch.show(run)
-            if batch.all_finished():
-                batch.finish()
+            if batch.all_done():
                 return
             wake = batch.wake_at(round_started)
             while (left := wake - time.monotonic()) > 0:
                 await asyncio.sleep(min(left, SLICE))
                 batch.tick()
-            if batch.expired():
-                raise batch.timeout_error()
-            batch.grow()
+            batch.next_round()
     finally:
         batch.close()
 
