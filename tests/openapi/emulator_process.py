@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 EMULATOR = os.path.join(ROOT, "target", "debug", "twin-emulator")
 REAL = os.path.join(ROOT, "tests", "vectors", "real")
 # Schemathesis's command and the checks both runs make (the emulator's own document and the
-# live one).
+# live one): see schemathesis().
 ST = os.path.join(os.path.dirname(sys.executable), "st")
 CHECKS = ",".join([
     "not_a_server_error",
@@ -26,6 +26,24 @@ CHECKS = ",".join([
     "negative_data_rejection",
     "unsupported_method",
 ])
+
+
+def schemathesis(schema: str, emu: "Running", max_examples: str, *before_run: str) -> int:
+    """Runs schemathesis on `schema` against the emulator `emu` with the checks both runs make,
+    a fixed seed and one worker; `before_run`: options before `run` (e.g. a config file)."""
+    cmd = [
+        ST, *before_run, "run", schema,
+        "--url", emu.url,
+        "--header", "x-api-key: " + emu.api_key,
+        "--checks", CHECKS,
+        "--max-examples", max_examples,
+        "--phases", "examples,coverage,fuzzing",
+        "--seed", "1",
+        "--workers", "1",
+        "--request-timeout", "10",
+        "--no-color",
+    ]
+    return subprocess.run(cmd, cwd=ROOT).returncode
 
 
 class Running:

@@ -18,14 +18,13 @@ from __future__ import annotations
 import copy
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from emulator_process import CHECKS, ROOT, ST, emulator, real
+from emulator_process import emulator, real, schemathesis
 
 Doc = dict[str, Any]
 PROBLEM = {"$ref": "#/components/schemas/ProblemDetail"}
@@ -271,21 +270,9 @@ def main() -> int:
         toml = os.path.join(tmp, "schemathesis.toml")
         with open(toml, "w", encoding="utf-8") as f:
             f.write(config(doc, seed(emu)))
-        cmd = [
-            ST, "--config-file", toml, "run", schema,
-            "--url", emu.url,
-            "--header", "x-api-key: " + emu.api_key,
-            "--checks", CHECKS,
-            "--max-examples", max_examples,
-            "--phases", "examples,coverage,fuzzing",
-            "--seed", "1",
-            "--workers", "1",
-            "--request-timeout", "10",
-            "--no-color",
-        ]
         print(f"schemathesis: the live document ({len(QUIRKS)} quirks, {len(REPAIRS)} repairs) "
               f"against the emulator at {emu.url}", flush=True)
-        return subprocess.run(cmd, cwd=ROOT).returncode
+        return schemathesis(schema, emu, max_examples, "--config-file", toml)
 
 
 if __name__ == "__main__":

@@ -7,28 +7,16 @@ the document. Exit status is schemathesis's. Usage: schemathesis.py [MAX_EXAMPLE
 (live_document.py does the same with the live service's document.)
 """
 
-import subprocess
 import sys
 
-from emulator_process import CHECKS, ROOT, ST, emulator
+from emulator_process import emulator, schemathesis
 
 
 def main() -> int:
     max_examples = sys.argv[1] if len(sys.argv) > 1 else "25"
     with emulator() as emu:
-        cmd = [
-            ST, "run", emu.url + "/openapi.json",
-            "--header", "x-api-key: " + emu.api_key,
-            "--checks", CHECKS,
-            "--max-examples", max_examples,
-            "--phases", "examples,coverage,fuzzing",
-            "--seed", "1",
-            "--workers", "1",
-            "--request-timeout", "10",
-            "--no-color",
-        ]
         print(f"schemathesis: the emulator's own document at {emu.url}", flush=True)
-        return subprocess.run(cmd, cwd=ROOT).returncode
+        return schemathesis(emu.url + "/openapi.json", emu, max_examples)
 
 
 if __name__ == "__main__":
