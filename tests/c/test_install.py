@@ -190,7 +190,10 @@ def test_static_library_links_beside_another_rust_library(prefix, tmp_path):
         "  return strcmp(twin_version(), TWIN_VERSION_STRING) != 0 || other_answer() != 42;\n"
         "}\n"
     )
-    system = "-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+    # The system libraries a static link needs, as the installed twin.pc lists them.
+    pc_env = dict(os.environ, PKG_CONFIG_PATH=str(prefix / "lib" / "pkgconfig"))
+    system = run(["pkg-config", "--static", "--libs-only-l", "twin"], env=pc_env).replace("-ltwin", "").strip()
+    assert "-lpthread" in system and "-ldl" in system, system
     whole = f'-Wl,--whole-archive "{other}" -Wl,--no-whole-archive'
     program = tmp_path / "both"
 
