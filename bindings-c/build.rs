@@ -38,10 +38,15 @@ fn main() {
 
     let config =
         cbindgen::Config::from_file(&config_path).expect("bindings-c/cbindgen.toml is valid");
+    // The version macros follow cbindgen.toml's own `after_includes` (TWIN_NODISCARD).
+    let after_includes = format!(
+        "{}\n{version_macros}",
+        config.after_includes.as_deref().unwrap_or_default()
+    );
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_crate(&crate_dir)
-        .with_after_include(version_macros)
+        .with_after_include(after_includes)
         .generate()
         .expect("cbindgen can read the crate");
 

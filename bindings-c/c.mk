@@ -14,7 +14,7 @@
 #   make chaos-c           the reliability workloads at full size (not in `make test`):
 #                          chaos 16 workers x 4 rounds (and 8 x 1 under valgrind),
 #                          load 16 threads x 500 calls, 200,000 random webhook deliveries
-.PHONY: test-c chaos-c install uninstall c-dist header c-lib c-tools
+.PHONY: test-c chaos-c install uninstall c-dist header c-lib c-tools generate
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -46,12 +46,17 @@ c-lib:
 
 header: c-lib
 
+# Rewrites the binding's generated glue (bindings-c/src/generated/) from codegen/models.toml.
+generate:
+	$(PYTHON) codegen/generate.py
+
 c-tools:
 	@$(call twin_c_apt,pkg-config,pkg-config)
 	@$(call twin_c_apt,valgrind,valgrind)
 	@$(call twin_c_apt,cmake,cmake)
 
 test-c: venv c-tools
+	@$(PYTHON) codegen/generate.py --check || { echo "bindings-c/src/generated is stale: run make generate and commit it."; exit 1; }
 	$(CARGO) build -p twin-c -p twin-emulator
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- include/twin.h; then \
 		echo "include/twin.h is stale: the build regenerated it from bindings-c/src; commit it."; \

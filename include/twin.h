@@ -12,10 +12,26 @@
  *   libtwin.so.N, changes whenever the ABI breaks; while the version is 0.x a minor release
  *   may change the API (CHANGELOG.md).
  *
- * NAMING
- *   Functions are twin_<type>_<verb>: twin_runs_start() calls an endpoint of the runs resource,
- *   twin_run_status() reads a field of a twin_run. Getters are named after the JSON field they
- *   read; twin_<type>_id() reads the object's id field (twin_me_user_id() for the user).
+ * NAMING (checked by tests/c/test_header.py, which reads this header)
+ *   Every name is twin_ followed by one of:
+ *   - <resource>_<verb>: an endpoint call, e.g. twin_runs_start(). Resources are named as in
+ *     the API, plural: me, api_keys, workspaces, agents, runs, events, webhooks, schedules,
+ *     instructions. The first argument is the client; the result is a twin_status.
+ *   - <type>_<field>: a getter on a handle of type twin_<type> (its first argument), named after
+ *     the JSON field it reads without repeating the type (twin_run_kind() reads `run_kind`,
+ *     twin_run_id() reads `run_id`). Types are singular: user, api_key, workspace, agent, run,
+ *     cancel_result, event, webhook, delivery (a received webhook call), schedule, instruction,
+ *     instruction_version.
+ *   - <type>_new/_free, <type>_set_<field> (and _add_<field> for a field that takes several
+ *     values): make, free and fill a handle. Optional inputs of an endpoint always come in one
+ *     params handle (twin_<type>_<verb>_params, e.g. twin_run_start_params) or, for waits,
+ *     follows, clients and signature checks, one options handle (twin_wait_options,
+ *     twin_follow_options, twin_client_options, twin_signature_options); NULL means all
+ *     defaults. A new option is a new setter, never a new function.
+ *   - <type>_list_len/_get/_free and <type>_iter_next/_free: lists and lazy iterators.
+ *   - the library's own namespaces: version, string, status, last_error, log, cancel_token,
+ *     cron, signature (verifying webhook deliveries: twin_signature_verify(), _sign(),
+ *     _unwrap()).
  *   Every type is an opaque handle, used only through pointers.
  *
  * OWNERSHIP
@@ -24,6 +40,10 @@
  *     function accepts NULL and does nothing.
  *   - Strings returned by getters are borrowed: NUL-terminated UTF-8, valid until the handle
  *     they came from is freed. Do not free them. An absent optional string is NULL.
+ *   - A getter returns the same NULL (0, false) for an absent value and for a NULL handle; the
+ *     difference is the last error: a NULL handle records TWIN_ERR_NULL_ARGUMENT, an absent
+ *     value leaves the last error as it was. To tell them apart, call twin_last_error_clear()
+ *     before the getter and twin_last_error_status() after it.
  *   - A getter never cuts a value short: a value containing a NUL byte (which a C string
  *     cannot carry) gives NULL and records TWIN_ERR_DECODE as the last error; the model's
  *     _json() getter has it, escaped as \u0000. Call twin_last_error_clear() before a getter
@@ -37,7 +57,8 @@
  *
  * ERRORS
  *   Every function that can fail returns a twin_status: TWIN_OK (0) on success, otherwise the
- *   kind of failure. Outputs are written only on success. Details of the last failure on the
+ *   kind of failure; it is declared TWIN_NODISCARD, so ignoring it is a compiler warning.
+ *   Outputs are written only on success. Details of the last failure on the
  *   calling thread are read with twin_last_error_message(), twin_last_error_http_status(),
  *   twin_last_error_problem_type(), twin_last_error_title(), twin_last_error_detail(),
  *   twin_last_error_request_id(), twin_last_error_retry_after_ms() and, for webhook
@@ -69,6 +90,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/*
+ * TWIN_NODISCARD marks every function that returns a twin_status: ignoring the status is a
+ * compiler warning ([[nodiscard]] in C++17 and C23, warn_unused_result in GCC and Clang).
+ * GCC warns even through a (void) cast; handle the status, or define TWIN_NODISCARD empty
+ * before including this header.
+ */
+#ifndef TWIN_NODISCARD
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define TWIN_NODISCARD [[nodiscard]]
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ > 201710L
+#define TWIN_NODISCARD [[nodiscard]]
+#elif defined(__GNUC__) || defined(__clang__)
+#define TWIN_NODISCARD __attribute__((warn_unused_result))
+#else
+#define TWIN_NODISCARD
+#endif
+#endif
+
 /** The version of this header, the same as twin_version() of the library it came with. */
 #define TWIN_VERSION_MAJOR 0
 #define TWIN_VERSION_MINOR 1
@@ -182,7 +221,7 @@ typedef enum {
  */
 typedef enum {
   /**
-   * An event name this version does not know (read it with twin_webhook_event_event()).
+   * An event name this version does not know (read it with twin_delivery_event()).
    */
   TWIN_WEBHOOK_EVENT_UNKNOWN = 0,
   /**
@@ -213,19 +252,24 @@ typedef enum {
 typedef struct twin_agent twin_agent;
 
 /**
- * What twin_agents_create() sends; every field optional. Use from one thread at a time.
+ * What a new agent gets; every field optional. Use from one thread at a time.
  */
 typedef struct twin_agent_create_params twin_agent_create_params;
 
 /**
- * Iterates over agents, fetching pages lazily. Use from one thread at a time; free with
- * twin_agent_iter_free().
+ * Iterates over agents, fetching pages lazily. Use from one thread at a time; free
+ * with twin_agent_iter_free().
  */
 typedef struct twin_agent_iter twin_agent_iter;
 
 /**
+ * The optional inputs of twin_agents_list(). Use from one thread at a time.
+ */
+typedef struct twin_agent_list_params twin_agent_list_params;
+
+/**
  * An API key. A listed key never carries its secret; a key just created by
- * twin_api_keys_create() does (twin_api_key_api_key()).
+ * twin_api_keys_create() does (twin_api_key_secret()).
  */
 typedef struct twin_api_key twin_api_key;
 
@@ -241,8 +285,9 @@ typedef struct twin_api_key_list twin_api_key_list;
 typedef struct twin_cancel_result twin_cancel_result;
 
 /**
- * A flag another thread sets to stop twin_runs_wait_cancellable() or a follow made by
- * twin_events_follow_cancellable(), which then fail with TWIN_ERR_CANCELLED. May be cancelled
+ * A flag another thread sets to stop a twin_runs_wait() or a twin_events_follow() whose options
+ * hold it (twin_wait_options_set_cancel_token(), twin_follow_options_set_cancel_token()),
+ * which then fail with TWIN_ERR_CANCELLED. May be cancelled
  * from any thread; functions that take it keep their own reference, so it may be freed while
  * they run.
  */
@@ -261,21 +306,46 @@ typedef struct twin_client twin_client;
 typedef struct twin_client_options twin_client_options;
 
 /**
+ * A verified webhook delivery, from twin_signature_unwrap().
+ */
+typedef struct twin_delivery twin_delivery;
+
+/**
  * One event of a run, with its nested type unwrapped (twin_event_kind()) and its protobuf Value
  * trees decoded to plain JSON (twin_event_payload_json()).
  */
 typedef struct twin_event twin_event;
 
 /**
- * Iterates over events (listed or followed), fetching pages lazily. Use from one thread at a
- * time; free with twin_event_iter_free().
+ * Iterates over events (listed or followed), fetching pages lazily. Use from one thread at a time; free
+ * with twin_event_iter_free().
  */
 typedef struct twin_event_iter twin_event_iter;
 
 /**
- * How twin_events_follow() polls; every field optional. Use from one thread at a time.
+ * The optional inputs of twin_events_list(). Use from one thread at a time.
+ */
+typedef struct twin_event_list_params twin_event_list_params;
+
+/**
+ * How twin_events_follow() polls and when it gives up. Use from one thread at a time.
  */
 typedef struct twin_follow_options twin_follow_options;
+
+/**
+ * An agent's current instructions.
+ */
+typedef struct twin_instruction twin_instruction;
+
+/**
+ * The optional inputs of twin_instructions_history(). Use from one thread at a time.
+ */
+typedef struct twin_instruction_history_params twin_instruction_history_params;
+
+/**
+ * The optional inputs of twin_instructions_update(). Use from one thread at a time.
+ */
+typedef struct twin_instruction_update_params twin_instruction_update_params;
 
 /**
  * One version in an agent's instruction history.
@@ -283,20 +353,9 @@ typedef struct twin_follow_options twin_follow_options;
 typedef struct twin_instruction_version twin_instruction_version;
 
 /**
- * A list of instruction versions; its items are borrowed from it. Free with
- * twin_instruction_version_list_free().
+ * A list of instruction versions; its items are borrowed from it. Free with twin_instruction_version_list_free().
  */
 typedef struct twin_instruction_version_list twin_instruction_version_list;
-
-/**
- * An agent's current instructions.
- */
-typedef struct twin_instructions twin_instructions;
-
-/**
- * The user the API key belongs to.
- */
-typedef struct twin_me twin_me;
 
 /**
  * A run of an agent. From a list it also carries its summary fields (`outcome`, `summary`,
@@ -305,19 +364,28 @@ typedef struct twin_me twin_me;
 typedef struct twin_run twin_run;
 
 /**
- * Iterates over runs, fetching pages lazily. Use from one thread at a time; free with
- * twin_run_iter_free().
+ * The optional inputs of twin_runs_cancel(). Use from one thread at a time.
+ */
+typedef struct twin_run_cancel_params twin_run_cancel_params;
+
+/**
+ * Iterates over runs, fetching pages lazily. Use from one thread at a time; free
+ * with twin_run_iter_free().
  */
 typedef struct twin_run_iter twin_run_iter;
 
 /**
- * Filters and page size for twin_runs_list(); every field optional. Use from one thread at a
- * time.
+ * Filters and page size for twin_runs_list(); every field optional. Use from one thread at a time.
  */
 typedef struct twin_run_list_params twin_run_list_params;
 
 /**
- * An agent's schedule.
+ * The optional inputs of twin_runs_start(). Use from one thread at a time.
+ */
+typedef struct twin_run_start_params twin_run_start_params;
+
+/**
+ * An agent's cron schedule.
  */
 typedef struct twin_schedule twin_schedule;
 
@@ -327,15 +395,25 @@ typedef struct twin_schedule twin_schedule;
 typedef struct twin_schedule_list twin_schedule_list;
 
 /**
+ * How twin_signature_unwrap() checks a delivery beyond its signature. Use from one thread at a time.
+ */
+typedef struct twin_signature_options twin_signature_options;
+
+/**
+ * The user an API key belongs to (GET /v1/me).
+ */
+typedef struct twin_user twin_user;
+
+/**
+ * How twin_runs_wait() polls and when it gives up. Use from one thread at a time.
+ */
+typedef struct twin_wait_options twin_wait_options;
+
+/**
  * A webhook of an agent. Only a webhook just created by twin_webhooks_create() carries its
  * signing secret (twin_webhook_signing_secret()).
  */
 typedef struct twin_webhook twin_webhook;
-
-/**
- * A verified webhook delivery.
- */
-typedef struct twin_webhook_event twin_webhook_event;
 
 /**
  * A list of webhooks; its items are borrowed from it. Free with twin_webhook_list_free().
@@ -343,13 +421,12 @@ typedef struct twin_webhook_event twin_webhook_event;
 typedef struct twin_webhook_list twin_webhook_list;
 
 /**
- * How twin_webhook_unwrap_with_options() checks a delivery beyond its signature. Use from one
- * thread at a time.
+ * What twin_webhooks_update() changes; what is not set stays as it is. Use from one thread at a time.
  */
-typedef struct twin_webhook_unwrap_options twin_webhook_unwrap_options;
+typedef struct twin_webhook_update_params twin_webhook_update_params;
 
 /**
- * A workspace: a named group of agents.
+ * A workspace: a folder of agents.
  */
 typedef struct twin_workspace twin_workspace;
 
@@ -357,6 +434,11 @@ typedef struct twin_workspace twin_workspace;
  * A list of workspaces; its items are borrowed from it. Free with twin_workspace_list_free().
  */
 typedef struct twin_workspace_list twin_workspace_list;
+
+/**
+ * The optional inputs of twin_workspaces_update(). Use from one thread at a time.
+ */
+typedef struct twin_workspace_update_params twin_workspace_update_params;
 
 /**
  * Receives a log line: its level, the line (NUL-terminated UTF-8, valid only during the call)
@@ -393,7 +475,7 @@ void twin_string_free(char *string);
  * thread started or since twin_last_error_clear(). Successful calls do not change it: check
  * it only after a function returned a failure, or clear it first.
  */
-twin_status twin_last_error_status(void);
+TWIN_NODISCARD twin_status twin_last_error_status(void);
 
 /**
  * Forgets the last failure of this thread: twin_last_error_status() is TWIN_OK and the other
@@ -470,42 +552,65 @@ const char *twin_last_error_signature_kind(void);
 const char *twin_status_str(int status);
 
 /**
- * New, empty client options, freed with twin_client_options_free(). NULL only if the library
- * panicked.
+ * Makes a client. `options` may be NULL: everything then comes from the environment and the
+ * defaults. Fails with TWIN_ERR_INVALID_ARGUMENT when there is no API key, the base URL is not
+ * an http(s) URL, or a timeout is 0. Free the client with twin_client_free().
+ */
+TWIN_NODISCARD
+twin_status twin_client_new(const twin_client_options *options,
+                            twin_client **client_out);
+
+/**
+ * Frees a client. NULL does nothing. Calls still running on other threads must have returned.
+ */
+void twin_client_free(twin_client *client);
+
+/**
+ * New, empty client options, freed with twin_client_options_free(). NULL only if the library panicked.
  */
 twin_client_options *twin_client_options_new(void);
 
 /**
  * Sets the API key sent as `x-api-key` (otherwise `TWIN_API_KEY`). The key is never shown in
  * an error message.
+ * `api_key` may be NULL: unset again (the default).
  */
-twin_status twin_client_options_set_api_key(twin_client_options *options, const char *api_key);
+TWIN_NODISCARD
+twin_status twin_client_options_set_api_key(twin_client_options *options,
+                                            const char *api_key);
 
 /**
  * Sets the API's base URL, e.g. `http://127.0.0.1:8080` for a local emulator (otherwise
  * `TWIN_BASE_URL`, else `https://build.twin.so`). Checked by twin_client_new().
+ * `base_url` may be NULL: unset again (the default).
  */
-twin_status twin_client_options_set_base_url(twin_client_options *options, const char *base_url);
+TWIN_NODISCARD
+twin_status twin_client_options_set_base_url(twin_client_options *options,
+                                             const char *base_url);
 
 /**
  * Sets the time to establish a connection, in milliseconds (default 10000; 0 is refused by
  * twin_client_new()).
  */
+TWIN_NODISCARD
 twin_status twin_client_options_set_connect_timeout_ms(twin_client_options *options,
-                                                       uint64_t timeout_ms);
+                                                       uint64_t connect_timeout_ms);
 
 /**
  * Sets the time one attempt may take, from sending to the last byte of the response, in
  * milliseconds (default 60000; 0 is refused by twin_client_new()).
  */
-twin_status twin_client_options_set_timeout_ms(twin_client_options *options, uint64_t timeout_ms);
+TWIN_NODISCARD
+twin_status twin_client_options_set_timeout_ms(twin_client_options *options,
+                                               uint64_t timeout_ms);
 
 /**
  * Sets the time a whole call may take, retries and pauses included, in milliseconds (default
  * 120000; 0 is refused by twin_client_new()).
  */
+TWIN_NODISCARD
 twin_status twin_client_options_set_total_timeout_ms(twin_client_options *options,
-                                                     uint64_t timeout_ms);
+                                                     uint64_t total_timeout_ms);
 
 /**
  * Sets how many times a failed call is retried (default 2). Connections that failed before
@@ -513,16 +618,19 @@ twin_status twin_client_options_set_total_timeout_ms(twin_client_options *option
  * repeat (never starting a run, writing instructions, nor creating a key, webhook, workspace
  * or an agent without an explicit id).
  */
-twin_status twin_client_options_set_max_retries(twin_client_options *options, uint32_t max_retries);
+TWIN_NODISCARD
+twin_status twin_client_options_set_max_retries(twin_client_options *options,
+                                                uint32_t max_retries);
 
 /**
- * Trusts the PEM certificate (or bundle) `pem` in addition to the default roots (see
- * twin_client_options_set_system_roots()), e.g. a private CA; it never replaces them.
- * Certificates are always verified. May be called several times. A PEM without a certificate
- * is refused by twin_client_new().
+ * Trusts the PEM certificate (or bundle) `root_certificate_pem` in addition to the default
+ * roots (see twin_client_options_set_system_roots()), e.g. a private CA; it never replaces
+ * them. Certificates are always verified. May be called several times. A PEM without a
+ * certificate is refused by twin_client_new().
  */
+TWIN_NODISCARD
 twin_status twin_client_options_add_root_certificate_pem(twin_client_options *options,
-                                                         const char *pem);
+                                                         const char *root_certificate_pem);
 
 /**
  * Sets whether the operating system's trust store is trusted beside Mozilla's roots, which
@@ -530,24 +638,14 @@ twin_status twin_client_options_add_root_certificate_pem(twin_client_options *op
  * made: the files `SSL_CERT_FILE` and `SSL_CERT_DIR` name when set, else the system's bundle.
  * false: Mozilla's roots and the added certificates only.
  */
-twin_status twin_client_options_set_system_roots(twin_client_options *options, bool trust);
+TWIN_NODISCARD
+twin_status twin_client_options_set_system_roots(twin_client_options *options,
+                                                 bool system_roots);
 
 /**
- * Frees client options. NULL does nothing.
+ * Frees a twin_client_options. NULL does nothing.
  */
 void twin_client_options_free(twin_client_options *options);
-
-/**
- * Makes a client. `options` may be NULL: everything then comes from the environment and the
- * defaults. Fails with TWIN_ERR_INVALID_ARGUMENT when there is no API key, the base URL is not
- * an http(s) URL, or a timeout is 0. Free the client with twin_client_free().
- */
-twin_status twin_client_new(const twin_client_options *options, twin_client **client_out);
-
-/**
- * Frees a client. NULL does nothing. Calls still running on other threads must have returned.
- */
-void twin_client_free(twin_client *client);
 
 /**
  * Sends the library's log lines of `max_level` (a twin_log_level) and more severe to
@@ -561,7 +659,10 @@ void twin_client_free(twin_client *client);
  * logging on another thread may still reach the previous handler just after this returns:
  * keep its `user_data` alive until no client call is under way.
  */
-twin_status twin_log_set_handler(twin_log_fn handler, int32_t max_level, void *user_data);
+TWIN_NODISCARD
+twin_status twin_log_set_handler(twin_log_fn handler,
+                                 int32_t max_level,
+                                 void *user_data);
 
 /**
  * A token not cancelled yet, freed with twin_cancel_token_free(). NULL only if the library
@@ -573,7 +674,7 @@ twin_cancel_token *twin_cancel_token_new(void);
  * Asks every wait and follow holding this token to stop. Safe to call from any thread, and
  * more than once.
  */
-twin_status twin_cancel_token_cancel(const twin_cancel_token *token);
+TWIN_NODISCARD twin_status twin_cancel_token_cancel(const twin_cancel_token *token);
 
 /**
  * Whether twin_cancel_token_cancel() was called; false for NULL.
@@ -587,36 +688,39 @@ void twin_cancel_token_free(twin_cancel_token *token);
 
 /**
  * The user the API key belongs to (`GET /v1/me`): a cheap check that the key works. On
- * success `*me_out` is a new twin_me, freed with twin_me_free().
+ * success `*user_out` is a new twin_user, freed with twin_user_free().
  */
-twin_status twin_me_get(const twin_client *client, twin_me **me_out);
+TWIN_NODISCARD twin_status twin_me_get(const twin_client *client, twin_user **user_out);
 
 /**
  * The user's id (`user_id`): `user_` followed by a ULID.
  */
-const char *twin_me_user_id(const twin_me *me);
+const char *twin_user_id(const twin_user *user);
 
 /**
  * The complete JSON object as received, unknown fields included.
  */
-const char *twin_me_json(const twin_me *me);
+const char *twin_user_json(const twin_user *user);
 
 /**
- * Frees a twin_me. NULL does nothing.
+ * Frees a twin_user. NULL does nothing.
  */
-void twin_me_free(twin_me *me);
+void twin_user_free(twin_user *user);
 
 /**
  * Every API key of the account (not paginated). On success `*list_out` is a new list, freed
  * with twin_api_key_list_free().
  */
-twin_status twin_api_keys_list(const twin_client *client, twin_api_key_list **list_out);
+TWIN_NODISCARD
+twin_status twin_api_keys_list(const twin_client *client,
+                               twin_api_key_list **list_out);
 
 /**
  * Creates an API key named `name` (1 to 128 characters). On success `*key_out` is a new
- * twin_api_key whose twin_api_key_api_key() is the full key: store it, it is never shown
+ * twin_api_key whose twin_api_key_secret() is the full key: store it, it is never shown
  * again. Never retried once sent.
  */
+TWIN_NODISCARD
 twin_status twin_api_keys_create(const twin_client *client,
                                  const char *name,
                                  twin_api_key **key_out);
@@ -624,7 +728,7 @@ twin_status twin_api_keys_create(const twin_client *client,
 /**
  * Revokes the key `key_id`: requests using it fail from now on.
  */
-twin_status twin_api_keys_revoke(const twin_client *client, const char *key_id);
+TWIN_NODISCARD twin_status twin_api_keys_revoke(const twin_client *client, const char *key_id);
 
 /**
  * The key's id (`key_id`): 32 lowercase hex characters.
@@ -656,11 +760,10 @@ int64_t twin_api_key_last_used_at(const twin_api_key *key, bool *has_value);
  * The full key (`api_key`), to send as `x-api-key`: only for a key just created by
  * twin_api_keys_create(), NULL for listed keys.
  */
-const char *twin_api_key_api_key(const twin_api_key *key);
+const char *twin_api_key_secret(const twin_api_key *key);
 
 /**
- * The complete JSON object as received, unknown fields included (with `api_key` for a key just
- * created).
+ * The complete JSON object as received, unknown fields included (with `api_key` for a key just created).
  */
 const char *twin_api_key_json(const twin_api_key *key);
 
@@ -689,36 +792,44 @@ void twin_api_key_list_free(twin_api_key_list *list);
  * Every workspace, in display order (not paginated). On success `*list_out` is a new list,
  * freed with twin_workspace_list_free().
  */
-twin_status twin_workspaces_list(const twin_client *client, twin_workspace_list **list_out);
+TWIN_NODISCARD
+twin_status twin_workspaces_list(const twin_client *client,
+                                 twin_workspace_list **list_out);
 
 /**
  * Creates a workspace named `name`; it goes first in the display order. On success
  * `*workspace_out` is a new twin_workspace. Never retried once sent.
  */
+TWIN_NODISCARD
 twin_status twin_workspaces_create(const twin_client *client,
                                    const char *name,
                                    twin_workspace **workspace_out);
 
 /**
- * Renames a workspace and optionally sets its icon. `icon_config` may be NULL: the icon is
- * left as it is; otherwise it is a JSON text such as `{"icon":"Code"}`, checked before sending.
+ * Renames a workspace and optionally sets its icon. `params` may be NULL: the icon is left as
+ * it is (twin_workspace_update_params_set_icon_config() sets a JSON text such as
+ * `{"icon":"Code"}`, checked before sending).
  * On success `*workspace_out` is the updated workspace.
  */
+TWIN_NODISCARD
 twin_status twin_workspaces_update(const twin_client *client,
                                    const char *workspace_id,
                                    const char *name,
-                                   const char *icon_config,
+                                   const twin_workspace_update_params *params,
                                    twin_workspace **workspace_out);
 
 /**
  * Deletes a workspace **and every agent in it**.
  */
-twin_status twin_workspaces_delete(const twin_client *client, const char *workspace_id);
+TWIN_NODISCARD
+twin_status twin_workspaces_delete(const twin_client *client,
+                                   const char *workspace_id);
 
 /**
  * Puts the `workspace_ids_len` workspaces of `workspace_ids` first, in this order (at least
  * one).
  */
+TWIN_NODISCARD
 twin_status twin_workspaces_reorder(const twin_client *client,
                                     const char *const *workspace_ids,
                                     size_t workspace_ids_len);
@@ -785,61 +896,39 @@ const twin_workspace *twin_workspace_list_get(const twin_workspace_list *list, s
 void twin_workspace_list_free(twin_workspace_list *list);
 
 /**
- * New, empty agent creation parameters, freed with twin_agent_create_params_free(). NULL
+ * New, empty workspace update parameters, freed with twin_workspace_update_params_free(). NULL
  * only if the library panicked.
  */
-twin_agent_create_params *twin_agent_create_params_new(void);
+twin_workspace_update_params *twin_workspace_update_params_new(void);
 
 /**
- * The workspace of the new agent (`workspace_id`; default: the user's default workspace).
+ * The icon, a JSON-encoded string (`icon_config`); twin_workspaces_update() checks it is JSON before sending.
+ * `icon_config` may be NULL: unset again (the default).
  */
-twin_status twin_agent_create_params_set_workspace_id(twin_agent_create_params *params,
-                                                      const char *workspace_id);
+TWIN_NODISCARD
+twin_status twin_workspace_update_params_set_icon_config(twin_workspace_update_params *params,
+                                                         const char *icon_config);
 
 /**
- * The owner of the new agent (`owner_user_id`).
+ * Frees a twin_workspace_update_params. NULL does nothing.
  */
-twin_status twin_agent_create_params_set_owner_user_id(twin_agent_create_params *params,
-                                                       const char *owner_user_id);
-
-/**
- * Whether the new agent is a sub-agent (`is_subagent`).
- */
-twin_status twin_agent_create_params_set_is_subagent(twin_agent_create_params *params,
-                                                     bool is_subagent);
-
-/**
- * The source agent of a derived agent (`derived_from_agent_id`).
- */
-twin_status twin_agent_create_params_set_derived_from_agent_id(twin_agent_create_params *params,
-                                                               const char *derived_from_agent_id);
-
-/**
- * An explicit id for the new agent (`agent_id`). With one, creating is safe to retry.
- */
-twin_status twin_agent_create_params_set_agent_id(twin_agent_create_params *params,
-                                                  const char *agent_id);
-
-/**
- * Frees agent creation parameters. NULL does nothing.
- */
-void twin_agent_create_params_free(twin_agent_create_params *params);
+void twin_workspace_update_params_free(twin_workspace_update_params *params);
 
 /**
  * Every agent, newest first, fetched lazily page by page (following `next_cursor`).
- * `workspace_id` may be NULL: agents of every workspace. `limit` may be NULL: the service's
- * page size (10); otherwise it points to the number of agents per page. Nothing is fetched
- * until twin_agent_iter_next(). On success `*iter_out` is a new iterator.
+ * `params` may be NULL: agents of every workspace, the service's page size (10). Nothing is
+ * fetched until twin_agent_iter_next(). On success `*iter_out` is a new iterator.
  */
+TWIN_NODISCARD
 twin_status twin_agents_list(const twin_client *client,
-                             const char *workspace_id,
-                             const uint32_t *limit,
+                             const twin_agent_list_params *params,
                              twin_agent_iter **iter_out);
 
 /**
  * Creates an agent. `params` may be NULL: all defaults. Retried on failure only when an
  * explicit agent id is given. On success `*agent_out` is the new agent.
  */
+TWIN_NODISCARD
 twin_status twin_agents_create(const twin_client *client,
                                const twin_agent_create_params *params,
                                twin_agent **agent_out);
@@ -848,6 +937,7 @@ twin_status twin_agents_create(const twin_client *client,
  * One agent. An unknown or deleted agent fails with TWIN_ERR_API, HTTP status 403 and the
  * detail `you do not have access to this agent` (the service never says 404 for agents).
  */
+TWIN_NODISCARD
 twin_status twin_agents_get(const twin_client *client,
                             const char *agent_id,
                             twin_agent **agent_out);
@@ -855,11 +945,12 @@ twin_status twin_agents_get(const twin_client *client,
 /**
  * Deletes an agent and its runs.
  */
-twin_status twin_agents_delete(const twin_client *client, const char *agent_id);
+TWIN_NODISCARD twin_status twin_agents_delete(const twin_client *client, const char *agent_id);
 
 /**
  * Moves an agent to the workspace `workspace_id`.
  */
+TWIN_NODISCARD
 twin_status twin_agents_move(const twin_client *client,
                              const char *agent_id,
                              const char *workspace_id);
@@ -935,7 +1026,7 @@ void twin_agent_free(twin_agent *agent);
  * Fetches the next item: on success `*item_out` is a new twin_agent (free it with
  * twin_agent_free()), or NULL at the end of the list. After a failure the iteration ends.
  */
-twin_status twin_agent_iter_next(twin_agent_iter *iter, twin_agent **item_out);
+TWIN_NODISCARD twin_status twin_agent_iter_next(twin_agent_iter *iter, twin_agent **item_out);
 
 /**
  * Frees an iterator. NULL does nothing.
@@ -943,134 +1034,147 @@ twin_status twin_agent_iter_next(twin_agent_iter *iter, twin_agent **item_out);
 void twin_agent_iter_free(twin_agent_iter *iter);
 
 /**
- * New, empty run list parameters, freed with twin_run_list_params_free(). NULL only if the
- * library panicked.
+ * New, empty agent list parameters (every agent, the service's page size), freed with
+ * twin_agent_list_params_free(). NULL only if the library panicked.
  */
-twin_run_list_params *twin_run_list_params_new(void);
+twin_agent_list_params *twin_agent_list_params_new(void);
 
 /**
- * Only runs with this status (`filter_status`), e.g. `completed`.
+ * Only agents of this workspace (`workspace_id`).
+ * `workspace_id` may be NULL: unset again (the default).
  */
-twin_status twin_run_list_params_set_status(twin_run_list_params *params, const char *status);
+TWIN_NODISCARD
+twin_status twin_agent_list_params_set_workspace_id(twin_agent_list_params *params,
+                                                    const char *workspace_id);
 
 /**
- * Only the run with this id (`filter_run_id`).
+ * Agents per page (`limit`); the iterator still walks every page.
  */
-twin_status twin_run_list_params_set_run_id(twin_run_list_params *params, const char *run_id);
+TWIN_NODISCARD
+twin_status twin_agent_list_params_set_page_size(twin_agent_list_params *params,
+                                                 uint32_t page_size);
 
 /**
- * Only runs of this policy type (`filter_policy_type`), e.g. `runner_v2`.
+ * Frees a twin_agent_list_params. NULL does nothing.
  */
-twin_status twin_run_list_params_set_policy_type(twin_run_list_params *params,
-                                                 const char *policy_type);
+void twin_agent_list_params_free(twin_agent_list_params *params);
 
 /**
- * Only `builder` or `runner` runs (`filter_policy_group`).
+ * New, empty agent creation parameters, freed with twin_agent_create_params_free(). NULL only if
+ * the library panicked.
  */
-twin_status twin_run_list_params_set_policy_group(twin_run_list_params *params,
-                                                  const char *policy_group);
+twin_agent_create_params *twin_agent_create_params_new(void);
 
 /**
- * Only runs started by the user with this email (`filter_user_email`).
+ * The workspace to create the agent in (`workspace_id`).
+ * `workspace_id` may be NULL: unset again (the default).
  */
-twin_status twin_run_list_params_set_user_email(twin_run_list_params *params,
-                                                const char *user_email);
+TWIN_NODISCARD
+twin_status twin_agent_create_params_set_workspace_id(twin_agent_create_params *params,
+                                                      const char *workspace_id);
 
 /**
- * Only runs whose goal matches this text (`filter_goal`).
+ * The user who owns it (`owner_user_id`).
+ * `owner_user_id` may be NULL: unset again (the default).
  */
-twin_status twin_run_list_params_set_goal(twin_run_list_params *params, const char *goal);
+TWIN_NODISCARD
+twin_status twin_agent_create_params_set_owner_user_id(twin_agent_create_params *params,
+                                                       const char *owner_user_id);
 
 /**
- * Only runs started at or after this time (`filter_started_after`), in Unix seconds.
+ * Whether it is a subagent (`is_subagent`).
  */
-twin_status twin_run_list_params_set_started_after(twin_run_list_params *params,
-                                                   int64_t started_after);
+TWIN_NODISCARD
+twin_status twin_agent_create_params_set_is_subagent(twin_agent_create_params *params,
+                                                     bool is_subagent);
 
 /**
- * Only runs started at or before this time (`filter_started_before`), in Unix seconds.
+ * The agent it is derived from (`derived_from_agent_id`).
+ * `derived_from_agent_id` may be NULL: unset again (the default).
  */
-twin_status twin_run_list_params_set_started_before(twin_run_list_params *params,
-                                                    int64_t started_before);
+TWIN_NODISCARD
+twin_status twin_agent_create_params_set_derived_from_agent_id(twin_agent_create_params *params,
+                                                               const char *derived_from_agent_id);
 
 /**
- * Runs per page (`page_size`; the service's default is 100).
+ * The id to create it with (`agent_id`), a UUID: makes the creation safe to retry (a repeat
+ * finds the agent already there).
+ * `agent_id` may be NULL: unset again (the default).
  */
-twin_status twin_run_list_params_set_page_size(twin_run_list_params *params, uint32_t page_size);
+TWIN_NODISCARD
+twin_status twin_agent_create_params_set_agent_id(twin_agent_create_params *params,
+                                                  const char *agent_id);
 
 /**
- * Frees run list parameters. NULL does nothing.
+ * Frees a twin_agent_create_params. NULL does nothing.
  */
-void twin_run_list_params_free(twin_run_list_params *params);
+void twin_agent_create_params_free(twin_agent_create_params *params);
 
 /**
  * The agent's runs, newest first, fetched lazily page by page; the filters apply to every page.
  * `params` may be NULL: every run. Nothing is fetched until twin_run_iter_next(). On success
  * `*iter_out` is a new iterator.
  */
+TWIN_NODISCARD
 twin_status twin_runs_list(const twin_client *client,
                            const char *agent_id,
                            const twin_run_list_params *params,
                            twin_run_iter **iter_out);
 
 /**
- * Starts a run of the agent. `mode` is `"run"` or `"build"` (any case; sent lowercase).
- * `message` may be NULL: no user message. Never retried once it may have reached the service
- * (a repeat could start, and bill, a second run). On success `*run_out` is the new run.
+ * Starts a run of the agent. `params` may be NULL: a `run` with no user message (see
+ * twin_run_start_params_new()). Never retried once it may have reached the service (a repeat
+ * could start, and bill, a second run). On success `*run_out` is the new run.
  */
+TWIN_NODISCARD
 twin_status twin_runs_start(const twin_client *client,
                             const char *agent_id,
-                            const char *mode,
-                            const char *message,
+                            const twin_run_start_params *params,
                             twin_run **run_out);
 
 /**
  * One run. A missing run fails with TWIN_ERR_API and HTTP status 404; an unknown agent with
  * 403.
  */
+TWIN_NODISCARD
 twin_status twin_runs_get(const twin_client *client,
                           const char *agent_id,
                           const char *run_id,
                           twin_run **run_out);
 
 /**
- * Cancels a run. `reason` may be NULL. Succeeds unless the service refuses; a run that had
- * already finished gives success with a note (twin_cancel_result_error()). On success
- * `*result_out` is a new twin_cancel_result.
+ * Cancels a run. `params` may be NULL: no reason. Succeeds unless the service refuses; a run
+ * that had already finished gives success with a note (twin_cancel_result_error()). On
+ * success `*result_out` is a new twin_cancel_result.
  */
+TWIN_NODISCARD
 twin_status twin_runs_cancel(const twin_client *client,
                              const char *agent_id,
                              const char *run_id,
-                             const char *reason,
+                             const twin_run_cancel_params *params,
                              twin_cancel_result **result_out);
 
 /**
  * Deletes a run.
  */
-twin_status twin_runs_delete(const twin_client *client, const char *agent_id, const char *run_id);
+TWIN_NODISCARD
+twin_status twin_runs_delete(const twin_client *client,
+                             const char *agent_id,
+                             const char *run_id);
 
 /**
  * Polls the run (with a growing pause, 0.5 s up to 5 s) until it is terminal (`completed`,
- * `error`, `stopped`) or `paused` (a person must act), for at most `timeout_ms` milliseconds
- * (then TWIN_ERR_TIMEOUT; UINT64_MAX waits without a practical limit). On success `*run_out`
- * is the run in its final state.
+ * `error`, `stopped`) or `paused` (a person must act). `options` may be NULL: at most 10
+ * minutes (then TWIN_ERR_TIMEOUT), not cancellable; twin_wait_options_new() sets another
+ * limit, the pauses and a cancel token (then TWIN_ERR_CANCELLED). On success `*run_out` is
+ * the run in its final state.
  */
+TWIN_NODISCARD
 twin_status twin_runs_wait(const twin_client *client,
                            const char *agent_id,
                            const char *run_id,
-                           uint64_t timeout_ms,
+                           const twin_wait_options *options,
                            twin_run **run_out);
-
-/**
- * twin_runs_wait() that another thread can stop with twin_cancel_token_cancel(`token`): it then
- * fails with TWIN_ERR_CANCELLED within a few tens of milliseconds.
- */
-twin_status twin_runs_wait_cancellable(const twin_client *client,
-                                       const char *agent_id,
-                                       const char *run_id,
-                                       uint64_t timeout_ms,
-                                       const twin_cancel_token *token,
-                                       twin_run **run_out);
 
 /**
  * The run's id (`run_id`), a UUIDv7.
@@ -1120,12 +1224,12 @@ uint64_t twin_run_credits_consumed(const twin_run *run, bool *has_value);
  * The run's position among the agent's runs, from 1 (`run_number`; 0 in the start response).
  * `has_value` may be NULL.
  */
-uint64_t twin_run_run_number(const twin_run *run, bool *has_value);
+uint64_t twin_run_number(const twin_run *run, bool *has_value);
 
 /**
  * `run` or `build` (`run_kind`), or NULL.
  */
-const char *twin_run_run_kind(const twin_run *run);
+const char *twin_run_kind(const twin_run *run);
 
 /**
  * What the run was asked to do (`goal`), or NULL when the service does not say.
@@ -1170,10 +1274,10 @@ const char *twin_run_json(const twin_run *run);
 void twin_run_free(twin_run *run);
 
 /**
- * Fetches the next item: on success `*item_out` is a new twin_run (free it with twin_run_free()),
- * or NULL at the end of the list. After a failure the iteration ends.
+ * Fetches the next item: on success `*item_out` is a new twin_run (free it with
+ * twin_run_free()), or NULL at the end of the list. After a failure the iteration ends.
  */
-twin_status twin_run_iter_next(twin_run_iter *iter, twin_run **item_out);
+TWIN_NODISCARD twin_status twin_run_iter_next(twin_run_iter *iter, twin_run **item_out);
 
 /**
  * Frees an iterator. NULL does nothing.
@@ -1201,75 +1305,205 @@ const char *twin_cancel_result_json(const twin_cancel_result *result);
 void twin_cancel_result_free(twin_cancel_result *result);
 
 /**
- * New follow options with the defaults (from the first event, no time limit, polls every
- * 100 ms growing to 500 ms while idle), freed with twin_follow_options_free(). NULL only if the
- * library panicked.
+ * New, empty run list parameters, freed with twin_run_list_params_free(). NULL only if the library panicked.
  */
-twin_follow_options *twin_follow_options_new(void);
+twin_run_list_params *twin_run_list_params_new(void);
 
 /**
- * Start after this `event_index` (default: from the first event).
+ * Only runs with this status (`filter_status`), e.g. `completed`.
+ * `status` may be NULL: unset again (the default).
  */
-twin_status twin_follow_options_set_after_index(twin_follow_options *options, uint64_t after_index);
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_status(twin_run_list_params *params,
+                                            const char *status);
 
 /**
- * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default: no limit).
+ * Only the run with this id (`filter_run_id`).
+ * `run_id` may be NULL: unset again (the default).
  */
-twin_status twin_follow_options_set_timeout_ms(twin_follow_options *options, uint64_t timeout_ms);
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_run_id(twin_run_list_params *params,
+                                            const char *run_id);
 
 /**
- * The pause after a poll that found nothing new, in milliseconds (default 100); it grows by
- * a quarter each idle poll up to the maximum.
+ * Only runs of this policy type (`filter_policy_type`), e.g. `runner_v2`.
+ * `policy_type` may be NULL: unset again (the default).
  */
-twin_status twin_follow_options_set_poll_interval_ms(twin_follow_options *options,
-                                                     uint64_t poll_interval_ms);
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_policy_type(twin_run_list_params *params,
+                                                 const char *policy_type);
 
 /**
- * The longest pause between idle polls, in milliseconds (default 500).
+ * Only `builder` or `runner` runs (`filter_policy_group`).
+ * `policy_group` may be NULL: unset again (the default).
  */
-twin_status twin_follow_options_set_max_poll_interval_ms(twin_follow_options *options,
-                                                         uint64_t max_poll_interval_ms);
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_policy_group(twin_run_list_params *params,
+                                                  const char *policy_group);
 
 /**
- * Frees follow options. NULL does nothing.
+ * Only runs started by the user with this email (`filter_user_email`).
+ * `user_email` may be NULL: unset again (the default).
  */
-void twin_follow_options_free(twin_follow_options *options);
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_user_email(twin_run_list_params *params,
+                                                const char *user_email);
 
 /**
- * The run's events in order, fetched lazily (500, or `*limit`, per page), each page starting
- * after the last `event_index` seen: a snapshot (see twin_events_follow() for events still to
- * come). `after_index` may be NULL: from the first event; otherwise only events with a greater
- * `event_index`. `limit` may be NULL: 500 per page. Nothing is fetched until
+ * Only runs whose goal matches this text (`filter_goal`).
+ * `goal` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_goal(twin_run_list_params *params,
+                                          const char *goal);
+
+/**
+ * Only runs started at or after this time (`filter_started_after`), in Unix seconds.
+ */
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_started_after(twin_run_list_params *params,
+                                                   int64_t started_after);
+
+/**
+ * Only runs started at or before this time (`filter_started_before`), in Unix seconds.
+ */
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_started_before(twin_run_list_params *params,
+                                                    int64_t started_before);
+
+/**
+ * Runs per page (`page_size`; the service's default is 100); the iterator still walks every page.
+ */
+TWIN_NODISCARD
+twin_status twin_run_list_params_set_page_size(twin_run_list_params *params,
+                                               uint32_t page_size);
+
+/**
+ * Frees a twin_run_list_params. NULL does nothing.
+ */
+void twin_run_list_params_free(twin_run_list_params *params);
+
+/**
+ * New run start parameters with the defaults (mode `run`, no message), freed with
+ * twin_run_start_params_free(). NULL only if the library panicked.
+ */
+twin_run_start_params *twin_run_start_params_new(void);
+
+/**
+ * `run` (the default) or `build` (`run_mode`; any case, sent lowercase).
+ * `mode` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_run_start_params_set_mode(twin_run_start_params *params,
+                                           const char *mode);
+
+/**
+ * The user's message to the agent (`user_message`).
+ * `message` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_run_start_params_set_message(twin_run_start_params *params,
+                                              const char *message);
+
+/**
+ * Skip the deployment check (`skip_deploy_check`).
+ */
+TWIN_NODISCARD
+twin_status twin_run_start_params_set_skip_deploy_check(twin_run_start_params *params,
+                                                        bool skip_deploy_check);
+
+/**
+ * Frees a twin_run_start_params. NULL does nothing.
+ */
+void twin_run_start_params_free(twin_run_start_params *params);
+
+/**
+ * New, empty run cancel parameters, freed with twin_run_cancel_params_free(). NULL only if the library panicked.
+ */
+twin_run_cancel_params *twin_run_cancel_params_new(void);
+
+/**
+ * Why the run is cancelled (`reason`), recorded by the service.
+ * `reason` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_run_cancel_params_set_reason(twin_run_cancel_params *params,
+                                              const char *reason);
+
+/**
+ * Frees a twin_run_cancel_params. NULL does nothing.
+ */
+void twin_run_cancel_params_free(twin_run_cancel_params *params);
+
+/**
+ * New wait options with the defaults (at most 10 minutes, polls every 0.5 s growing to 5 s, no
+ * cancel token), freed with twin_wait_options_free(). NULL only if the library panicked.
+ */
+twin_wait_options *twin_wait_options_new(void);
+
+/**
+ * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default 600000); UINT64_MAX (any
+ * value too large to represent as a deadline) waits without a limit.
+ */
+TWIN_NODISCARD
+twin_status twin_wait_options_set_timeout_ms(twin_wait_options *options,
+                                             uint64_t timeout_ms);
+
+/**
+ * The first pause between polls, in milliseconds (default 500); it grows by half each poll.
+ */
+TWIN_NODISCARD
+twin_status twin_wait_options_set_poll_interval_ms(twin_wait_options *options,
+                                                   uint64_t poll_interval_ms);
+
+/**
+ * The longest pause between polls, in milliseconds (default 5000).
+ */
+TWIN_NODISCARD
+twin_status twin_wait_options_set_max_poll_interval_ms(twin_wait_options *options,
+                                                       uint64_t max_poll_interval_ms);
+
+/**
+ * Another thread stops the wait with twin_cancel_token_cancel(`cancel_token`): it then fails
+ * with TWIN_ERR_CANCELLED within a few tens of milliseconds. The options keep their own
+ * reference to the token; free them in either order.
+ * `cancel_token` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_wait_options_set_cancel_token(twin_wait_options *options,
+                                               const twin_cancel_token *cancel_token);
+
+/**
+ * Frees a twin_wait_options. NULL does nothing.
+ */
+void twin_wait_options_free(twin_wait_options *options);
+
+/**
+ * The run's events in order, fetched lazily page by page, each page starting after the last
+ * `event_index` seen: a snapshot (see twin_events_follow() for events still to come).
+ * `params` may be NULL: from the first event, 500 per page. Nothing is fetched until
  * twin_event_iter_next(). On success `*iter_out` is a new iterator.
  */
+TWIN_NODISCARD
 twin_status twin_events_list(const twin_client *client,
                              const char *agent_id,
                              const char *run_id,
-                             const uint64_t *after_index,
-                             const uint32_t *limit,
+                             const twin_event_list_params *params,
                              twin_event_iter **iter_out);
 
 /**
  * Every event of the run as it appears, each once and in order, until the run is terminal (or
  * paused) and every event has been read; twin_event_iter_next() blocks while it polls.
- * `options` may be NULL: the defaults. On success `*iter_out` is a new iterator.
+ * `options` may be NULL: the defaults (no time limit, not cancellable); with a cancel token
+ * (twin_follow_options_set_cancel_token()) another thread can stop it. On success `*iter_out`
+ * is a new iterator.
  */
+TWIN_NODISCARD
 twin_status twin_events_follow(const twin_client *client,
                                const char *agent_id,
                                const char *run_id,
                                const twin_follow_options *options,
                                twin_event_iter **iter_out);
-
-/**
- * twin_events_follow() that another thread can stop with twin_cancel_token_cancel(`token`):
- * the pending twin_event_iter_next() then fails with TWIN_ERR_CANCELLED. `options` may be NULL.
- */
-twin_status twin_events_follow_cancellable(const twin_client *client,
-                                           const char *agent_id,
-                                           const char *run_id,
-                                           const twin_follow_options *options,
-                                           const twin_cancel_token *token,
-                                           twin_event_iter **iter_out);
 
 /**
  * The event's index (`event_index`): large, sparse, growing within a run. Pass the last one as
@@ -1319,7 +1553,7 @@ void twin_event_free(twin_event *event);
  * Fetches the next item: on success `*item_out` is a new twin_event (free it with
  * twin_event_free()), or NULL at the end of the list. After a failure the iteration ends.
  */
-twin_status twin_event_iter_next(twin_event_iter *iter, twin_event **item_out);
+TWIN_NODISCARD twin_status twin_event_iter_next(twin_event_iter *iter, twin_event **item_out);
 
 /**
  * Frees an iterator. NULL does nothing.
@@ -1327,11 +1561,89 @@ twin_status twin_event_iter_next(twin_event_iter *iter, twin_event **item_out);
 void twin_event_iter_free(twin_event_iter *iter);
 
 /**
+ * New, empty event list parameters (from the first event, 500 per page), freed with
+ * twin_event_list_params_free(). NULL only if the library panicked.
+ */
+twin_event_list_params *twin_event_list_params_new(void);
+
+/**
+ * Only events with a greater `event_index` (default: from the first event).
+ */
+TWIN_NODISCARD
+twin_status twin_event_list_params_set_after_index(twin_event_list_params *params,
+                                                   uint64_t after_index);
+
+/**
+ * Events per page (`limit`, default 500); the iterator still walks every page.
+ */
+TWIN_NODISCARD
+twin_status twin_event_list_params_set_page_size(twin_event_list_params *params,
+                                                 uint32_t page_size);
+
+/**
+ * Frees a twin_event_list_params. NULL does nothing.
+ */
+void twin_event_list_params_free(twin_event_list_params *params);
+
+/**
+ * New follow options with the defaults (from the first event, no time limit, polls every
+ * 100 ms growing to 500 ms while idle, no cancel token), freed with twin_follow_options_free().
+ * NULL only if the library panicked.
+ */
+twin_follow_options *twin_follow_options_new(void);
+
+/**
+ * Start after this `event_index` (default: from the first event).
+ */
+TWIN_NODISCARD
+twin_status twin_follow_options_set_after_index(twin_follow_options *options,
+                                                uint64_t after_index);
+
+/**
+ * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default: no limit; UINT64_MAX is
+ * no limit too).
+ */
+TWIN_NODISCARD
+twin_status twin_follow_options_set_timeout_ms(twin_follow_options *options,
+                                               uint64_t timeout_ms);
+
+/**
+ * The pause after a poll that found nothing new, in milliseconds (default 100); it grows by a
+ * quarter each idle poll up to the maximum.
+ */
+TWIN_NODISCARD
+twin_status twin_follow_options_set_poll_interval_ms(twin_follow_options *options,
+                                                     uint64_t poll_interval_ms);
+
+/**
+ * The longest pause between idle polls, in milliseconds (default 500).
+ */
+TWIN_NODISCARD
+twin_status twin_follow_options_set_max_poll_interval_ms(twin_follow_options *options,
+                                                         uint64_t max_poll_interval_ms);
+
+/**
+ * Another thread stops the follow with twin_cancel_token_cancel(`cancel_token`): the pending
+ * twin_event_iter_next() then fails with TWIN_ERR_CANCELLED within a few tens of milliseconds.
+ * The options keep their own reference to the token; free them in either order.
+ * `cancel_token` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_follow_options_set_cancel_token(twin_follow_options *options,
+                                                 const twin_cancel_token *cancel_token);
+
+/**
+ * Frees a twin_follow_options. NULL does nothing.
+ */
+void twin_follow_options_free(twin_follow_options *options);
+
+/**
  * Registers `url` (http or https) for the `events_len` event types of `events` (`run.started`,
  * `run.completed`, `run.failed`, `run.stopped`, `run.paused`) of the agent's runs. On success
  * `*webhook_out` is the new webhook with its signing secret: store it, it is shown only now.
  * Never retried once sent.
  */
+TWIN_NODISCARD
 twin_status twin_webhooks_create(const twin_client *client,
                                  const char *agent_id,
                                  const char *url,
@@ -1343,6 +1655,7 @@ twin_status twin_webhooks_create(const twin_client *client,
  * The agent's webhooks (not paginated). On success `*list_out` is a new list, freed with
  * twin_webhook_list_free().
  */
+TWIN_NODISCARD
 twin_status twin_webhooks_list(const twin_client *client,
                                const char *agent_id,
                                twin_webhook_list **list_out);
@@ -1350,32 +1663,42 @@ twin_status twin_webhooks_list(const twin_client *client,
 /**
  * One webhook.
  */
+TWIN_NODISCARD
 twin_status twin_webhooks_get(const twin_client *client,
                               const char *agent_id,
                               const char *webhook_id,
                               twin_webhook **webhook_out);
 
 /**
- * Changes a webhook's URL, event types or status; what is NULL stays as it is. `url` may be
- * NULL. `events` may be NULL (then `events_len` is ignored); otherwise it holds `events_len`
- * event types. `status` may be NULL; otherwise `active` or `disabled`. On success
+ * Changes a webhook's URL, event types or status, as set in `params`; what is not set stays
+ * as it is. `params` may be NULL: nothing changes (an empty update is still sent). On success
  * `*webhook_out` is the updated webhook.
  */
+TWIN_NODISCARD
 twin_status twin_webhooks_update(const twin_client *client,
                                  const char *agent_id,
                                  const char *webhook_id,
-                                 const char *url,
-                                 const char *const *events,
-                                 size_t events_len,
-                                 const char *status,
+                                 const twin_webhook_update_params *params,
                                  twin_webhook **webhook_out);
 
 /**
  * Deletes a webhook: no further deliveries.
  */
+TWIN_NODISCARD
 twin_status twin_webhooks_delete(const twin_client *client,
                                  const char *agent_id,
                                  const char *webhook_id);
+
+/**
+ * The number of subscribed event types (`events`); 0 for NULL.
+ */
+size_t twin_webhook_events_len(const twin_webhook *webhook);
+
+/**
+ * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
+ * range (TWIN_ERR_INVALID_ARGUMENT) or the name holds a NUL byte (TWIN_ERR_DECODE).
+ */
+const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
 
 /**
  * The webhook's id (`webhook_id`), a UUIDv7.
@@ -1391,17 +1714,6 @@ const char *twin_webhook_agent_id(const twin_webhook *webhook);
  * Where deliveries go (`url`).
  */
 const char *twin_webhook_url(const twin_webhook *webhook);
-
-/**
- * The number of subscribed event types (`events`); 0 for NULL.
- */
-size_t twin_webhook_events_len(const twin_webhook *webhook);
-
-/**
- * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
- * range (TWIN_ERR_INVALID_ARGUMENT) or the name holds a NUL byte (TWIN_ERR_DECODE).
- */
-const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
 
 /**
  * Whether deliveries are sent (`status`): `active`, `disabled`, or a newer value.
@@ -1453,145 +1765,176 @@ const twin_webhook *twin_webhook_list_get(const twin_webhook_list *list, size_t 
 void twin_webhook_list_free(twin_webhook_list *list);
 
 /**
+ * New, empty webhook update parameters (nothing changes), freed with
+ * twin_webhook_update_params_free(). NULL only if the library panicked.
+ */
+twin_webhook_update_params *twin_webhook_update_params_new(void);
+
+/**
+ * The new URL (`url`), http or https.
+ * `url` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_webhook_update_params_set_url(twin_webhook_update_params *params,
+                                               const char *url);
+
+/**
+ * The new event types (`events`): the `events_len` names of `events` (`run.started`,
+ * `run.completed`, `run.failed`, `run.stopped`, `run.paused`), at least one.
+ * `events` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_webhook_update_params_set_events(twin_webhook_update_params *params,
+                                                  const char *const *events,
+                                                  size_t events_len);
+
+/**
+ * `active` or `disabled` (`status`).
+ * `status` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_webhook_update_params_set_status(twin_webhook_update_params *params,
+                                                  const char *status);
+
+/**
+ * Frees a twin_webhook_update_params. NULL does nothing.
+ */
+void twin_webhook_update_params_free(twin_webhook_update_params *params);
+
+/**
  * Checks `signature_header` (the value of `X-Cobb-Signature`, `sha256=<hex>`) against the raw
  * body with each of the `secrets_len` secrets (several while rotating), in constant time.
  * `signature_header` may be NULL: the request had no such header. Fails with
  * TWIN_ERR_SIGNATURE; twin_last_error_signature_kind() then says why (`MissingHeader`,
  * `MalformedHeader`, `NoMatch`, `NoSecrets`). Empty secrets are ignored.
  */
-twin_status twin_webhook_verify(const uint8_t *body,
-                                size_t body_len,
-                                const char *signature_header,
-                                const char *const *secrets,
-                                size_t secrets_len);
+TWIN_NODISCARD
+twin_status twin_signature_verify(const uint8_t *body,
+                                  size_t body_len,
+                                  const char *signature_header,
+                                  const char *const *secrets,
+                                  size_t secrets_len);
 
 /**
  * Signs a body the way Twin does, for tests and tools: on success `*signature_out` is
  * `sha256=` followed by the lowercase hex HMAC-SHA256 of the body keyed with `secret`, a new
  * string freed with twin_string_free().
  */
-twin_status twin_webhook_sign(const uint8_t *body,
-                              size_t body_len,
-                              const char *secret,
-                              char **signature_out);
-
-/**
- * Verifies and reads a delivery: a body over 1 MiB is refused before hashing; the signature is
- * checked (see twin_webhook_verify()); the body is parsed; `event_header` (`X-Cobb-Event`), when
- * not NULL, must name the body's `event`; the body's `timestamp` must be within
- * `tolerance_secs` seconds of now, either way (negative: no check; 300 is the usual value).
- * `signature_header` may be NULL. `event_header` may be NULL. Failures are TWIN_ERR_SIGNATURE
- * with twin_last_error_signature_kind() set. On success `*event_out` is a new
- * twin_webhook_event. Deliveries can repeat: deduplicate on (agent id, run id, event).
- */
-twin_status twin_webhook_unwrap(const uint8_t *body,
+TWIN_NODISCARD
+twin_status twin_signature_sign(const uint8_t *body,
                                 size_t body_len,
-                                const char *signature_header,
-                                const char *event_header,
-                                const char *const *secrets,
-                                size_t secrets_len,
-                                int64_t tolerance_secs,
-                                twin_webhook_event **event_out);
+                                const char *secret,
+                                char **signature_out);
 
 /**
- * twin_webhook_unwrap() with every check configurable: `options` may be NULL (the defaults: a
- * 300 s tolerance, a 1 MiB body cap, the system clock). `signature_header` may be NULL.
- * `event_header` may be NULL.
+ * Verifies and reads a delivery: a body over the cap (1 MiB) is refused before hashing; the
+ * signature is checked (see twin_signature_verify()); the body is parsed; `event_header`
+ * (`X-Cobb-Event`), when not NULL, must name the body's `event`; the body's `timestamp` must
+ * be within the tolerance (300 s) of now, either way. `options` may be NULL: those defaults
+ * and the system clock (twin_signature_options_new() changes them). `signature_header` may be
+ * NULL. `event_header` may be NULL. Failures are TWIN_ERR_SIGNATURE with
+ * twin_last_error_signature_kind() set. On success `*delivery_out` is a new twin_delivery.
+ * Deliveries can repeat: deduplicate on (agent id, run id, event).
  */
-twin_status twin_webhook_unwrap_with_options(const uint8_t *body,
-                                             size_t body_len,
-                                             const char *signature_header,
-                                             const char *event_header,
-                                             const char *const *secrets,
-                                             size_t secrets_len,
-                                             const twin_webhook_unwrap_options *options,
-                                             twin_webhook_event **event_out);
-
-/**
- * New unwrap options with the defaults, freed with twin_webhook_unwrap_options_free(). NULL
- * only if the library panicked.
- */
-twin_webhook_unwrap_options *twin_webhook_unwrap_options_new(void);
-
-/**
- * The largest allowed difference between the body's `timestamp` and now, either way, in
- * seconds (default 300; negative: no check).
- */
-twin_status twin_webhook_unwrap_options_set_tolerance_secs(twin_webhook_unwrap_options *options,
-                                                           int64_t tolerance_secs);
-
-/**
- * The largest accepted body, in bytes, checked before hashing (default 1 MiB).
- */
-twin_status twin_webhook_unwrap_options_set_max_body(twin_webhook_unwrap_options *options,
-                                                     size_t max_body);
-
-/**
- * The time to compare timestamps with, in Unix seconds (default: the system clock), for tests.
- */
-twin_status twin_webhook_unwrap_options_set_now(twin_webhook_unwrap_options *options,
-                                                int64_t now_unix);
-
-/**
- * Frees unwrap options. NULL does nothing.
- */
-void twin_webhook_unwrap_options_free(twin_webhook_unwrap_options *options);
+TWIN_NODISCARD
+twin_status twin_signature_unwrap(const uint8_t *body,
+                                  size_t body_len,
+                                  const char *signature_header,
+                                  const char *event_header,
+                                  const char *const *secrets,
+                                  size_t secrets_len,
+                                  const twin_signature_options *options,
+                                  twin_delivery **delivery_out);
 
 /**
  * The delivery's type, from its `event` name; TWIN_WEBHOOK_EVENT_UNKNOWN for NULL.
  */
-twin_webhook_event_type twin_webhook_event_kind(const twin_webhook_event *event);
+twin_webhook_event_type twin_delivery_kind(const twin_delivery *delivery);
 
 /**
  * The event's name as sent (`event`), e.g. `run.completed`.
  */
-const char *twin_webhook_event_event(const twin_webhook_event *event);
+const char *twin_delivery_event(const twin_delivery *delivery);
 
 /**
  * When Twin emitted the event (`timestamp`), in Unix seconds.
  */
-int64_t twin_webhook_event_timestamp(const twin_webhook_event *event);
+int64_t twin_delivery_timestamp(const twin_delivery *delivery);
 
 /**
  * The run the event is about (`data.run_id`).
  */
-const char *twin_webhook_event_run_id(const twin_webhook_event *event);
+const char *twin_delivery_run_id(const twin_delivery *delivery);
 
 /**
  * The agent the run belongs to (`data.agent_id`).
  */
-const char *twin_webhook_event_agent_id(const twin_webhook_event *event);
+const char *twin_delivery_agent_id(const twin_delivery *delivery);
 
 /**
  * The run's status (`data.status`), or NULL.
  */
-const char *twin_webhook_event_status(const twin_webhook_event *event);
+const char *twin_delivery_status(const twin_delivery *delivery);
 
 /**
  * The run's outcome (`data.outcome`; only on `run.completed`), or NULL.
  */
-const char *twin_webhook_event_outcome(const twin_webhook_event *event);
+const char *twin_delivery_outcome(const twin_delivery *delivery);
 
 /**
  * When the run finished (`data.finished_at`; only on terminal events), in Unix seconds.
  * `has_value` may be NULL.
  */
-int64_t twin_webhook_event_finished_at(const twin_webhook_event *event, bool *has_value);
+int64_t twin_delivery_finished_at(const twin_delivery *delivery, bool *has_value);
 
 /**
  * The whole body as JSON text.
  */
-const char *twin_webhook_event_json(const twin_webhook_event *event);
+const char *twin_delivery_json(const twin_delivery *delivery);
 
 /**
- * Frees a twin_webhook_event. NULL does nothing.
+ * Frees a twin_delivery. NULL does nothing.
  */
-void twin_webhook_event_free(twin_webhook_event *event);
+void twin_delivery_free(twin_delivery *delivery);
+
+/**
+ * New unwrap options with the defaults (timestamps within 300 s of now, bodies up to 1 MiB, the
+ * system clock), freed with twin_signature_options_free(). NULL only if the library panicked.
+ */
+twin_signature_options *twin_signature_options_new(void);
+
+/**
+ * The largest allowed difference between the body's `timestamp` and now, either way, in
+ * seconds (default 300); UINT64_MAX accepts any timestamp.
+ */
+TWIN_NODISCARD
+twin_status twin_signature_options_set_tolerance_secs(twin_signature_options *options,
+                                                      uint64_t tolerance_secs);
+
+/**
+ * The largest accepted body, in bytes, checked before hashing (default 1 MiB).
+ */
+TWIN_NODISCARD
+twin_status twin_signature_options_set_max_body(twin_signature_options *options,
+                                                size_t max_body);
+
+/**
+ * The time to compare timestamps with, in Unix seconds (default: the system clock), for tests.
+ */
+TWIN_NODISCARD
+twin_status twin_signature_options_set_now(twin_signature_options *options,
+                                           int64_t now);
+
+/**
+ * Frees a twin_signature_options. NULL does nothing.
+ */
+void twin_signature_options_free(twin_signature_options *options);
 
 /**
  * The agent's schedule. On success `*schedule_out` is a new twin_schedule, or NULL when the
  * agent has none.
  */
+TWIN_NODISCARD
 twin_status twin_schedules_get(const twin_client *client,
                                const char *agent_id,
                                twin_schedule **schedule_out);
@@ -1601,28 +1944,33 @@ twin_status twin_schedules_get(const twin_client *client,
  * day-of-month month day-of-week year`, UTC, 1 = Sunday), checked locally first
  * (TWIN_ERR_INVALID_CRON, nothing sent).
  */
-twin_status twin_schedules_set(const twin_client *client, const char *agent_id, const char *cron);
+TWIN_NODISCARD
+twin_status twin_schedules_set(const twin_client *client,
+                               const char *agent_id,
+                               const char *cron);
 
 /**
  * Removes the agent's schedule.
  */
-twin_status twin_schedules_delete(const twin_client *client, const char *agent_id);
+TWIN_NODISCARD twin_status twin_schedules_delete(const twin_client *client, const char *agent_id);
 
 /**
  * Stops the agent's schedule from firing until resumed.
  */
-twin_status twin_schedules_pause(const twin_client *client, const char *agent_id);
+TWIN_NODISCARD twin_status twin_schedules_pause(const twin_client *client, const char *agent_id);
 
 /**
  * Lets a paused schedule fire again.
  */
-twin_status twin_schedules_resume(const twin_client *client, const char *agent_id);
+TWIN_NODISCARD twin_status twin_schedules_resume(const twin_client *client, const char *agent_id);
 
 /**
  * Every schedule of the user, across agents. On success `*list_out` is a new list, freed with
  * twin_schedule_list_free().
  */
-twin_status twin_schedules_list(const twin_client *client, twin_schedule_list **list_out);
+TWIN_NODISCARD
+twin_status twin_schedules_list(const twin_client *client,
+                                twin_schedule_list **list_out);
 
 /**
  * The agent the schedule starts (`agent_id`): a schedule's key.
@@ -1681,63 +2029,64 @@ const twin_schedule *twin_schedule_list_get(const twin_schedule_list *list, size
 void twin_schedule_list_free(twin_schedule_list *list);
 
 /**
- * The agent's current instructions. On success `*instructions_out` is a new twin_instructions,
+ * The agent's current instructions. On success `*instruction_out` is a new twin_instruction,
  * or NULL when the agent has none.
  */
+TWIN_NODISCARD
 twin_status twin_instructions_get(const twin_client *client,
                                   const char *agent_id,
-                                  twin_instructions **instructions_out);
+                                  twin_instruction **instruction_out);
 
 /**
  * Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
- * history. `source_type` may be NULL (the service then records `checkpoint`, with a
- * `source_id` of its own: live-calls.json calls 14 and 16); `source_id` may be NULL.
+ * history. `params` may be NULL: no `source_type` (the service then records `checkpoint`,
+ * with a `source_id` of its own: live-calls.json calls 14 and 16) and no `source_id`.
  */
+TWIN_NODISCARD
 twin_status twin_instructions_update(const twin_client *client,
                                      const char *agent_id,
                                      const char *content,
-                                     const char *source_type,
-                                     const char *source_id);
+                                     const twin_instruction_update_params *params);
 
 /**
- * The agent's instruction versions, newest first. `limit` may be NULL: every version;
- * otherwise it points to the most to return. On success `*list_out` is a new list, freed with
+ * The agent's instruction versions, newest first. `params` may be NULL: every version. On success `*list_out` is a new list, freed with
  * twin_instruction_version_list_free().
  */
+TWIN_NODISCARD
 twin_status twin_instructions_history(const twin_client *client,
                                       const char *agent_id,
-                                      const uint32_t *limit,
+                                      const twin_instruction_history_params *params,
                                       twin_instruction_version_list **list_out);
 
 /**
  * The text, in Markdown (`content`).
  */
-const char *twin_instructions_content(const twin_instructions *instructions);
+const char *twin_instruction_content(const twin_instruction *instruction);
 
 /**
  * The SHA-256 of the content in hex (`content_hash`), or NULL.
  */
-const char *twin_instructions_content_hash(const twin_instructions *instructions);
+const char *twin_instruction_content_hash(const twin_instruction *instruction);
 
 /**
  * When this version was written (`updated_at`), in Unix seconds. `has_value` may be NULL.
  */
-int64_t twin_instructions_updated_at(const twin_instructions *instructions, bool *has_value);
+int64_t twin_instruction_updated_at(const twin_instruction *instruction, bool *has_value);
 
 /**
  * Where the text came from (`source_id`), e.g. `api:...`, or NULL.
  */
-const char *twin_instructions_source_id(const twin_instructions *instructions);
+const char *twin_instruction_source_id(const twin_instruction *instruction);
 
 /**
  * The complete JSON object as received, unknown fields included.
  */
-const char *twin_instructions_json(const twin_instructions *instructions);
+const char *twin_instruction_json(const twin_instruction *instruction);
 
 /**
- * Frees a twin_instructions. NULL does nothing.
+ * Frees a twin_instruction. NULL does nothing.
  */
-void twin_instructions_free(twin_instructions *instructions);
+void twin_instruction_free(twin_instruction *instruction);
 
 /**
  * The version's integer id (`id`).
@@ -1798,17 +2147,63 @@ const twin_instruction_version *twin_instruction_version_list_get(const twin_ins
 void twin_instruction_version_list_free(twin_instruction_version_list *list);
 
 /**
+ * New, empty instruction update parameters, freed with twin_instruction_update_params_free().
+ * NULL only if the library panicked.
+ */
+twin_instruction_update_params *twin_instruction_update_params_new(void);
+
+/**
+ * Where the text comes from (`source_type`); unset, the service records `checkpoint`.
+ * `source_type` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_instruction_update_params_set_source_type(twin_instruction_update_params *params,
+                                                           const char *source_type);
+
+/**
+ * The writer's own reference (`source_id`).
+ * `source_id` may be NULL: unset again (the default).
+ */
+TWIN_NODISCARD
+twin_status twin_instruction_update_params_set_source_id(twin_instruction_update_params *params,
+                                                         const char *source_id);
+
+/**
+ * Frees a twin_instruction_update_params. NULL does nothing.
+ */
+void twin_instruction_update_params_free(twin_instruction_update_params *params);
+
+/**
+ * New, empty history parameters (every version), freed with
+ * twin_instruction_history_params_free(). NULL only if the library panicked.
+ */
+twin_instruction_history_params *twin_instruction_history_params_new(void);
+
+/**
+ * At most this many versions, newest first (`limit`); default: all of them.
+ */
+TWIN_NODISCARD
+twin_status twin_instruction_history_params_set_limit(twin_instruction_history_params *params,
+                                                      uint32_t limit);
+
+/**
+ * Frees a twin_instruction_history_params. NULL does nothing.
+ */
+void twin_instruction_history_params_free(twin_instruction_history_params *params);
+
+/**
  * Checks that `expr` is a valid Twin schedule: `sec min hour day-of-month month day-of-week
  * year`, UTC, day-of-week 1 = Sunday (or `SUN`-`SAT`). Fails with TWIN_ERR_INVALID_CRON and a
  * message naming the faulty field.
  */
-twin_status twin_cron_validate(const char *expr);
+TWIN_NODISCARD twin_status twin_cron_validate(const char *expr);
 
 /**
  * Writes the next `count` fire times of `expr` strictly after `after_unix` (Unix seconds) into
  * `times_out` (room for `count` values), in order, as Unix seconds. When the schedule runs out
  * first, the remaining entries are TWIN_CRON_NO_TIME. `count` may be at most 10000.
  */
+TWIN_NODISCARD
 twin_status twin_cron_next_times(const char *expr,
                                  int64_t after_unix,
                                  size_t count,

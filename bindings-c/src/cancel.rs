@@ -5,8 +5,9 @@ use twin_core::CancelToken;
 use crate::error::twin_status;
 use crate::ffi;
 
-/// A flag another thread sets to stop twin_runs_wait_cancellable() or a follow made by
-/// twin_events_follow_cancellable(), which then fail with TWIN_ERR_CANCELLED. May be cancelled
+/// A flag another thread sets to stop a twin_runs_wait() or a twin_events_follow() whose options
+/// hold it (twin_wait_options_set_cancel_token(), twin_follow_options_set_cancel_token()),
+/// which then fail with TWIN_ERR_CANCELLED. May be cancelled
 /// from any thread; functions that take it keep their own reference, so it may be freed while
 /// they run.
 #[derive(Debug, Default)]
@@ -25,6 +26,7 @@ pub extern "C" fn twin_cancel_token_new() -> *mut twin_cancel_token {
 
 /// Asks every wait and follow holding this token to stop. Safe to call from any thread, and
 /// more than once.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_cancel_token_cancel(token: *const twin_cancel_token) -> twin_status {
     ffi::call(|| {

@@ -12,6 +12,7 @@ pub const TWIN_CRON_NO_TIME: i64 = i64::MIN;
 /// Checks that `expr` is a valid Twin schedule: `sec min hour day-of-month month day-of-week
 /// year`, UTC, day-of-week 1 = Sunday (or `SUN`-`SAT`). Fails with TWIN_ERR_INVALID_CRON and a
 /// message naming the faulty field.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_cron_validate(expr: *const c_char) -> twin_status {
     ffi::call(|| {
@@ -24,6 +25,7 @@ pub extern "C" fn twin_cron_validate(expr: *const c_char) -> twin_status {
 /// Writes the next `count` fire times of `expr` strictly after `after_unix` (Unix seconds) into
 /// `times_out` (room for `count` values), in order, as Unix seconds. When the schedule runs out
 /// first, the remaining entries are TWIN_CRON_NO_TIME. `count` may be at most 10000.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_cron_next_times(
     expr: *const c_char,

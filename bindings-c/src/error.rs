@@ -213,6 +213,7 @@ fn last_str(pick: impl FnOnce(&LastError) -> Option<&CString>) -> *const c_char 
 /// The status of the last failure on this thread, or TWIN_OK when nothing failed since the
 /// thread started or since twin_last_error_clear(). Successful calls do not change it: check
 /// it only after a function returned a failure, or clear it first.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_last_error_status() -> twin_status {
     ffi::call_or(twin_status::TWIN_OK, || {

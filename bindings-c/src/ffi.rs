@@ -66,6 +66,36 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
+/// The body of a getter: `read` applied to the handle, or `fallback` (NULL, 0, false) when the
+/// handle is NULL, which also records TWIN_ERR_NULL_ARGUMENT. An absent value gives the same
+/// fallback without touching the last error.
+pub(crate) fn get<H, T>(
+    handle: *const H,
+    name: &'static str,
+    fallback: T,
+    read: impl FnOnce(&H) -> T,
+) -> T {
+    call_or(fallback, || Ok(read(arg(handle, name)?)))
+}
+
+/// The body of a setter on a params or options handle: `body` applied to the handle.
+pub(crate) fn set<H>(
+    handle: *mut H,
+    name: &'static str,
+    body: impl FnOnce(&mut H) -> Result<(), Failure>,
+) -> twin_status {
+    call(|| body(arg_mut(handle, name)?))
+}
+
+/// A time limit in milliseconds: one too far in the future to represent as a deadline
+/// (UINT64_MAX) is no limit.
+pub(crate) fn timeout(ms: u64) -> Option<std::time::Duration> {
+    let timeout = std::time::Duration::from_millis(ms);
+    std::time::Instant::now()
+        .checked_add(timeout)
+        .map(|_| timeout)
+}
+
 /// A required pointer argument, as a shared reference.
 pub(crate) fn arg<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Failure> {
     // SAFETY: the C caller passes either NULL or a pointer to a live object of this type, as the
@@ -150,11 +180,6 @@ pub(crate) fn opt_str_array_arg<'a>(
         return Ok(None);
     }
     str_array_arg(ptr, len, name).map(Some)
-}
-
-/// An optional number passed by pointer: `None` for NULL.
-pub(crate) fn opt_value<T: Copy>(ptr: *const T) -> Option<T> {
-    opt_arg(ptr).copied()
 }
 
 /// A required out-parameter; written with [`Out`]'s methods once the call has succeeded.

@@ -112,6 +112,7 @@ pub(crate) fn from_env() {
 /// linking the library has installed a logger of Rust's `log` crate itself. A call already
 /// logging on another thread may still reach the previous handler just after this returns:
 /// keep its `user_data` alive until no client call is under way.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_log_set_handler(
     handler: twin_log_fn,

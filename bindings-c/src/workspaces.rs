@@ -3,256 +3,99 @@
 
 use std::ffi::c_char;
 
-use twin_core::{Model, Workspace};
-
-use crate::client::twin_client;
+use crate::client::{call, call_out, twin_client};
 use crate::error::twin_status;
-use crate::ffi::{self, CStrings};
+use crate::ffi;
+#[path = "generated/workspaces.rs"]
+mod generated;
+pub use generated::*;
 
-/// A workspace: a named group of agents.
-#[derive(Debug)]
-pub struct twin_workspace {
-    workspace: Workspace,
-    strings: CStrings,
-}
-
-impl From<Workspace> for twin_workspace {
-    fn from(workspace: Workspace) -> Self {
-        twin_workspace {
-            workspace,
-            strings: CStrings::default(),
-        }
-    }
+/// What twin_workspaces_update() may send beside the name.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WorkspaceUpdate {
+    pub(crate) icon_config: Option<String>,
 }
 
 /// Every workspace, in display order (not paginated). On success `*list_out` is a new list,
 /// freed with twin_workspace_list_free().
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_workspaces_list(
     client: *const twin_client,
     list_out: *mut *mut twin_workspace_list,
 ) -> twin_status {
-    ffi::call(|| {
-        let client = ffi::arg(client, "client")?;
-        let list_out = ffi::out(list_out, "list_out")?;
-        let workspaces = client.client.workspaces().list()?;
-        list_out.give(workspaces.into_iter().collect());
-        Ok(())
+    call_out(client, list_out, "list_out", |c| {
+        Ok(c.workspaces().list()?.into_iter().collect())
     })
 }
 
 /// Creates a workspace named `name`; it goes first in the display order. On success
 /// `*workspace_out` is a new twin_workspace. Never retried once sent.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_workspaces_create(
     client: *const twin_client,
     name: *const c_char,
     workspace_out: *mut *mut twin_workspace,
 ) -> twin_status {
-    ffi::call(|| {
-        let client = ffi::arg(client, "client")?;
-        let name = ffi::str_arg(name, "name")?;
-        let workspace_out = ffi::out(workspace_out, "workspace_out")?;
-        let workspace = client.client.workspaces().create(name)?;
-        workspace_out.give(twin_workspace::from(workspace));
-        Ok(())
+    call_out(client, workspace_out, "workspace_out", |c| {
+        Ok(twin_workspace::from(
+            c.workspaces().create(ffi::str_arg(name, "name")?)?,
+        ))
     })
 }
 
-/// Renames a workspace and optionally sets its icon. `icon_config` may be NULL: the icon is
-/// left as it is; otherwise it is a JSON text such as `{"icon":"Code"}`, checked before sending.
+/// Renames a workspace and optionally sets its icon. `params` may be NULL: the icon is left as
+/// it is (twin_workspace_update_params_set_icon_config() sets a JSON text such as
+/// `{"icon":"Code"}`, checked before sending).
 /// On success `*workspace_out` is the updated workspace.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_workspaces_update(
     client: *const twin_client,
     workspace_id: *const c_char,
     name: *const c_char,
-    icon_config: *const c_char,
+    params: *const twin_workspace_update_params,
     workspace_out: *mut *mut twin_workspace,
 ) -> twin_status {
-    ffi::call(|| {
-        let client = ffi::arg(client, "client")?;
+    call_out(client, workspace_out, "workspace_out", |c| {
         let workspace_id = ffi::str_arg(workspace_id, "workspace_id")?;
         let name = ffi::str_arg(name, "name")?;
-        let icon_config = ffi::opt_str_arg(icon_config, "icon_config")?;
-        let workspace_out = ffi::out(workspace_out, "workspace_out")?;
-        let workspace = client
-            .client
-            .workspaces()
-            .update(workspace_id, name, icon_config)?;
-        workspace_out.give(twin_workspace::from(workspace));
-        Ok(())
+        let params = twin_workspace_update_params::value_or_default(params);
+        let icon_config = params.icon_config.as_deref();
+        Ok(twin_workspace::from(c.workspaces().update(
+            workspace_id,
+            name,
+            icon_config,
+        )?))
     })
 }
 
 /// Deletes a workspace **and every agent in it**.
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_workspaces_delete(
     client: *const twin_client,
     workspace_id: *const c_char,
 ) -> twin_status {
-    ffi::call(|| {
-        let client = ffi::arg(client, "client")?;
-        let workspace_id = ffi::str_arg(workspace_id, "workspace_id")?;
-        client.client.workspaces().delete(workspace_id)?;
-        Ok(())
+    call(client, |c| {
+        Ok(c.workspaces()
+            .delete(ffi::str_arg(workspace_id, "workspace_id")?)?)
     })
 }
 
 /// Puts the `workspace_ids_len` workspaces of `workspace_ids` first, in this order (at least
 /// one).
+#[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_workspaces_reorder(
     client: *const twin_client,
     workspace_ids: *const *const c_char,
     workspace_ids_len: usize,
 ) -> twin_status {
-    ffi::call(|| {
-        let client = ffi::arg(client, "client")?;
+    call(client, |c| {
         let workspace_ids = ffi::str_array_arg(workspace_ids, workspace_ids_len, "workspace_ids")?;
-        client.client.workspaces().reorder(&workspace_ids)?;
-        Ok(())
-    })
-}
-
-/// The workspace's id (`workspace_id`), a UUIDv7.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_id(workspace: *const twin_workspace) -> *const c_char {
-    ffi::call_or(std::ptr::null(), || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(workspace
-            .strings
-            .get("id", &workspace.workspace.workspace_id))
-    })
-}
-
-/// The display name (`name`).
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_name(workspace: *const twin_workspace) -> *const c_char {
-    ffi::call_or(std::ptr::null(), || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(workspace.strings.get("name", &workspace.workspace.name))
-    })
-}
-
-/// The display position (`position`), 0 first.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_position(workspace: *const twin_workspace) -> i64 {
-    ffi::call_or(0, || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(workspace.workspace.position)
-    })
-}
-
-/// The number of agents in the workspace (`agent_count`).
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_agent_count(workspace: *const twin_workspace) -> u64 {
-    ffi::call_or(0, || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(workspace.workspace.agent_count)
-    })
-}
-
-/// The icon settings as JSON text (`icon_config`), e.g. `{"icon":"Code"}`; NULL when unset.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_icon_config(workspace: *const twin_workspace) -> *const c_char {
-    ffi::call_or(std::ptr::null(), || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(workspace
-            .strings
-            .get_opt("icon_config", workspace.workspace.icon_config.as_deref()))
-    })
-}
-
-/// When the workspace was created (`created_at`), in Unix seconds. `has_value` may be NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_created_at(
-    workspace: *const twin_workspace,
-    has_value: *mut bool,
-) -> i64 {
-    ffi::call_or(0, || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(ffi::optional(
-            crate::unix(workspace.workspace.created_at),
-            has_value,
-        ))
-    })
-}
-
-/// When the workspace last changed (`updated_at`), in Unix seconds. `has_value` may be NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_updated_at(
-    workspace: *const twin_workspace,
-    has_value: *mut bool,
-) -> i64 {
-    ffi::call_or(0, || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(ffi::optional(
-            crate::unix(workspace.workspace.updated_at),
-            has_value,
-        ))
-    })
-}
-
-/// The complete JSON object as received, unknown fields included.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_json(workspace: *const twin_workspace) -> *const c_char {
-    ffi::call_or(std::ptr::null(), || {
-        let workspace = ffi::arg(workspace, "workspace")?;
-        Ok(workspace
-            .strings
-            .get_with("json", || crate::json(workspace.workspace.raw())))
-    })
-}
-
-/// Frees a twin_workspace. NULL does nothing.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_free(workspace: *mut twin_workspace) {
-    ffi::call_or((), || {
-        ffi::free(workspace);
-        Ok(())
-    })
-}
-
-/// A list of workspaces; its items are borrowed from it. Free with twin_workspace_list_free().
-#[derive(Debug)]
-pub struct twin_workspace_list {
-    items: Vec<twin_workspace>,
-}
-
-impl<T: Into<twin_workspace>> FromIterator<T> for twin_workspace_list {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        twin_workspace_list {
-            items: iter.into_iter().map(Into::into).collect(),
-        }
-    }
-}
-
-/// The number of items in the list; 0 for NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_list_len(list: *const twin_workspace_list) -> usize {
-    ffi::call_or(0, || Ok(ffi::arg(list, "list")?.items.len()))
-}
-
-/// Item `index` of the list, borrowed from it (valid until the list is freed); NULL when
-/// `index` is out of range.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_list_get(
-    list: *const twin_workspace_list,
-    index: usize,
-) -> *const twin_workspace {
-    ffi::call_or(std::ptr::null(), || {
-        let list = ffi::arg(list, "list")?;
-        ffi::element(&list.items, index).map(std::ptr::from_ref)
-    })
-}
-
-/// Frees a list and its items. NULL does nothing.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspace_list_free(list: *mut twin_workspace_list) {
-    ffi::call_or((), || {
-        ffi::free(list);
-        Ok(())
+        Ok(c.workspaces().reorder(&workspace_ids)?)
     })
 }
 
@@ -260,6 +103,7 @@ pub extern "C" fn twin_workspace_list_free(list: *mut twin_workspace_list) {
 mod tests {
     use super::*;
     use crate::error::{twin_last_error_clear, twin_last_error_status};
+    use twin_core::{Model, Workspace};
 
     #[test]
     fn a_value_with_a_nul_is_never_cut_short() {
@@ -278,5 +122,32 @@ mod tests {
             Some("w1")
         );
         assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
+    }
+
+    #[test]
+    fn a_getter_tells_an_absent_value_from_a_bad_handle_by_the_last_error() {
+        let json = r#"{"workspace_id": "w1", "name": "n", "position": 0}"#;
+        let value: serde_json::Value = serde_json::from_str(json).expect("json");
+        let workspace = twin_workspace::from(Workspace::from_value(value).expect("a workspace"));
+        // Absent: NULL, and the last error is left as it was (here: cleared).
+        twin_last_error_clear();
+        assert!(twin_workspace_icon_config(&workspace).is_null());
+        assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
+        let mut has_value = true;
+        assert_eq!(twin_workspace_created_at(&workspace, &mut has_value), 0);
+        assert!(!has_value);
+        assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
+        // A NULL handle: the same NULL (0, false), with TWIN_ERR_NULL_ARGUMENT recorded.
+        assert!(twin_workspace_icon_config(std::ptr::null()).is_null());
+        assert_eq!(
+            twin_last_error_status(),
+            twin_status::TWIN_ERR_NULL_ARGUMENT
+        );
+        twin_last_error_clear();
+        assert_eq!(twin_workspace_agent_count(std::ptr::null()), 0);
+        assert_eq!(
+            twin_last_error_status(),
+            twin_status::TWIN_ERR_NULL_ARGUMENT
+        );
     }
 }

@@ -14,6 +14,8 @@ int main(void) {
   twin_client *client = NULL;
   twin_agent *agent = NULL;
   twin_run_list_params *params = twin_run_list_params_new();
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_agent_list_params *agent_params = twin_agent_list_params_new();
   twin_run_iter *runs = NULL;
   twin_run *run = NULL;
   twin_agent_iter *agents = NULL;
@@ -21,16 +23,17 @@ int main(void) {
   twin_status status;
   int count = 0;
 
-  if (twin_client_new(NULL, &client) != TWIN_OK || twin_agents_create(client, NULL, &agent) != TWIN_OK) {
+  if (twin_client_new(NULL, &client) != TWIN_OK || twin_agents_create(client, NULL, &agent) != TWIN_OK ||
+      twin_run_start_params_set_message(start, "Tidy up") != TWIN_OK) {
     fprintf(stderr, "%s\n", twin_last_error_message());
     goto cleanup;
   }
   for (int i = 0; i < 5; i++) {
     twin_run *started = NULL;
     twin_run *done = NULL;
-    status = twin_runs_start(client, twin_agent_id(agent), "run", "Tidy up", &started);
-    if (status == TWIN_OK) {
-      status = twin_runs_wait(client, twin_agent_id(agent), twin_run_id(started), 600000, &done);
+    status = twin_runs_start(client, twin_agent_id(agent), start, &started);
+    if (status == TWIN_OK) { /* NULL options: wait up to ten minutes */
+      status = twin_runs_wait(client, twin_agent_id(agent), twin_run_id(started), NULL, &done);
     }
     twin_run_free(started);
     twin_run_free(done);
@@ -60,8 +63,8 @@ int main(void) {
   printf("%d completed runs, paged two at a time\n", count);
 
   /* stop early: only the first page of agents is requested */
-  uint32_t limit = 1;
-  if (twin_agents_list(client, NULL, &limit, &agents) != TWIN_OK || twin_agent_iter_next(agents, &item) != TWIN_OK) {
+  if (twin_agent_list_params_set_page_size(agent_params, 1) != TWIN_OK ||
+      twin_agents_list(client, agent_params, &agents) != TWIN_OK || twin_agent_iter_next(agents, &item) != TWIN_OK) {
     fprintf(stderr, "%s\n", twin_last_error_message());
     goto cleanup;
   }
@@ -76,6 +79,8 @@ cleanup:
   twin_run_free(run);
   twin_run_iter_free(runs);
   twin_run_list_params_free(params);
+  twin_run_start_params_free(start);
+  twin_agent_list_params_free(agent_params);
   twin_agent_free(agent);
   twin_client_free(client);
   return rc;

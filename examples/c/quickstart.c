@@ -21,10 +21,11 @@ int main(void) {
   int rc = 1;
   twin_status status;
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_agent *agent = NULL;
   twin_run *run = NULL;
   twin_run *done = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
   twin_event_iter *events = NULL;
   twin_event *event = NULL;
 
@@ -36,7 +37,7 @@ int main(void) {
     report("twin_me_get", status);
     goto cleanup;
   }
-  printf("libtwin %s, signed in as %s\n", twin_version(), twin_me_user_id(me));
+  printf("libtwin %s, signed in as %s\n", twin_version(), twin_user_id(me));
 
   if ((status = twin_agents_create(client, NULL, &agent)) != TWIN_OK) {
     report("twin_agents_create", status);
@@ -44,26 +45,28 @@ int main(void) {
   }
   status = twin_instructions_update(client, twin_agent_id(agent),
                                     "# Inbox summariser\nSummarise my unread mail in three bullets.",
-                                    NULL, NULL);
+                                    NULL);
   if (status != TWIN_OK) {
     report("twin_instructions_update", status);
     goto cleanup;
   }
-  if ((status = twin_runs_start(client, twin_agent_id(agent), "run", "Summarise the inbox", &run)) != TWIN_OK) {
+  /* a `run` (the default mode) with the user's message */
+  if ((status = twin_run_start_params_set_message(start, "Summarise the inbox")) != TWIN_OK ||
+      (status = twin_runs_start(client, twin_agent_id(agent), start, &run)) != TWIN_OK) {
     report("twin_runs_start", status);
     goto cleanup;
   }
   printf("started run %s\n", twin_run_id(run));
 
-  /* poll until the run is done, for at most ten minutes */
-  if ((status = twin_runs_wait(client, twin_agent_id(agent), twin_run_id(run), 600000, &done)) != TWIN_OK) {
+  /* poll until the run is done; NULL options: for at most ten minutes */
+  if ((status = twin_runs_wait(client, twin_agent_id(agent), twin_run_id(run), NULL, &done)) != TWIN_OK) {
     report("twin_runs_wait", status);
     goto cleanup;
   }
   printf("run %s: %s", twin_run_status(done), twin_run_outcome(done) ? twin_run_outcome(done) : "-");
   printf(" (%s)\n", twin_run_summary(done) ? twin_run_summary(done) : "no summary");
 
-  if ((status = twin_events_list(client, twin_agent_id(agent), twin_run_id(run), NULL, NULL, &events)) != TWIN_OK) {
+  if ((status = twin_events_list(client, twin_agent_id(agent), twin_run_id(run), NULL, &events)) != TWIN_OK) {
     report("twin_events_list", status);
     goto cleanup;
   }
@@ -88,8 +91,9 @@ cleanup:
   twin_event_iter_free(events);
   twin_run_free(done);
   twin_run_free(run);
+  twin_run_start_params_free(start);
   twin_agent_free(agent);
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   return rc;
 }

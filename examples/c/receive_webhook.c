@@ -1,6 +1,6 @@
 /*
  * receive_webhook.c: receive Twin's webhook deliveries in a minimal HTTP server (POSIX sockets)
- * and verify each one with twin_webhook_unwrap before trusting it.
+ * and verify each one with twin_signature_unwrap before trusting it.
  *
  * handle_delivery() is the part to copy: read the raw body, verify it with the webhook's signing
  * secret(s) before parsing it, answer 2xx quickly, deduplicate on (agent, run, event). To show it
@@ -49,12 +49,12 @@ static int header(const char *head, const char *name, char *out, size_t out_len)
 }
 
 /* Reads one request from `fd`, verifies it, answers, and returns the verified event or NULL. */
-static twin_webhook_event *handle_delivery(int fd, const char *const *secrets, size_t secrets_len) {
+static twin_delivery *handle_delivery(int fd, const char *const *secrets, size_t secrets_len) {
   static char request[MAX_REQUEST + 1];
   size_t used = 0;
   char *body = NULL;
   char length_text[32], signature[256], event_name[64];
-  twin_webhook_event *event = NULL;
+  twin_delivery *event = NULL;
 
   /* the headers, then as much of the body as Content-Length announces */
   while (used < MAX_REQUEST) {
@@ -78,7 +78,8 @@ static twin_webhook_event *handle_delivery(int fd, const char *const *secrets, s
     const char *sig = header(request, "X-Cobb-Signature", signature, sizeof signature) ? signature : NULL;
     const char *name = header(request, "X-Cobb-Event", event_name, sizeof event_name) ? event_name : NULL;
     if ((size_t)(request + used - body) >= body_len &&
-        twin_webhook_unwrap((const uint8_t *)body, body_len, sig, name, secrets, secrets_len, 300, &event) != TWIN_OK) {
+        /* NULL options: the defaults, a timestamp within 300 s of the system clock */
+        twin_signature_unwrap((const uint8_t *)body, body_len, sig, name, secrets, secrets_len, NULL, &event) != TWIN_OK) {
       fprintf(stderr, "rejected a delivery: %s\n", twin_last_error_message());
       event = NULL;
     }
@@ -102,6 +103,7 @@ int main(void) {
   twin_agent *agent = NULL;
   twin_webhook *webhook = NULL;
   twin_run *run = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
 
   memset(&address, 0, sizeof address);
   address.sin_family = AF_INET;
@@ -116,7 +118,8 @@ int main(void) {
 
   if (twin_client_new(NULL, &client) != TWIN_OK || twin_agents_create(client, NULL, &agent) != TWIN_OK ||
       twin_webhooks_create(client, twin_agent_id(agent), url, events, 4, &webhook) != TWIN_OK ||
-      twin_runs_start(client, twin_agent_id(agent), "run", "Say hello", &run) != TWIN_OK) {
+      twin_run_start_params_set_message(start, "Say hello") != TWIN_OK ||
+      twin_runs_start(client, twin_agent_id(agent), start, &run) != TWIN_OK) {
     fprintf(stderr, "%s\n", twin_last_error_message());
     goto cleanup;
   }
@@ -134,17 +137,17 @@ int main(void) {
       perror("accept");
       goto cleanup;
     }
-    twin_webhook_event *event = handle_delivery(connection, secrets, 1);
+    twin_delivery *event = handle_delivery(connection, secrets, 1);
     close(connection);
     if (event == NULL) {
       continue;
     }
-    const char *name = twin_webhook_event_event(event);
-    const char *outcome = twin_webhook_event_outcome(event);
-    printf("verified %-14s run %s status %s outcome %s\n", name, twin_webhook_event_run_id(event),
-           twin_webhook_event_status(event) ? twin_webhook_event_status(event) : "-", outcome ? outcome : "-");
+    const char *name = twin_delivery_event(event);
+    const char *outcome = twin_delivery_outcome(event);
+    printf("verified %-14s run %s status %s outcome %s\n", name, twin_delivery_run_id(event),
+           twin_delivery_status(event) ? twin_delivery_status(event) : "-", outcome ? outcome : "-");
     int final = strcmp(name, "run.started") != 0;
-    twin_webhook_event_free(event);
+    twin_delivery_free(event);
     if (final) {
       break;
     }
@@ -158,6 +161,7 @@ cleanup:
     close(server);
   }
   twin_run_free(run);
+  twin_run_start_params_free(start);
   twin_webhook_free(webhook);
   twin_agent_free(agent);
   twin_client_free(client);

@@ -204,6 +204,15 @@ static twin_status track(struct worker *w, enum kind kind, int answer, twin_stat
 
 #define TRIES 8 /* how often a step the workload needs is tried before the round gives up */
 
+/* SET(w, expr): a setter of a parameter or option handle; local, so anything but TWIN_OK is
+ * wrong. */
+static void set_ok(struct worker *w, twin_status status, const char *what, int line) {
+  if (status != TWIN_OK) {
+    wrong(w, line, "%s: %s: %s", what, twin_status_str((int)status), twin_last_error_message());
+  }
+}
+#define SET(w, expr) set_ok((w), (expr), #expr, __LINE__)
+
 /* ---------------------------------------------------------------------------------- checks */
 
 /* Whether the agent exists: 1 yes, 0 no (403), -1 not known (every try failed). */
@@ -229,7 +238,7 @@ static long count_runs(struct worker *w, const char *agent_id) {
   int i;
   twin_run_list_params *params = twin_run_list_params_new();
   long result = -1;
-  twin_run_list_params_set_page_size(params, 3);
+  SET(w, twin_run_list_params_set_page_size(params, 3));
   for (i = 0; i < TRIES && result < 0; i++) {
     twin_run_iter *iter = NULL;
     twin_run *run = NULL;
@@ -259,8 +268,8 @@ static bool create_agent(struct worker *w, const char *agent_id) {
   twin_agent_create_params *params = twin_agent_create_params_new();
   bool made = false;
   int i;
-  twin_agent_create_params_set_agent_id(params, agent_id);
-  twin_agent_create_params_set_workspace_id(params, w->workspace);
+  SET(w, twin_agent_create_params_set_agent_id(params, agent_id));
+  SET(w, twin_agent_create_params_set_workspace_id(params, w->workspace));
   for (i = 0; i < TRIES && !made; i++) {
     twin_agent *agent = NULL;
     twin_status st = CALL(w, SAFE, 409, twin_agents_create(w->client, params, &agent));
@@ -320,7 +329,7 @@ static bool run_gone(struct worker *w, const char *agent_id, const char *run_id)
 /* ----------------------------------------------------------------------------- the workload */
 
 static void account(struct worker *w) {
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_api_key *key = NULL;
   twin_api_key_list *keys = NULL;
   twin_status st;
@@ -328,28 +337,28 @@ static void account(struct worker *w) {
   size_t i;
 
   if (CALL(w, SAFE, 0, twin_me_get(w->client, &me)) == TWIN_OK) {
-    EXPECT(w, strncmp(twin_me_user_id(me), "user_", 5) == 0);
+    EXPECT(w, strncmp(twin_user_id(me), "user_", 5) == 0);
   }
-  twin_me_free(me);
+  twin_user_free(me);
   me = NULL;
   /* the hasty client: its deadline is often reached under these faults */
   CALL(w, HASTY, 0, twin_me_get(w->hasty, &me));
-  twin_me_free(me);
+  twin_user_free(me);
   me = NULL;
   CALL(w, HASTY, 0, twin_me_get(w->hasty, &me));
-  twin_me_free(me);
+  twin_user_free(me);
 
   snprintf(name, sizeof name, "chaos key %d", w->id);
   st = CALL(w, UNSAFE, 0, twin_api_keys_create(w->client, name, &key));
   if (st == TWIN_OK) {
     EXPECT_STR(w, twin_api_key_name(key), name);
-    EXPECT(w, twin_api_key_api_key(key) != NULL && strncmp(twin_api_key_api_key(key), "twin_", 5) == 0);
+    EXPECT(w, twin_api_key_secret(key) != NULL && strncmp(twin_api_key_secret(key), "twin_", 5) == 0);
     if (CALL(w, SAFE, 0, twin_api_keys_list(w->client, &keys)) == TWIN_OK) {
       bool found = false;
       for (i = 0; i < twin_api_key_list_len(keys); i++) {
         const twin_api_key *listed = twin_api_key_list_get(keys, i);
         found = found || strcmp(twin_api_key_id(listed), twin_api_key_id(key)) == 0;
-        EXPECT(w, twin_api_key_api_key(listed) == NULL);
+        EXPECT(w, twin_api_key_secret(listed) == NULL);
       }
       EXPECT(w, found);
     }
@@ -369,6 +378,7 @@ static void account(struct worker *w) {
 }
 
 static void workspace_round(struct worker *w, int round) {
+  twin_workspace_update_params *params = twin_workspace_update_params_new();
   twin_workspace *updated = NULL;
   twin_workspace_list *list = NULL;
   const char *ids[1] = {w->workspace};
@@ -376,8 +386,9 @@ static void workspace_round(struct worker *w, int round) {
   size_t i;
 
   snprintf(name, sizeof name, "chaos %d round %d", w->id, round);
-  if (CALL(w, SAFE, 0, twin_workspaces_update(w->client, w->workspace, name, "{\"icon\":\"Code\"}",
-                                              &updated)) == TWIN_OK) {
+  SET(w, twin_workspace_update_params_set_icon_config(params, "{\"icon\":\"Code\"}"));
+  if (CALL(w, SAFE, 0, twin_workspaces_update(w->client, w->workspace, name, params, &updated)) ==
+      TWIN_OK) {
     EXPECT_STR(w, twin_workspace_id(updated), w->workspace);
     EXPECT_STR(w, twin_workspace_name(updated), name);
     EXPECT_STR(w, twin_workspace_icon_config(updated), "{\"icon\":\"Code\"}");
@@ -392,6 +403,7 @@ static void workspace_round(struct worker *w, int round) {
   }
   twin_workspace_free(updated);
   twin_workspace_list_free(list);
+  twin_workspace_update_params_free(params);
 }
 
 static void agents_round(struct worker *w, const char *agent_id) {
@@ -399,7 +411,7 @@ static void agents_round(struct worker *w, const char *agent_id) {
   twin_agent *other = NULL;
   twin_agent_iter *iter = NULL;
   twin_agent *item = NULL;
-  uint32_t limit = 2;
+  twin_agent_list_params *params = twin_agent_list_params_new();
   bool seen = false;
   twin_status st;
   char other_id[64] = "";
@@ -419,7 +431,9 @@ static void agents_round(struct worker *w, const char *agent_id) {
     }
   }
   /* the workspace's agents, two per page */
-  if (twin_agents_list(w->client, w->workspace, &limit, &iter) != TWIN_OK) {
+  SET(w, twin_agent_list_params_set_workspace_id(params, w->workspace));
+  SET(w, twin_agent_list_params_set_page_size(params, 2));
+  if (twin_agents_list(w->client, params, &iter) != TWIN_OK) {
     wrong(w, __LINE__, "twin_agents_list: %s", twin_last_error_message());
   } else {
     while ((st = CALL(w, SAFE, 0, twin_agent_iter_next(iter, &item))) == TWIN_OK && item != NULL) {
@@ -438,24 +452,28 @@ static void agents_round(struct worker *w, const char *agent_id) {
   twin_agent_iter_free(iter);
   twin_agent_free(agent);
   twin_agent_free(other);
+  twin_agent_list_params_free(params);
 }
 
 static void instructions_round(struct worker *w, const char *agent_id, int round) {
-  twin_instructions *current = NULL;
+  twin_instruction *current = NULL;
   twin_instruction_version_list *history = NULL;
-  uint32_t limit = 2;
+  twin_instruction_update_params *source = twin_instruction_update_params_new();
+  twin_instruction_history_params *recent = twin_instruction_history_params_new();
   char content[96];
   bool written;
 
   snprintf(content, sizeof content, "# Chaos\nworker %d, round %d: stay calm.", w->id, round);
-  written = CALL(w, SAFE, 0, twin_instructions_update(w->client, agent_id, content, NULL, "chaos")) == TWIN_OK;
+  SET(w, twin_instruction_update_params_set_source_id(source, "chaos"));
+  SET(w, twin_instruction_history_params_set_limit(recent, 2));
+  written = CALL(w, SAFE, 0, twin_instructions_update(w->client, agent_id, content, source)) == TWIN_OK;
   if (CALL(w, SAFE, 0, twin_instructions_get(w->client, agent_id, &current)) == TWIN_OK && written) {
     EXPECT(w, current != NULL);
     if (current != NULL) {
-      EXPECT_STR(w, twin_instructions_content(current), content);
+      EXPECT_STR(w, twin_instruction_content(current), content);
     }
   }
-  if (CALL(w, SAFE, 0, twin_instructions_history(w->client, agent_id, &limit, &history)) == TWIN_OK &&
+  if (CALL(w, SAFE, 0, twin_instructions_history(w->client, agent_id, recent, &history)) == TWIN_OK &&
       written) {
     EXPECT(w, twin_instruction_version_list_len(history) >= 1);
     if (twin_instruction_version_list_len(history) >= 1) {
@@ -463,8 +481,10 @@ static void instructions_round(struct worker *w, const char *agent_id, int round
                  content);
     }
   }
-  twin_instructions_free(current);
+  twin_instruction_free(current);
   twin_instruction_version_list_free(history);
+  twin_instruction_update_params_free(source);
+  twin_instruction_history_params_free(recent);
 }
 
 static void schedules_round(struct worker *w, const char *agent_id) {
@@ -510,6 +530,7 @@ static void webhooks_round(struct worker *w, const char *agent_id) {
   twin_webhook *created = NULL;
   twin_webhook *fetched = NULL;
   twin_webhook *updated = NULL;
+  twin_webhook_update_params *params = NULL;
   twin_webhook_list *list = NULL;
   twin_status st;
   char id[64];
@@ -527,8 +548,10 @@ static void webhooks_round(struct worker *w, const char *agent_id) {
     EXPECT_STR(w, twin_webhook_url(fetched), "https://example.com/chaos");
     EXPECT(w, twin_webhook_signing_secret(fetched) == NULL);
   }
-  if (CALL(w, SAFE, 0, twin_webhooks_update(w->client, agent_id, id, NULL, one, 1, "disabled",
-                                            &updated)) == TWIN_OK) {
+  params = twin_webhook_update_params_new();
+  SET(w, twin_webhook_update_params_set_events(params, one, 1));
+  SET(w, twin_webhook_update_params_set_status(params, "disabled"));
+  if (CALL(w, SAFE, 0, twin_webhooks_update(w->client, agent_id, id, params, &updated)) == TWIN_OK) {
     EXPECT_STR(w, twin_webhook_status(updated), "disabled");
     EXPECT(w, twin_webhook_events_len(updated) == 1);
   }
@@ -557,6 +580,7 @@ static void webhooks_round(struct worker *w, const char *agent_id) {
   twin_webhook_free(created);
   twin_webhook_free(fetched);
   twin_webhook_free(updated);
+  twin_webhook_update_params_free(params);
   twin_webhook_list_free(list);
 }
 
@@ -564,7 +588,12 @@ static void webhooks_round(struct worker *w, const char *agent_id) {
  * is resolved by counting the agent's runs: `*runs` or `*runs` + 1, never more. */
 static twin_status start_run(struct worker *w, const char *agent_id, const char *message,
                              long *runs, twin_run **run_out) {
-  twin_status st = CALL(w, START, 0, twin_runs_start(w->client, agent_id, "run", message, run_out));
+  twin_run_start_params *params = twin_run_start_params_new();
+  twin_status st;
+  SET(w, twin_run_start_params_set_mode(params, "run"));
+  SET(w, twin_run_start_params_set_message(params, message));
+  st = CALL(w, START, 0, twin_runs_start(w->client, agent_id, params, run_out));
+  twin_run_start_params_free(params);
   if (st == TWIN_OK) {
     EXPECT_STR(w, twin_run_agent_id(*run_out), agent_id);
     EXPECT_STR(w, twin_run_status(*run_out), "in_progress");
@@ -603,6 +632,8 @@ static void runs_round(struct worker *w, const char *agent_id, long *runs) {
   twin_event_iter *events = NULL;
   twin_event *event = NULL;
   twin_follow_options *follow = twin_follow_options_new();
+  twin_wait_options *wait = twin_wait_options_new();
+  twin_run_cancel_params *reason = twin_run_cancel_params_new();
   twin_cancel_result *cancelled = NULL;
   twin_cancel_result *again = NULL;
   twin_status st;
@@ -611,21 +642,23 @@ static void runs_round(struct worker *w, const char *agent_id, long *runs) {
   char run_id[64];
   size_t i;
 
-  twin_follow_options_set_timeout_ms(follow, FOLLOW_MS);
-  twin_follow_options_set_poll_interval_ms(follow, 20);
-  twin_follow_options_set_max_poll_interval_ms(follow, 100);
+  SET(w, twin_follow_options_set_timeout_ms(follow, FOLLOW_MS));
+  SET(w, twin_follow_options_set_poll_interval_ms(follow, 20));
+  SET(w, twin_follow_options_set_max_poll_interval_ms(follow, 100));
+  SET(w, twin_wait_options_set_timeout_ms(wait, WAIT_MS));
+  SET(w, twin_run_cancel_params_set_reason(reason, "chaos"));
 
   if (start_run(w, agent_id, RUN_FAST, runs, &run) == TWIN_OK) {
     snprintf(run_id, sizeof run_id, "%s", twin_run_id(run));
     if (CALL(w, SAFE, 0, twin_runs_get(w->client, agent_id, run_id, &fetched)) == TWIN_OK) {
       EXPECT_STR(w, twin_run_id(fetched), run_id);
     }
-    if (CALL(w, WAIT, 0, twin_runs_wait(w->client, agent_id, run_id, WAIT_MS, &done)) == TWIN_OK) {
+    if (CALL(w, WAIT, 0, twin_runs_wait(w->client, agent_id, run_id, wait, &done)) == TWIN_OK) {
       EXPECT_STR(w, twin_run_status(done), "completed");
       EXPECT_STR(w, twin_run_outcome(done), "success");
     }
     /* the run's events: listed, then followed (the run is over, so the follow ends at once) */
-    if (twin_events_list(w->client, agent_id, run_id, NULL, NULL, &events) == TWIN_OK) {
+    if (twin_events_list(w->client, agent_id, run_id, NULL, &events) == TWIN_OK) {
       uint64_t last = 0;
       n = 0;
       while ((st = CALL(w, SAFE, 0, twin_event_iter_next(events, &event))) == TWIN_OK && event != NULL) {
@@ -660,7 +693,7 @@ static void runs_round(struct worker *w, const char *agent_id, long *runs) {
     }
     /* cancelling a finished run succeeds with a note */
     if (done != NULL &&
-        CALL(w, SAFE, 0, twin_runs_cancel(w->client, agent_id, run_id, "chaos", &again)) == TWIN_OK) {
+        CALL(w, SAFE, 0, twin_runs_cancel(w->client, agent_id, run_id, reason, &again)) == TWIN_OK) {
       EXPECT(w, twin_cancel_result_success(again));
       EXPECT_STR(w, twin_cancel_result_error(again), "run already completed");
     }
@@ -676,7 +709,7 @@ static void runs_round(struct worker *w, const char *agent_id, long *runs) {
       }
     }
     if (cancelled != NULL &&
-        CALL(w, WAIT, 0, twin_runs_wait(w->client, agent_id, twin_run_id(slow), WAIT_MS, &stopped)) ==
+        CALL(w, WAIT, 0, twin_runs_wait(w->client, agent_id, twin_run_id(slow), wait, &stopped)) ==
             TWIN_OK) {
       EXPECT_STR(w, twin_run_status(stopped), "stopped");
     }
@@ -685,7 +718,7 @@ static void runs_round(struct worker *w, const char *agent_id, long *runs) {
   /* the agent's runs, three per page */
   if (run != NULL) {
     twin_run_list_params *params = twin_run_list_params_new();
-    twin_run_list_params_set_page_size(params, 3);
+    SET(w, twin_run_list_params_set_page_size(params, 3));
     if (twin_runs_list(w->client, agent_id, params, &iter) == TWIN_OK) {
       n = 0;
       while ((st = CALL(w, SAFE, 0, twin_run_iter_next(iter, &item))) == TWIN_OK && item != NULL) {
@@ -727,6 +760,8 @@ static void runs_round(struct worker *w, const char *agent_id, long *runs) {
   twin_cancel_result_free(cancelled);
   twin_cancel_result_free(again);
   twin_follow_options_free(follow);
+  twin_wait_options_free(wait);
+  twin_run_cancel_params_free(reason);
 }
 
 static void *worker_main(void *arg) {

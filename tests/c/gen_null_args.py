@@ -32,13 +32,8 @@ static bool names(const char *arg) {
 }
 
 int main(void) {
-  twin_client_options *client_options = twin_client_options_new();
+@HANDLES@
   twin_client *client = NULL;
-  twin_cancel_token *token = twin_cancel_token_new();
-  twin_agent_create_params *agent_params = twin_agent_create_params_new();
-  twin_run_list_params *run_params = twin_run_list_params_new();
-  twin_follow_options *follow_options = twin_follow_options_new();
-  twin_webhook_unwrap_options *unwrap_options = twin_webhook_unwrap_options_new();
   twin_agent_iter *agent_iter = NULL;
   twin_run_iter *run_iter = NULL;
   twin_event_iter *event_iter = NULL;
@@ -55,9 +50,9 @@ int main(void) {
       twin_client_options_set_base_url(client_options, "http://127.0.0.1:9") != TWIN_OK ||
       twin_client_options_set_max_retries(client_options, 0) != TWIN_OK ||
       twin_client_new(client_options, &client) != TWIN_OK ||
-      twin_agents_list(client, NULL, NULL, &agent_iter) != TWIN_OK ||
+      twin_agents_list(client, NULL, &agent_iter) != TWIN_OK ||
       twin_runs_list(client, "a", NULL, &run_iter) != TWIN_OK ||
-      twin_events_list(client, "a", "r", NULL, NULL, &event_iter) != TWIN_OK) {
+      twin_events_list(client, "a", "r", NULL, &event_iter) != TWIN_OK) {
     fprintf(stderr, "setup failed: %s\n", twin_last_error_message());
     return 1;
   }
@@ -69,12 +64,7 @@ EPILOGUE = r"""
   twin_run_iter_free(run_iter);
   twin_agent_iter_free(agent_iter);
   twin_client_free(client);
-  twin_webhook_unwrap_options_free(unwrap_options);
-  twin_follow_options_free(follow_options);
-  twin_run_list_params_free(run_params);
-  twin_agent_create_params_free(agent_params);
-  twin_cancel_token_free(token);
-  twin_client_options_free(client_options);
+@FREES@
   printf("%d passed, %d failed\n", checks - failures, failures);
   return failures == 0 && checks > 0 ? 0 : 1;
 }
@@ -84,18 +74,8 @@ EPILOGUE = r"""
 POINTERS = {
     "const twin_client *": "client",
     "twin_client *": "client",
-    "twin_client_options *": "client_options",
-    "const twin_client_options *": "client_options",
-    "const twin_cancel_token *": "token",
-    "twin_cancel_token *": "token",
-    "twin_agent_create_params *": "agent_params",
-    "const twin_agent_create_params *": "agent_params",
-    "twin_run_list_params *": "run_params",
-    "const twin_run_list_params *": "run_params",
-    "twin_follow_options *": "follow_options",
-    "const twin_follow_options *": "follow_options",
-    "twin_webhook_unwrap_options *": "unwrap_options",
-    "const twin_webhook_unwrap_options *": "unwrap_options",
+    # + every handle made by a twin_<type>_new(void) (options, params, the cancel token): see
+    # handles(), which adds `twin_<type> *` and `const twin_<type> *` here.
     "twin_agent_iter *": "agent_iter",
     "twin_run_iter *": "run_iter",
     "twin_event_iter *": "event_iter",
@@ -132,7 +112,7 @@ def parse(header):
                 params.append((ptype, pm["name"]))
         doc = " ".join(re.sub(r"^\s*\*", "", line) for line in m["doc"].splitlines())
         nullable = set(re.findall(r"`(\w+)` may be NULL", " ".join(doc.split())))
-        ret = " ".join(m["ret"].split())
+        ret = " ".join(m["ret"].replace("TWIN_NODISCARD", "").split())
         ret = re.sub(r"\s*\*", " *", ret)
         functions.append((ret, m["name"], params, nullable))
     return functions
@@ -172,7 +152,20 @@ def outs_untouched(params, special):
             if out_type(ptype) is not None and i not in special]
 
 
+def handles(functions):
+    """The types made by a `twin_<type>_new(void)`: each gets a variable named after it, made at
+    the start, passed wherever the type is expected, and freed at the end."""
+    made = [name[len("twin_"):-len("_new")] for ret, name, params, _ in functions
+            if name.endswith("_new") and not params and ret == f"{name[:-len('_new')]} *"]
+    for t in made:
+        POINTERS[f"twin_{t} *"] = POINTERS[f"const twin_{t} *"] = t
+    decls = "\n".join(f"  twin_{t} *{t} = twin_{t}_new();" for t in made)
+    frees = "\n".join(f"  twin_{t}_free({t});" for t in reversed(made))
+    return decls, frees
+
+
 def generate(functions):
+    made, frees = handles(functions)
     body = []
     for ret, name, params, nullable in functions:
         for i, (ptype, pname) in enumerate(params):
@@ -215,7 +208,8 @@ def generate(functions):
             body += [f"    {d}" for d in decls]
             body.append(f'    expect({" && ".join(conds)}, "{name} with invalid UTF-8 in {pname}");')
             body.append("  }")
-    return PRELUDE + "\n".join(body) + "\n" + EPILOGUE
+    prelude = PRELUDE.replace("@HANDLES@", made)
+    return prelude + "\n".join(body) + "\n" + EPILOGUE.replace("@FREES@", frees)
 
 
 def main():

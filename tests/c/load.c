@@ -45,9 +45,9 @@ static bool one_call(struct loader *l, int op, const char *agent_id, const char 
   bool ok = false;
   switch (op) {
   case 0: {
-    twin_me *me = NULL;
-    ok = twin_me_get(c, &me) == TWIN_OK && strncmp(twin_me_user_id(me), "user_", 5) == 0;
-    twin_me_free(me);
+    twin_user *me = NULL;
+    ok = twin_me_get(c, &me) == TWIN_OK && strncmp(twin_user_id(me), "user_", 5) == 0;
+    twin_user_free(me);
     break;
   }
   case 1: {
@@ -66,7 +66,7 @@ static bool one_call(struct loader *l, int op, const char *agent_id, const char 
   case 3: {
     char content[64];
     snprintf(content, sizeof content, "load %d call %d", l->id, n);
-    ok = twin_instructions_update(c, agent_id, content, NULL, NULL) == TWIN_OK;
+    ok = twin_instructions_update(c, agent_id, content, NULL) == TWIN_OK;
     break;
   }
   case 4: {
@@ -93,12 +93,14 @@ static bool one_call(struct loader *l, int op, const char *agent_id, const char 
   case 7: {
     twin_event_iter *iter = NULL;
     twin_event *event = NULL;
-    uint32_t limit = 3;
-    ok = twin_events_list(c, agent_id, run_id, NULL, &limit, &iter) == TWIN_OK &&
+    twin_event_list_params *params = twin_event_list_params_new();
+    ok = twin_event_list_params_set_page_size(params, 3) == TWIN_OK &&
+         twin_events_list(c, agent_id, run_id, params, &iter) == TWIN_OK &&
          twin_event_iter_next(iter, &event) == TWIN_OK && event != NULL &&
          strcmp(twin_event_kind(event), "Started") == 0;
     twin_event_free(event);
     twin_event_iter_free(iter);
+    twin_event_list_params_free(params);
     break;
   }
   case 8: {
@@ -109,11 +111,11 @@ static bool one_call(struct loader *l, int op, const char *agent_id, const char 
   }
   case 9: {
     char prefix[32];
-    twin_instructions *got = NULL;
+    twin_instruction *got = NULL;
     snprintf(prefix, sizeof prefix, "load %d call ", l->id);
     ok = twin_instructions_get(c, agent_id, &got) == TWIN_OK && got != NULL &&
-         strncmp(twin_instructions_content(got), prefix, strlen(prefix)) == 0;
-    twin_instructions_free(got);
+         strncmp(twin_instruction_content(got), prefix, strlen(prefix)) == 0;
+    twin_instruction_free(got);
     break;
   }
   default: {
@@ -132,18 +134,22 @@ static void *loader_main(void *arg) {
   twin_agent *agent = NULL;
   twin_run *run = NULL;
   twin_run *done = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_wait_options *wait = twin_wait_options_new();
   char first[32];
   int n;
 
-  if (twin_agents_create(l->client, NULL, &agent) != TWIN_OK ||
-      twin_runs_start(l->client, twin_agent_id(agent), "run", "load [emulator: events=7 step_ms=1]", &run) != TWIN_OK ||
-      twin_runs_wait(l->client, twin_agent_id(agent), twin_run_id(run), 30000, &done) != TWIN_OK) {
+  if (twin_run_start_params_set_message(start, "load [emulator: events=7 step_ms=1]") != TWIN_OK ||
+      twin_wait_options_set_timeout_ms(wait, 30000) != TWIN_OK ||
+      twin_agents_create(l->client, NULL, &agent) != TWIN_OK ||
+      twin_runs_start(l->client, twin_agent_id(agent), start, &run) != TWIN_OK ||
+      twin_runs_wait(l->client, twin_agent_id(agent), twin_run_id(run), wait, &done) != TWIN_OK) {
     fail(l, -1, "setup failed");
     goto cleanup;
   }
   /* instructions first, so that every read of them finds this thread's */
   snprintf(first, sizeof first, "load %d call -1", l->id);
-  if (twin_instructions_update(l->client, twin_agent_id(agent), first, NULL, NULL) != TWIN_OK) {
+  if (twin_instructions_update(l->client, twin_agent_id(agent), first, NULL) != TWIN_OK) {
     fail(l, -1, "setup failed");
     goto cleanup;
   }
@@ -163,6 +169,8 @@ cleanup:
   twin_agent_free(agent);
   twin_run_free(run);
   twin_run_free(done);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(wait);
   return NULL;
 }
 

@@ -39,7 +39,7 @@ static int test_create_get_move_delete(const twin_client *client) {
   CHECK(twin_last_error_http_status() == 409);
   CHECK(fetched == NULL);
 
-  CHECK_OK(twin_instructions_update(client, "c-test-agent-1", "# Inbox helper\nSummarise.", NULL, NULL));
+  CHECK_OK(twin_instructions_update(client, "c-test-agent-1", "# Inbox helper\nSummarise.", NULL));
   CHECK_OK(twin_agents_get(client, "c-test-agent-1", &fetched));
   CHECK_STR(twin_agent_name(fetched), "Inbox helper");
 
@@ -100,17 +100,20 @@ static int test_list_pages_by_cursor(const twin_client *client) {
   twin_agent *created[AGENTS] = {NULL};
   twin_agent_iter *iter = NULL;
   twin_agent *item = NULL;
-  uint32_t limit = 2;
+  twin_agent_list_params *list_params = twin_agent_list_params_new();
   int i;
   int seen = 0;
 
+  CHECK(params != NULL && list_params != NULL);
   CHECK_OK(twin_workspaces_create(client, "C paging", &workspace));
   CHECK_OK(twin_agent_create_params_set_workspace_id(params, twin_workspace_id(workspace)));
   for (i = 0; i < AGENTS; i++) {
     CHECK_OK(twin_agents_create(client, params, &created[i]));
   }
   /* 5 agents, 2 a page: 3 pages, newest first, the filter kept on every page */
-  CHECK_OK(twin_agents_list(client, twin_workspace_id(workspace), &limit, &iter));
+  CHECK_OK(twin_agent_list_params_set_workspace_id(list_params, twin_workspace_id(workspace)));
+  CHECK_OK(twin_agent_list_params_set_page_size(list_params, 2));
+  CHECK_OK(twin_agents_list(client, list_params, &iter));
   for (;;) {
     CHECK_OK(twin_agent_iter_next(iter, &item));
     if (item == NULL) {
@@ -129,9 +132,9 @@ static int test_list_pages_by_cursor(const twin_client *client) {
   twin_agent_iter_free(iter);
   iter = NULL;
 
-  /* every workspace, default page size */
+  /* NULL params: every workspace, default page size */
   seen = 0;
-  CHECK_OK(twin_agents_list(client, NULL, NULL, &iter));
+  CHECK_OK(twin_agents_list(client, NULL, &iter));
   for (;;) {
     CHECK_OK(twin_agent_iter_next(iter, &item));
     if (item == NULL) {
@@ -146,8 +149,11 @@ static int test_list_pages_by_cursor(const twin_client *client) {
   iter = NULL;
 
   /* a bad page size fails on the first fetch, then the iteration is over */
-  limit = 0;
-  CHECK_OK(twin_agents_list(client, NULL, &limit, &iter));
+  twin_agent_list_params_free(list_params);
+  list_params = twin_agent_list_params_new();
+  CHECK(list_params != NULL);
+  CHECK_OK(twin_agent_list_params_set_page_size(list_params, 0));
+  CHECK_OK(twin_agents_list(client, list_params, &iter));
   CHECK_STATUS(twin_agent_iter_next(iter, &item), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 400);
   CHECK(item == NULL);
@@ -162,6 +168,7 @@ cleanup:
   twin_agent_free(item);
   twin_agent_iter_free(iter);
   twin_agent_create_params_free(params);
+  twin_agent_list_params_free(list_params);
   twin_workspace_free(workspace);
   return rc;
 }

@@ -17,7 +17,7 @@ static int key_works(const char *api_key) {
   int works = -1;
   twin_client_options *options = twin_client_options_new();
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_status status;
   CHECK_OK(twin_client_options_set_api_key(options, api_key));
   CHECK_OK(twin_client_options_set_max_retries(options, 0));
@@ -29,7 +29,7 @@ static int key_works(const char *api_key) {
     works = 0;
   }
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
   return works;
@@ -48,15 +48,15 @@ static int test_create_list_revoke(const twin_client *client) {
   CHECK(strlen(twin_api_key_id(created)) == 32);
   CHECK_STR(twin_api_key_name(created), "c test key");
   CHECK(strlen(twin_api_key_display_prefix(created)) == 8);
-  CHECK(twin_api_key_api_key(created) != NULL);
-  CHECK_CONTAINS(twin_api_key_api_key(created), twin_api_key_display_prefix(created));
+  CHECK(twin_api_key_secret(created) != NULL);
+  CHECK_CONTAINS(twin_api_key_secret(created), twin_api_key_display_prefix(created));
   CHECK(twin_api_key_created_at(created, &has_value) > 1700000000);
   CHECK(has_value);
   CHECK(twin_api_key_last_used_at(created, &has_value) == 0);
   CHECK(!has_value);
   CHECK_CONTAINS(twin_api_key_json(created), "\"api_key\"");
   snprintf(key_id, sizeof key_id, "%s", twin_api_key_id(created));
-  snprintf(secret, sizeof secret, "%s", twin_api_key_api_key(created));
+  snprintf(secret, sizeof secret, "%s", twin_api_key_secret(created));
 
   CHECK(key_works(secret) == 1);
 
@@ -65,7 +65,7 @@ static int test_create_list_revoke(const twin_client *client) {
   listed = find_key(list, key_id);
   CHECK(listed != NULL);
   CHECK_STR(twin_api_key_name(listed), "c test key");
-  CHECK(twin_api_key_api_key(listed) == NULL); /* a listed key never carries its secret */
+  CHECK(twin_api_key_secret(listed) == NULL); /* a listed key never carries its secret */
   CHECK(strstr(twin_api_key_json(listed), secret) == NULL);
   CHECK(twin_api_key_list_get(list, twin_api_key_list_len(list)) == NULL);
   CHECK_CONTAINS(twin_last_error_message(), "out of range");

@@ -420,7 +420,7 @@ def signature_lines():
              case["expect"]]
         )
         for secret in case["secrets"]:
-            # what twin_webhook_sign must give, computed here with Python's hmac
+            # what twin_signature_sign must give, computed here with Python's hmac
             digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
             lines.append(["S", body.hex(), _hex(secret), _hex("sha256=" + digest)])
     for case in vectors["unwrap_cases"]:
@@ -446,7 +446,7 @@ def signature_lines():
 
 @pytest.mark.parametrize("mode", MODES)
 def test_webhook_signature_vectors(binaries, mode):
-    """twin_webhook_verify/_sign/_unwrap over every case of tests/vectors/signatures.json."""
+    """twin_signature_verify/_sign/_unwrap over every case of tests/vectors/signatures.json."""
     lines = signature_lines()
     stdin = "".join("\t".join(line) + "\n" for line in lines)
     out = run_c(binaries[("signature", mode)], mode, stdin=stdin)
@@ -560,7 +560,7 @@ def test_load_one_client_many_threads(binaries, fresh, capsys, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_webhook_fuzz(binaries, capsys, mode):
-    """Random bodies, headers and secrets into twin_webhook_verify/_unwrap (fixed seed)."""
+    """Random bodies, headers and secrets into twin_signature_verify/_unwrap (fixed seed)."""
     cases = FUZZ_CASES if mode == "asan" else FUZZ_CASES_VALGRIND
     out = run_c(binaries[("webhook_fuzz", mode)], mode, args=[str(cases), FUZZ_SEED])
     line, f = figures(out, "fuzz")

@@ -54,13 +54,13 @@ cleanup:
 static int test_client_from_environment(void) {
   int rc = 1;
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   CHECK_OK(twin_client_new(NULL, &client));
   CHECK_OK(twin_me_get(client, &me));
-  CHECK(strncmp(twin_me_user_id(me), "user_", 5) == 0);
+  CHECK(strncmp(twin_user_id(me), "user_", 5) == 0);
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   return rc;
 }
@@ -69,7 +69,7 @@ static int test_client_with_every_option(void) {
   int rc = 1;
   twin_client_options *options = twin_client_options_new();
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   CHECK(options != NULL);
   CHECK_OK(twin_client_options_set_api_key(options, require_env("TWIN_API_KEY")));
   CHECK_OK(twin_client_options_set_base_url(options, require_env("TWIN_BASE_URL")));
@@ -79,10 +79,10 @@ static int test_client_with_every_option(void) {
   CHECK_OK(twin_client_options_set_max_retries(options, 1));
   CHECK_OK(twin_client_new(options, &client));
   CHECK_OK(twin_me_get(client, &me));
-  CHECK_CONTAINS(twin_me_json(me), "\"user_id\"");
+  CHECK_CONTAINS(twin_user_json(me), "\"user_id\"");
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
   return rc;
@@ -129,7 +129,7 @@ static int test_wrong_key_is_an_api_error(void) {
   int rc = 1;
   twin_client_options *options = twin_client_options_new();
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   bool has_retry_after = true;
   CHECK(options != NULL);
   CHECK_OK(twin_client_options_set_api_key(options, "twin_00000000000000000000000000000000_WRONGSECRET"));
@@ -158,7 +158,7 @@ static int test_wrong_key_is_an_api_error(void) {
   CHECK(!twin_last_error_maybe_sent());
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
   return rc;
@@ -171,7 +171,8 @@ static pthread_key_t teardown_key;
 static void at_teardown(void *value) {
   (void)value;
   if (twin_client_options_set_api_key(NULL, "k") != TWIN_ERR_NULL_ARGUMENT) abort();
-  (void)twin_last_error_status();
+  twin_status last = twin_last_error_status();
+  if (last != TWIN_OK && last != TWIN_ERR_NULL_ARGUMENT) abort();
   (void)twin_last_error_message();
   twin_last_error_clear();
 }
@@ -202,7 +203,7 @@ static int test_unreachable_server_is_a_connection_error(void) {
   int rc = 1;
   twin_client_options *options = twin_client_options_new();
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   CHECK(options != NULL);
   CHECK_OK(twin_client_options_set_api_key(options, "twin_key"));
   CHECK_OK(twin_client_options_set_base_url(options, "http://127.0.0.1:1"));
@@ -214,7 +215,7 @@ static int test_unreachable_server_is_a_connection_error(void) {
   CHECK_CONTAINS(twin_last_error_message(), "connection");
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
   return rc;
@@ -240,7 +241,7 @@ static int test_frees_accept_null(void) {
   twin_client_free(NULL);
   twin_client_options_free(NULL);
   twin_cancel_token_free(NULL);
-  twin_me_free(NULL);
+  twin_user_free(NULL);
   return 0;
 }
 

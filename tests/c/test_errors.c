@@ -10,7 +10,7 @@ static int check_failure(const char *status_name, int http_status, const char *r
   int rc = 1;
   twin_client_options *options = twin_client_options_new();
   twin_client *client = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   bool has_retry_after = false;
   uint64_t retry_after_ms = 0;
   twin_status status;
@@ -42,7 +42,7 @@ static int check_failure(const char *status_name, int http_status, const char *r
   printf("%s: %s\n", status_name, twin_last_error_message());
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
   return rc;

@@ -1,5 +1,5 @@
 /* /v1/agents/{id}/runs/{id}/events: list (after_index paging), follow (plain, with options,
- * cancellable), and the twin_event getters. */
+ * cancelled through its options' token), and the twin_event getters. */
 #include "check.h"
 
 #define EVENTS 12
@@ -40,15 +40,16 @@ static int test_list(const twin_client *client, const char *agent_id, const char
   int rc = 1;
   twin_event_iter *iter = NULL;
   twin_event *event = NULL;
-  uint32_t limit = 5;
-  uint64_t after = 0;
+  twin_event_list_params *params = twin_event_list_params_new();
   uint64_t last = 0;
   uint64_t first_index = 0;
   bool has_value = false;
   int count = 0;
 
-  /* the first event is Started; the answer of the final llm call is decoded to plain JSON */
-  CHECK_OK(twin_events_list(client, agent_id, run_id, NULL, NULL, &iter));
+  CHECK(params != NULL);
+  /* NULL params: every event, from the first. The first event is Started; the answer of the
+   * final llm call is decoded to plain JSON */
+  CHECK_OK(twin_events_list(client, agent_id, run_id, NULL, &iter));
   CHECK_OK(twin_event_iter_next(iter, &event));
   CHECK_STR(twin_event_kind(event), "Started");
   first_index = twin_event_index(event);
@@ -62,35 +63,37 @@ static int test_list(const twin_client *client, const char *agent_id, const char
   iter = NULL;
 
   /* five a page: three pages, every event once */
-  CHECK_OK(twin_events_list(client, agent_id, run_id, NULL, &limit, &iter));
+  CHECK_OK(twin_event_list_params_set_page_size(params, 5));
+  CHECK_OK(twin_events_list(client, agent_id, run_id, params, &iter));
   CHECK(drain(iter, agent_id, run_id, &count, &last) == 0);
   CHECK(count == EVENTS);
   twin_event_iter_free(iter);
   iter = NULL;
 
-  /* after the first event */
-  after = first_index;
-  CHECK_OK(twin_events_list(client, agent_id, run_id, &after, &limit, &iter));
+  /* after the first event (still five a page) */
+  CHECK_OK(twin_event_list_params_set_after_index(params, first_index));
+  CHECK_OK(twin_events_list(client, agent_id, run_id, params, &iter));
   CHECK(drain(iter, agent_id, run_id, &count, &last) == 0);
   CHECK(count == EVENTS - 1);
   twin_event_iter_free(iter);
   iter = NULL;
 
   /* an unknown run has no events */
-  CHECK_OK(twin_events_list(client, agent_id, "00000000-0000-7000-8000-000000000000", NULL, NULL, &iter));
+  CHECK_OK(twin_events_list(client, agent_id, "00000000-0000-7000-8000-000000000000", NULL, &iter));
   CHECK(drain(iter, agent_id, run_id, &count, &last) == 0);
   CHECK(count == 0);
   twin_event_iter_free(iter);
   iter = NULL;
 
   /* an unknown agent is refused on the first fetch */
-  CHECK_OK(twin_events_list(client, "no-such-agent", run_id, NULL, NULL, &iter));
+  CHECK_OK(twin_events_list(client, "no-such-agent", run_id, NULL, &iter));
   CHECK_STATUS(twin_event_iter_next(iter, &event), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 403);
   rc = 0;
 cleanup:
   twin_event_free(event);
   twin_event_iter_free(iter);
+  twin_event_list_params_free(params);
   return rc;
 }
 
@@ -100,7 +103,7 @@ static int test_payloads(const twin_client *client, const char *agent_id, const 
   twin_event *event = NULL;
   bool saw_finished = false;
   bool saw_tool_output = false;
-  CHECK_OK(twin_events_list(client, agent_id, run_id, NULL, NULL, &iter));
+  CHECK_OK(twin_events_list(client, agent_id, run_id, NULL, &iter));
   for (;;) {
     CHECK_OK(twin_event_iter_next(iter, &event));
     if (event == NULL) {
@@ -134,13 +137,17 @@ static int test_follow(const twin_client *client, const char *agent_id) {
   twin_event_iter *iter = NULL;
   twin_event *event = NULL;
   twin_follow_options *options = twin_follow_options_new();
+  twin_follow_options *cancelling = twin_follow_options_new();
   twin_cancel_token *token = twin_cancel_token_new();
+  twin_run_start_params *start = twin_run_start_params_new();
   twin_cancel_result *result = NULL;
   uint64_t last = 0;
   int count = 0;
 
+  CHECK(options != NULL && cancelling != NULL && token != NULL && start != NULL);
   /* follow a live run from its start to its end */
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "[emulator: events=10 step_ms=20]", &run));
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: events=10 step_ms=20]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
   CHECK_OK(twin_events_follow(client, agent_id, twin_run_id(run), NULL, &iter));
   CHECK(drain(iter, agent_id, twin_run_id(run), &count, &last) == 0);
   CHECK(count == 10);
@@ -161,7 +168,8 @@ static int test_follow(const twin_client *client, const char *agent_id) {
   run = NULL;
 
   /* a follow that outlasts its time limit */
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "[emulator: slow events=50]", &run));
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: slow events=50]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
   CHECK_OK(twin_follow_options_set_after_index(options, 0));
   CHECK_OK(twin_follow_options_set_timeout_ms(options, 300));
   CHECK_OK(twin_events_follow(client, agent_id, twin_run_id(run), options, &iter));
@@ -178,9 +186,10 @@ static int test_follow(const twin_client *client, const char *agent_id) {
   twin_event_iter_free(iter);
   iter = NULL;
 
-  /* a cancelled follow stops with TWIN_ERR_CANCELLED */
+  /* a cancelled follow stops with TWIN_ERR_CANCELLED (options holding only the token) */
   CHECK_OK(twin_cancel_token_cancel(token));
-  CHECK_OK(twin_events_follow_cancellable(client, agent_id, twin_run_id(run), NULL, token, &iter));
+  CHECK_OK(twin_follow_options_set_cancel_token(cancelling, token));
+  CHECK_OK(twin_events_follow(client, agent_id, twin_run_id(run), cancelling, &iter));
   CHECK_STATUS(twin_event_iter_next(iter, &event), TWIN_ERR_CANCELLED);
   CHECK(event == NULL);
   CHECK_OK(twin_event_iter_next(iter, &event)); /* and then it is over */
@@ -192,7 +201,9 @@ cleanup:
   twin_event_iter_free(iter);
   twin_run_free(run);
   twin_follow_options_free(options);
+  twin_follow_options_free(cancelling);
   twin_cancel_token_free(token);
+  twin_run_start_params_free(start);
   twin_cancel_result_free(result);
   return rc;
 }
@@ -203,12 +214,19 @@ int main(void) {
   twin_agent *agent = NULL;
   twin_run *run = NULL;
   twin_run *done = NULL;
+  twin_run_start_params *start = NULL;
+  twin_wait_options *wait = NULL;
   if (client == NULL || (agent = new_agent(client)) == NULL) {
     twin_client_free(client);
     return 1;
   }
-  if (twin_runs_start(client, twin_agent_id(agent), "run", "[emulator: events=12 step_ms=5]", &run) != TWIN_OK ||
-      twin_runs_wait(client, twin_agent_id(agent), twin_run_id(run), 30000, &done) != TWIN_OK) {
+  start = twin_run_start_params_new();
+  wait = twin_wait_options_new();
+  if (start == NULL || wait == NULL ||
+      twin_run_start_params_set_message(start, "[emulator: events=12 step_ms=5]") != TWIN_OK ||
+      twin_wait_options_set_timeout_ms(wait, 30000) != TWIN_OK ||
+      twin_runs_start(client, twin_agent_id(agent), start, &run) != TWIN_OK ||
+      twin_runs_wait(client, twin_agent_id(agent), twin_run_id(run), wait, &done) != TWIN_OK) {
     fprintf(stderr, "cannot make a run: %s\n", twin_last_error_message());
     failures++;
   } else {
@@ -221,6 +239,8 @@ int main(void) {
   }
   twin_run_free(run);
   twin_run_free(done);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(wait);
   twin_agent_free(agent);
   twin_client_free(client);
   return failures == 0 ? 0 : 1;

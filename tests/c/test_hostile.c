@@ -121,12 +121,12 @@ static twin_status call(const twin_client *client, const char *name, bool *known
   twin_status status = TWIN_OK;
   *known = true;
   if (strcmp(name, "me") == 0) {
-    twin_me *me = NULL;
+    twin_user *me = NULL;
     status = twin_me_get(client, &me);
     if (status == TWIN_OK) {
-      print_hex("value_user_id", twin_me_user_id(me));
+      print_hex("value_user_id", twin_user_id(me));
     }
-    twin_me_free(me);
+    twin_user_free(me);
   } else if (strcmp(name, "agents_get") == 0) {
     twin_agent *agent = NULL;
     status = twin_agents_get(client, agent_id, &agent);
@@ -138,7 +138,7 @@ static twin_status call(const twin_client *client, const char *name, bool *known
     twin_agent_iter *iter = NULL;
     twin_agent *agent = NULL;
     int count = 0;
-    status = twin_agents_list(client, NULL, NULL, &iter);
+    status = twin_agents_list(client, NULL, &iter);
     while (status == TWIN_OK && (status = twin_agent_iter_next(iter, &agent)) == TWIN_OK &&
            agent != NULL) {
       count++;
@@ -167,7 +167,7 @@ static twin_status call(const twin_client *client, const char *name, bool *known
     status = twin_runs_get(client, agent_id, run_id, &run);
     if (status == TWIN_OK) {
       bool has = false;
-      uint64_t n = twin_run_run_number(run, &has);
+      uint64_t n = twin_run_number(run, &has);
       printf("value_run_number %llu\n", (unsigned long long)n);
     }
     twin_run_free(run);
@@ -186,21 +186,31 @@ static twin_status call(const twin_client *client, const char *name, bool *known
     twin_run_iter_free(iter);
   } else if (strcmp(name, "runs_start") == 0) {
     twin_run *run = NULL;
-    status = twin_runs_start(client, agent_id, "run", "hello", &run);
+    twin_run_start_params *params = twin_run_start_params_new();
+    status = twin_run_start_params_set_message(params, "hello");
+    if (status == TWIN_OK) {
+      status = twin_runs_start(client, agent_id, params, &run);
+    }
     if (status == TWIN_OK) {
       print_hex("value_run_id", twin_run_id(run));
     }
     twin_run_free(run);
+    twin_run_start_params_free(params);
   } else if (strcmp(name, "runs_wait") == 0) {
     twin_run *run = NULL;
-    status = twin_runs_wait(client, agent_id, run_id, 2000, &run);
+    twin_wait_options *options = twin_wait_options_new();
+    status = twin_wait_options_set_timeout_ms(options, 2000);
+    if (status == TWIN_OK) {
+      status = twin_runs_wait(client, agent_id, run_id, options, &run);
+    }
     if (status == TWIN_OK) {
       print_hex("value_run_status", twin_run_status(run));
     }
     twin_run_free(run);
+    twin_wait_options_free(options);
   } else if (strcmp(name, "events_list") == 0) {
     twin_event_iter *iter = NULL;
-    status = twin_events_list(client, agent_id, run_id, NULL, NULL, &iter);
+    status = twin_events_list(client, agent_id, run_id, NULL, &iter);
     if (status == TWIN_OK) {
       status = drain_events(iter);
     }
@@ -226,7 +236,7 @@ static twin_status call(const twin_client *client, const char *name, bool *known
     }
     twin_webhook_free(webhook);
   } else if (strcmp(name, "instructions_update") == 0) {
-    status = twin_instructions_update(client, agent_id, "version two", NULL, NULL);
+    status = twin_instructions_update(client, agent_id, "version two", NULL);
   } else {
     *known = false;
   }

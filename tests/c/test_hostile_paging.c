@@ -95,12 +95,17 @@ cleanup:
 static int list_events(const twin_client *client, const char *agent_id, const char *run_id,
                        const char *limit_text, int max_items) {
   int rc = 1;
+  twin_event_list_params *params = twin_event_list_params_new();
   twin_event_iter *iter = NULL;
   uint32_t limit = 0;
   int count = 0;
   twin_status end = TWIN_OK;
   uint64_t elapsed = 0;
-  CHECK_OK(twin_events_list(client, agent_id, run_id, NULL, optional_u32(limit_text, &limit), &iter));
+  CHECK(params != NULL);
+  if (optional_u32(limit_text, &limit) != NULL) {
+    CHECK_OK(twin_event_list_params_set_page_size(params, limit));
+  }
+  CHECK_OK(twin_events_list(client, agent_id, run_id, params, &iter));
   CHECK(drain_events(iter, GUARD_MS, &count, &end, &elapsed) == 0);
   report("list_events", count, end, elapsed);
   CHECK(does_not_advance(end));
@@ -108,19 +113,26 @@ static int list_events(const twin_client *client, const char *agent_id, const ch
   rc = 0;
 cleanup:
   twin_event_iter_free(iter);
+  twin_event_list_params_free(params);
   return rc;
 }
 
 static int list_agents(const twin_client *client, const char *workspace_id, const char *limit_text,
                        int max_items) {
   int rc = 1;
+  twin_agent_list_params *params = twin_agent_list_params_new();
   twin_agent_iter *iter = NULL;
   twin_agent *agent = NULL;
   uint32_t limit = 0;
   int count = 0;
   twin_status end = TWIN_OK;
   uint64_t start = now_ms();
-  CHECK_OK(twin_agents_list(client, workspace_id, optional_u32(limit_text, &limit), &iter));
+  CHECK(params != NULL);
+  CHECK_OK(twin_agent_list_params_set_workspace_id(params, workspace_id));
+  if (optional_u32(limit_text, &limit) != NULL) {
+    CHECK_OK(twin_agent_list_params_set_page_size(params, limit));
+  }
+  CHECK_OK(twin_agents_list(client, params, &iter));
   for (;;) {
     if (count >= MAX_GUARD || now_ms() - start > GUARD_MS) {
       fprintf(stderr, "guard: still going after %d agents, %llu ms\n", count,
@@ -142,6 +154,7 @@ static int list_agents(const twin_client *client, const char *workspace_id, cons
 cleanup:
   twin_agent_free(agent);
   twin_agent_iter_free(iter);
+  twin_agent_list_params_free(params);
   return rc;
 }
 

@@ -17,9 +17,9 @@ static void collect(twin_log_level level, const char *message, void *user_data) 
 }
 
 static int me(const twin_client *client) {
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_status status = twin_me_get(client, &me);
-  twin_me_free(me);
+  twin_user_free(me);
   return status == TWIN_OK ? 0 : 1;
 }
 
@@ -43,7 +43,9 @@ static int test_a_handler_gets_one_line_per_attempt(const twin_client *client) {
   rc = 0;
 cleanup:
   twin_agent_free(agent);
-  twin_log_set_handler(NULL, TWIN_LOG_OFF, NULL);
+  if (twin_log_set_handler(NULL, TWIN_LOG_OFF, NULL) != TWIN_OK) {
+    rc = 1;
+  }
   return rc;
 }
 
@@ -66,7 +68,9 @@ int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "stderr") == 0) {
     /* `test_logging stderr [off]`: the driver reads stderr */
     if (argc > 2 && strcmp(argv[2], "off") == 0) {
-      twin_log_set_handler(NULL, TWIN_LOG_OFF, NULL);
+      if (twin_log_set_handler(NULL, TWIN_LOG_OFF, NULL) != TWIN_OK) {
+        failures++;
+      }
     } else if (twin_log_set_handler(NULL, TWIN_LOG_DEBUG, NULL) != TWIN_OK) {
       failures++;
     }

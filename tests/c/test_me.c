@@ -1,18 +1,18 @@
-/* GET /v1/me: twin_me_get and the twin_me getters. */
+/* GET /v1/me: twin_me_get and the twin_user getters. */
 #include "check.h"
 
 static int test_me(const twin_client *client) {
   int rc = 1;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   CHECK_OK(twin_me_get(client, &me));
   CHECK(me != NULL);
-  CHECK(strncmp(twin_me_user_id(me), "user_", 5) == 0);
-  CHECK(strlen(twin_me_user_id(me)) == 5 + 26); /* user_ + ULID */
-  CHECK_CONTAINS(twin_me_json(me), twin_me_user_id(me));
-  CHECK(twin_me_json(me) == twin_me_json(me)); /* the same borrowed string each time */
+  CHECK(strncmp(twin_user_id(me), "user_", 5) == 0);
+  CHECK(strlen(twin_user_id(me)) == 5 + 26); /* user_ + ULID */
+  CHECK_CONTAINS(twin_user_json(me), twin_user_id(me));
+  CHECK(twin_user_json(me) == twin_user_json(me)); /* the same borrowed string each time */
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   return rc;
 }
 

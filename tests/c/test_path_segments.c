@@ -35,18 +35,21 @@ static int test_one_id(const twin_client *client, const char *id) {
   twin_agent *gone = NULL;
   twin_run *run = NULL;
   twin_run *got = NULL;
-  twin_instructions *instructions = NULL;
+  twin_instruction *instructions = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
 
+  CHECK(start != NULL);
   CHECK_OK(create_with_id(client, id, &created));
   CHECK_STR(twin_agent_id(created), id);
   CHECK_OK(twin_agents_get(client, id, &fetched));
   CHECK_STR(twin_agent_id(fetched), id);
   /* the id followed by more segments */
-  CHECK_OK(twin_instructions_update(client, id, id, NULL, NULL));
+  CHECK_OK(twin_instructions_update(client, id, id, NULL));
   CHECK_OK(twin_instructions_get(client, id, &instructions));
   CHECK(instructions != NULL);
-  CHECK_STR(twin_instructions_content(instructions), id);
-  CHECK_OK(twin_runs_start(client, id, "run", "[emulator: events=7 step_ms=1]", &run));
+  CHECK_STR(twin_instruction_content(instructions), id);
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: events=7 step_ms=1]"));
+  CHECK_OK(twin_runs_start(client, id, start, &run));
   CHECK_STR(twin_run_agent_id(run), id);
   CHECK_OK(twin_runs_get(client, id, twin_run_id(run), &got));
   CHECK_STR(twin_run_agent_id(got), id);
@@ -64,7 +67,8 @@ cleanup:
   twin_agent_free(gone);
   twin_run_free(run);
   twin_run_free(got);
-  twin_instructions_free(instructions);
+  twin_instruction_free(instructions);
+  twin_run_start_params_free(start);
   return rc;
 }
 

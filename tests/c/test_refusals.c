@@ -30,7 +30,7 @@ static int test_every_refusal(const twin_client *client, char **ids) {
   CHECK_REFUSED(twin_schedules_resume(client, agent), "nope");
   CHECK_REFUSED(twin_schedules_delete(client, agent), "nope");
   CHECK_REFUSED(twin_agents_move(client, agent, workspace), "nope");
-  CHECK_REFUSED(twin_instructions_update(client, agent, "After.", NULL, NULL), "nope");
+  CHECK_REFUSED(twin_instructions_update(client, agent, "After.", NULL), "nope");
   CHECK_REFUSED(twin_runs_cancel(client, agent, run, NULL, &cancelled), "nope");
   CHECK(cancelled == NULL); /* outputs are written only on success */
   /* The live schemas give these no `error` member. */

@@ -11,18 +11,24 @@ static int test_start_wait_get(const twin_client *client, const char *agent_id) 
   twin_run *started = NULL;
   twin_run *done = NULL;
   twin_run *fetched = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_wait_options *wait = twin_wait_options_new();
   bool has_value = false;
 
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "Summarise the inbox " FAST, &started));
+  CHECK(start != NULL && wait != NULL);
+  /* the mode left unset: a `run` */
+  CHECK_OK(twin_run_start_params_set_message(start, "Summarise the inbox " FAST));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &started));
   CHECK(strlen(twin_run_id(started)) == 36);
   CHECK_STR(twin_run_agent_id(started), agent_id);
   CHECK_STR(twin_run_status(started), "in_progress");
   CHECK(!twin_run_is_terminal(started));
-  CHECK(twin_run_run_number(started, &has_value) == 0); /* the start response says 0 */
+  CHECK(twin_run_number(started, &has_value) == 0); /* the start response says 0 */
   CHECK(twin_run_started_at(started, NULL) > 1700000000);
   CHECK_CONTAINS(twin_run_json(started), twin_run_id(started));
 
-  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(started), 30000, &done));
+  CHECK_OK(twin_wait_options_set_timeout_ms(wait, 30000));
+  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(started), wait, &done));
   CHECK_STR(twin_run_status(done), "completed");
   CHECK(twin_run_is_terminal(done));
   CHECK(twin_run_is_finished(done));
@@ -30,9 +36,9 @@ static int test_start_wait_get(const twin_client *client, const char *agent_id) 
   CHECK(twin_run_summary(done) != NULL);
   twin_run_credits_consumed(done, &has_value);
   CHECK(has_value);
-  CHECK(twin_run_run_number(done, &has_value) == 1);
+  CHECK(twin_run_number(done, &has_value) == 1);
   CHECK(has_value);
-  CHECK_STR(twin_run_run_kind(done), "run");
+  CHECK_STR(twin_run_kind(done), "run");
   CHECK_STR(twin_run_policy_type(done), "runner_v2");
   CHECK(twin_run_policy_model(done) != NULL);
   CHECK_STR(twin_run_user_email(done), "user@example.com"); /* the emulator's one user */
@@ -48,6 +54,8 @@ cleanup:
   twin_run_free(started);
   twin_run_free(done);
   twin_run_free(fetched);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(wait);
   return rc;
 }
 
@@ -55,17 +63,29 @@ static int test_outcomes_and_modes(const twin_client *client, const char *agent_
   int rc = 1;
   twin_run *run = NULL;
   twin_run *done = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_wait_options *wait = twin_wait_options_new();
+  twin_wait_options *no_limit = twin_wait_options_new();
 
-  CHECK_OK(twin_runs_start(client, agent_id, "BUILD", "[emulator: outcome=partial events=8 step_ms=5]", &run));
-  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(run), 30000, &done));
+  CHECK(start != NULL && wait != NULL && no_limit != NULL);
+  CHECK_OK(twin_wait_options_set_timeout_ms(wait, 30000));
+  CHECK_OK(twin_wait_options_set_timeout_ms(no_limit, UINT64_MAX));
+  CHECK_OK(twin_run_start_params_set_mode(start, "BUILD"));
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: outcome=partial events=8 step_ms=5]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
+  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(run), wait, &done));
   CHECK_STR(twin_run_outcome(done), "partial");
   CHECK_STR(twin_run_policy_type(done), "builder_v3");
   twin_run_free(run);
   twin_run_free(done);
   run = done = NULL;
 
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "[emulator: error step_ms=5]", &run));
-  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(run), 30000, &done));
+  /* setters replace what was set */
+  CHECK_OK(twin_run_start_params_set_mode(start, "run"));
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: error step_ms=5]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
+  /* UINT64_MAX: no time limit */
+  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(run), no_limit, &done));
   CHECK_STR(twin_run_status(done), "error");
   CHECK(twin_run_is_terminal(done));
   twin_run_free(run);
@@ -73,27 +93,32 @@ static int test_outcomes_and_modes(const twin_client *client, const char *agent_
   run = done = NULL;
 
   /* paused: waiting ends, though the run is not terminal */
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "[emulator: pause step_ms=5]", &run));
-  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(run), 30000, &done));
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: pause step_ms=5]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
+  CHECK_OK(twin_runs_wait(client, agent_id, twin_run_id(run), wait, &done));
   CHECK_STR(twin_run_status(done), "paused");
   CHECK(!twin_run_is_terminal(done));
   twin_run_free(run);
   twin_run_free(done);
   run = done = NULL;
 
-  /* no message at all */
-  CHECK_OK(twin_runs_start(client, agent_id, "run", NULL, &run));
-  CHECK_STATUS(twin_runs_start(client, agent_id, "walk", NULL, &done), TWIN_ERR_INVALID_ARGUMENT);
+  /* NULL params: a `run` with no message at all */
+  CHECK_OK(twin_runs_start(client, agent_id, NULL, &run));
+  CHECK_STATUS(twin_run_start_params_set_mode(start, "walk"), TWIN_ERR_INVALID_ARGUMENT);
   CHECK_CONTAINS(twin_last_error_message(), "run mode");
-  CHECK_STATUS(twin_runs_start(client, agent_id, "run", "[emulator: nonsense=1]", &done), TWIN_ERR_API);
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: nonsense=1]"));
+  CHECK_STATUS(twin_runs_start(client, agent_id, start, &done), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 400);
-  CHECK_STATUS(twin_runs_start(client, "no-such-agent", "run", NULL, &done), TWIN_ERR_API);
+  CHECK_STATUS(twin_runs_start(client, "no-such-agent", NULL, &done), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 403);
   CHECK(done == NULL);
   rc = 0;
 cleanup:
   twin_run_free(run);
   twin_run_free(done);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(wait);
+  twin_wait_options_free(no_limit);
   return rc;
 }
 
@@ -103,19 +128,28 @@ static int test_cancel_timeout_delete(const twin_client *client, const char *age
   twin_run *after = NULL;
   twin_cancel_result *result = NULL;
   twin_cancel_token *token = twin_cancel_token_new();
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_wait_options *short_wait = twin_wait_options_new();
+  twin_wait_options *cancellable = twin_wait_options_new();
+  twin_run_cancel_params *reason = twin_run_cancel_params_new();
 
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "[emulator: slow events=50]", &run));
+  CHECK(token != NULL && start != NULL && short_wait != NULL && cancellable != NULL && reason != NULL);
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: slow events=50]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
   /* a wait shorter than the run times out */
-  CHECK_STATUS(twin_runs_wait(client, agent_id, twin_run_id(run), 200, &after), TWIN_ERR_TIMEOUT);
+  CHECK_OK(twin_wait_options_set_timeout_ms(short_wait, 200));
+  CHECK_STATUS(twin_runs_wait(client, agent_id, twin_run_id(run), short_wait, &after), TWIN_ERR_TIMEOUT);
   CHECK(after == NULL);
   CHECK_CONTAINS(twin_last_error_message(), "timed out");
   /* a cancelled token stops a wait at once */
   CHECK_OK(twin_cancel_token_cancel(token));
-  CHECK_STATUS(twin_runs_wait_cancellable(client, agent_id, twin_run_id(run), 30000, token, &after),
-               TWIN_ERR_CANCELLED);
+  CHECK_OK(twin_wait_options_set_timeout_ms(cancellable, 30000));
+  CHECK_OK(twin_wait_options_set_cancel_token(cancellable, token));
+  CHECK_STATUS(twin_runs_wait(client, agent_id, twin_run_id(run), cancellable, &after), TWIN_ERR_CANCELLED);
   CHECK_STR(twin_last_error_message(), "cancelled");
 
-  CHECK_OK(twin_runs_cancel(client, agent_id, twin_run_id(run), "changed my mind", &result));
+  CHECK_OK(twin_run_cancel_params_set_reason(reason, "changed my mind"));
+  CHECK_OK(twin_runs_cancel(client, agent_id, twin_run_id(run), reason, &result));
   CHECK(twin_cancel_result_success(result));
   CHECK(twin_cancel_result_error(result) == NULL);
   CHECK_STR(twin_cancel_result_json(result), "{\"success\":true}");
@@ -123,7 +157,7 @@ static int test_cancel_timeout_delete(const twin_client *client, const char *age
   result = NULL;
   CHECK_OK(twin_runs_get(client, agent_id, twin_run_id(run), &after));
   CHECK_STR(twin_run_status(after), "stopped");
-  /* cancelling again still succeeds, with a note */
+  /* cancelling again (NULL params: no reason) still succeeds, with a note */
   CHECK_OK(twin_runs_cancel(client, agent_id, twin_run_id(run), NULL, &result));
   CHECK(twin_cancel_result_success(result));
   CHECK_STR(twin_cancel_result_error(result), "run already stopped");
@@ -143,6 +177,10 @@ cleanup:
   twin_run_free(after);
   twin_cancel_result_free(result);
   twin_cancel_token_free(token);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(short_wait);
+  twin_wait_options_free(cancellable);
+  twin_run_cancel_params_free(reason);
   return rc;
 }
 
@@ -175,16 +213,20 @@ static int test_list_and_filters(const twin_client *client) {
   twin_run *runs[3] = {NULL, NULL, NULL};
   twin_run *done = NULL;
   twin_run_list_params *params = twin_run_list_params_new();
+  twin_run_start_params *start = twin_run_start_params_new();
   twin_run_iter *iter = NULL;
   twin_run *item = NULL;
   int count = 0;
   int i;
   int64_t now = (int64_t)time(NULL);
 
-  CHECK(agent != NULL);
+  CHECK(agent != NULL && params != NULL && start != NULL);
+  CHECK_OK(twin_run_start_params_set_message(start, FAST));
   for (i = 0; i < 3; i++) {
-    CHECK_OK(twin_runs_start(client, twin_agent_id(agent), i == 2 ? "build" : "run", FAST, &runs[i]));
-    CHECK_OK(twin_runs_wait(client, twin_agent_id(agent), twin_run_id(runs[i]), 30000, &done));
+    CHECK_OK(twin_run_start_params_set_mode(start, i == 2 ? "build" : "run"));
+    CHECK_OK(twin_runs_start(client, twin_agent_id(agent), start, &runs[i]));
+    /* NULL options: the default limit (10 minutes) */
+    CHECK_OK(twin_runs_wait(client, twin_agent_id(agent), twin_run_id(runs[i]), NULL, &done));
     twin_run_free(done);
     done = NULL;
   }
@@ -247,6 +289,7 @@ cleanup:
   twin_run_free(item);
   twin_run_iter_free(iter);
   twin_run_list_params_free(params);
+  twin_run_start_params_free(start);
   twin_agent_free(agent);
   return rc;
 }

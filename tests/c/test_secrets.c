@@ -126,57 +126,61 @@ static void signature_failures(const char *secret) {
   char not_utf8[256];
   char *signature = NULL;
   char body[512];
-  twin_webhook_event *event = NULL;
-  twin_webhook_unwrap_options *options = twin_webhook_unwrap_options_new();
+  twin_delivery *event = NULL;
+  twin_signature_options *options = twin_signature_options_new();
+  twin_signature_options *any_time = twin_signature_options_new();
   const char *stale = "{\"event\":\"run.completed\",\"timestamp\":\"2020-01-01T00:00:00Z\","
                       "\"data\":{\"run_id\":\"r\",\"agent_id\":\"a\",\"status\":\"completed\"}}";
   const char *junk = "{\"event\":";
 
   /* signed with the marker secret, so verification reaches every check */
   snprintf(body, sizeof body, "%s", stale);
-  if (twin_webhook_sign((const uint8_t *)body, strlen(body), secret, &signature) != TWIN_OK) {
+  if (twin_signature_sign((const uint8_t *)body, strlen(body), secret, &signature) != TWIN_OK) {
     mismatches++;
     fprintf(stderr, "cannot sign: %s\n", twin_last_error_message());
     goto cleanup;
   }
-  scan_one("twin_webhook_sign output", "-", signature);
-  EXPECT_FAIL(twin_webhook_verify((const uint8_t *)body, strlen(body), ZERO_SIGNATURE, secrets, 1),
+  scan_one("twin_signature_sign output", "-", signature);
+  CHECK(options != NULL && any_time != NULL);
+  CHECK_OK(twin_signature_options_set_tolerance_secs(any_time, UINT64_MAX));
+  EXPECT_FAIL(twin_signature_verify((const uint8_t *)body, strlen(body), ZERO_SIGNATURE, secrets, 1),
               TWIN_ERR_SIGNATURE); /* NoMatch */
-  EXPECT_FAIL(twin_webhook_verify((const uint8_t *)body, strlen(body), "sha256=zz", secrets, 1),
+  EXPECT_FAIL(twin_signature_verify((const uint8_t *)body, strlen(body), "sha256=zz", secrets, 1),
               TWIN_ERR_SIGNATURE); /* MalformedHeader */
-  EXPECT_FAIL(twin_webhook_verify((const uint8_t *)body, strlen(body), NULL, secrets, 1),
+  EXPECT_FAIL(twin_signature_verify((const uint8_t *)body, strlen(body), NULL, secrets, 1),
               TWIN_ERR_SIGNATURE); /* MissingHeader */
-  EXPECT_FAIL(twin_webhook_verify((const uint8_t *)body, strlen(body), signature, secrets, 0),
+  EXPECT_FAIL(twin_signature_verify((const uint8_t *)body, strlen(body), signature, secrets, 0),
               TWIN_ERR_SIGNATURE); /* NoSecrets */
-  EXPECT_FAIL(twin_webhook_unwrap((const uint8_t *)body, strlen(body), signature, NULL, secrets, 1,
-                                  300, &event),
+  EXPECT_FAIL(twin_signature_unwrap((const uint8_t *)body, strlen(body), signature, NULL, secrets, 1,
+                                    NULL, &event),
               TWIN_ERR_SIGNATURE); /* StaleTimestamp */
-  EXPECT_FAIL(twin_webhook_unwrap((const uint8_t *)body, strlen(body), signature, "run.started",
-                                  secrets, 1, -1, &event),
+  EXPECT_FAIL(twin_signature_unwrap((const uint8_t *)body, strlen(body), signature, "run.started",
+                                    secrets, 1, any_time, &event),
               TWIN_ERR_SIGNATURE); /* EventMismatch */
-  twin_webhook_unwrap_options_set_max_body(options, 8);
-  EXPECT_FAIL(twin_webhook_unwrap_with_options((const uint8_t *)body, strlen(body), signature, NULL,
-                                               secrets, 1, options, &event),
+  CHECK_OK(twin_signature_options_set_max_body(options, 8));
+  EXPECT_FAIL(twin_signature_unwrap((const uint8_t *)body, strlen(body), signature, NULL,
+                                    secrets, 1, options, &event),
               TWIN_ERR_SIGNATURE); /* BodyTooLarge */
   twin_string_free(signature);
   signature = NULL;
-  CHECK_OK(twin_webhook_sign((const uint8_t *)junk, strlen(junk), secret, &signature));
-  EXPECT_FAIL(twin_webhook_unwrap((const uint8_t *)junk, strlen(junk), signature, NULL, secrets, 1,
-                                  -1, &event),
+  CHECK_OK(twin_signature_sign((const uint8_t *)junk, strlen(junk), secret, &signature));
+  EXPECT_FAIL(twin_signature_unwrap((const uint8_t *)junk, strlen(junk), signature, NULL, secrets, 1,
+                                    any_time, &event),
               TWIN_ERR_SIGNATURE); /* InvalidPayload */
   /* the secret with a byte that is not UTF-8 after it */
   snprintf(not_utf8, sizeof not_utf8, "%s\xff", secret);
   bad_secrets[0] = not_utf8;
-  EXPECT_FAIL(twin_webhook_verify((const uint8_t *)body, strlen(body), signature, bad_secrets, 1),
+  EXPECT_FAIL(twin_signature_verify((const uint8_t *)body, strlen(body), signature, bad_secrets, 1),
               TWIN_ERR_INVALID_ARGUMENT);
-  EXPECT_FAIL(twin_webhook_sign((const uint8_t *)body, strlen(body), not_utf8, &signature),
+  EXPECT_FAIL(twin_signature_sign((const uint8_t *)body, strlen(body), not_utf8, &signature),
               TWIN_ERR_INVALID_ARGUMENT);
-  EXPECT_FAIL(twin_webhook_sign((const uint8_t *)body, strlen(body), secret, NULL),
+  EXPECT_FAIL(twin_signature_sign((const uint8_t *)body, strlen(body), secret, NULL),
               TWIN_ERR_NULL_ARGUMENT);
-  EXPECT_FAIL(twin_webhook_verify(NULL, 1, signature, secrets, 1), TWIN_ERR_NULL_ARGUMENT);
+  EXPECT_FAIL(twin_signature_verify(NULL, 1, signature, secrets, 1), TWIN_ERR_NULL_ARGUMENT);
 cleanup:
-  twin_webhook_event_free(event);
-  twin_webhook_unwrap_options_free(options);
+  twin_delivery_free(event);
+  twin_signature_options_free(options);
+  twin_signature_options_free(any_time);
   twin_string_free(signature);
 }
 
@@ -189,15 +193,18 @@ static int local_phase(const char *api_key, const char *base_url, const char *se
   twin_client_options *options = twin_client_options_new();
   twin_agent_create_params *params = twin_agent_create_params_new();
   twin_cancel_token *token = twin_cancel_token_new();
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_wait_options *wait = twin_wait_options_new();
   twin_agent *agent = NULL;
   twin_agent *again = NULL;
   twin_agent *missing = NULL;
   twin_run *run = NULL;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   char text[512];
   int rc = 1;
 
-  CHECK(client != NULL && options != NULL && params != NULL && token != NULL);
+  CHECK(client != NULL && options != NULL && params != NULL && token != NULL && start != NULL &&
+        wait != NULL);
   /* invalid arguments holding the markers */
   snprintf(text, sizeof text, "%s\xff", api_key);
   EXPECT_FAIL(twin_client_options_set_api_key(options, text), TWIN_ERR_INVALID_ARGUMENT);
@@ -217,7 +224,7 @@ static int local_phase(const char *api_key, const char *base_url, const char *se
   CHECK_OK(twin_client_options_set_api_key(options, api_key));
   EXPECT_FAIL(twin_client_new(options, &bad_url), TWIN_ERR_INVALID_ARGUMENT);
   EXPECT_FAIL(twin_agents_get(client, "", &agent), TWIN_ERR_INVALID_ARGUMENT);
-  EXPECT_FAIL(twin_runs_start(client, "agent", "walk", NULL, &run), TWIN_ERR_INVALID_ARGUMENT);
+  EXPECT_FAIL(twin_run_start_params_set_mode(start, "walk"), TWIN_ERR_INVALID_ARGUMENT);
   EXPECT_FAIL(twin_me_get(client, NULL), TWIN_ERR_NULL_ARGUMENT);
   EXPECT_FAIL(twin_agents_get(NULL, "agent", &agent), TWIN_ERR_NULL_ARGUMENT);
   /* the API's failures, with the marker key */
@@ -233,8 +240,9 @@ static int local_phase(const char *api_key, const char *base_url, const char *se
   EXPECT_FAIL(twin_schedules_pause(client, "secrets-agent"), TWIN_ERR_API); /* 404: no schedule */
   EXPECT_FAIL(twin_schedules_set(client, "secrets-agent", "0 12 * * *"), TWIN_ERR_INVALID_CRON);
   CHECK_OK(twin_cancel_token_cancel(token));
-  EXPECT_FAIL(twin_runs_wait_cancellable(client, "secrets-agent", "no-such-run", 1000, token, &run),
-              TWIN_ERR_CANCELLED);
+  CHECK_OK(twin_wait_options_set_timeout_ms(wait, 1000));
+  CHECK_OK(twin_wait_options_set_cancel_token(wait, token));
+  EXPECT_FAIL(twin_runs_wait(client, "secrets-agent", "no-such-run", wait, &run), TWIN_ERR_CANCELLED);
   CHECK_OK(twin_agents_delete(client, "secrets-agent"));
   /* nothing listens on port 9 */
   unreachable = client_with(api_key, "http://127.0.0.1:9", 0);
@@ -243,12 +251,14 @@ static int local_phase(const char *api_key, const char *base_url, const char *se
   signature_failures(secret);
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_run_free(run);
   twin_agent_free(agent);
   twin_agent_free(again);
   twin_agent_free(missing);
   twin_cancel_token_free(token);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(wait);
   twin_agent_create_params_free(params);
   twin_client_options_free(options);
   twin_client_free(dummy);
@@ -273,7 +283,7 @@ static twin_status status_named(const char *name) {
 static int me_phase(const char *api_key, const char *status_name, const char *http,
                     const char *timeout_ms) {
   twin_client *client = client_with(api_key, NULL, timeout_ms ? strtoull(timeout_ms, NULL, 10) : 0);
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_status status;
   if (client == NULL) {
     return 1;
@@ -284,7 +294,7 @@ static int me_phase(const char *api_key, const char *status_name, const char *ht
     mismatches++;
     fprintf(stderr, "HTTP status %d, expected %s\n", twin_last_error_http_status(), http);
   }
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * Webhook deliveries: twin_webhook_verify, _sign, _unwrap and _unwrap_with_options over every
+ * Webhook deliveries: twin_signature_verify, _sign and _unwrap over every
  * case of tests/vectors/signatures.json. The driver turns the JSON into tab-separated lines on
  * stdin (strings hex-encoded, "-" for absent), so this program never parses JSON:
  *   V name body header|- n secret... expect
@@ -100,8 +100,8 @@ static int verify_case(char **f, int n) {
     secrets[i] = f[5 + i];
   }
   /* an empty list is passed as NULL with length 0 */
-  CHECK(check_outcome(twin_webhook_verify((const uint8_t *)f[2], (size_t)body_len, opt_text(f[3]),
-                                          secrets_len ? secrets : NULL, (size_t)secrets_len),
+  CHECK(check_outcome(twin_signature_verify((const uint8_t *)f[2], (size_t)body_len, opt_text(f[3]),
+                                            secrets_len ? secrets : NULL, (size_t)secrets_len),
                       f[5 + secrets_len]) == 0);
   rc = 0;
 cleanup:
@@ -117,7 +117,7 @@ static int sign_case(char **f, int n) {
   unhex(f[2]);
   unhex(f[3]);
   CHECK(body_len >= 0);
-  CHECK_OK(twin_webhook_sign((const uint8_t *)f[1], (size_t)body_len, f[2], &signature));
+  CHECK_OK(twin_signature_sign((const uint8_t *)f[1], (size_t)body_len, f[2], &signature));
   CHECK_STR(signature, f[3]);
   rc = 0;
 cleanup:
@@ -135,9 +135,10 @@ static int unwrap_case(char **f, int n) {
   const char *expect;
   int i;
   int k;
-  twin_webhook_unwrap_options *options = twin_webhook_unwrap_options_new();
-  twin_webhook_event *event = NULL;
-  twin_webhook_event *plain = NULL;
+  twin_signature_options *options = twin_signature_options_new();
+  twin_signature_options *plain_options = NULL;
+  twin_delivery *event = NULL;
+  twin_delivery *plain = NULL;
   bool tolerance_off = strcmp(f[6], "-") == 0;
   bool default_max_body = strcmp(f[7], "-") == 0;
   bool has_value = true;
@@ -146,10 +147,11 @@ static int unwrap_case(char **f, int n) {
   CHECK(body_len >= 0);
   signature = opt_text(f[3]);
   event_header = opt_text(f[4]);
-  CHECK_OK(twin_webhook_unwrap_options_set_now(options, strtoll(f[5], NULL, 10)));
-  CHECK_OK(twin_webhook_unwrap_options_set_tolerance_secs(options, tolerance_off ? -1 : strtoll(f[6], NULL, 10)));
+  CHECK_OK(twin_signature_options_set_now(options, strtoll(f[5], NULL, 10)));
+  CHECK_OK(twin_signature_options_set_tolerance_secs(
+      options, tolerance_off ? UINT64_MAX : strtoull(f[6], NULL, 10)));
   if (!default_max_body) {
-    CHECK_OK(twin_webhook_unwrap_options_set_max_body(options, strtoul(f[7], NULL, 10)));
+    CHECK_OK(twin_signature_options_set_max_body(options, strtoul(f[7], NULL, 10)));
   }
   secrets_len = atoi(f[8]);
   CHECK(secrets_len >= 0 && secrets_len < 8 && n >= 10 + secrets_len);
@@ -159,41 +161,47 @@ static int unwrap_case(char **f, int n) {
   }
   k = 9 + secrets_len;
   expect = f[k];
-  CHECK(check_outcome(twin_webhook_unwrap_with_options((const uint8_t *)f[2], (size_t)body_len, signature,
-                                                       event_header, secrets, (size_t)secrets_len,
-                                                       options, &event),
+  CHECK(check_outcome(twin_signature_unwrap((const uint8_t *)f[2], (size_t)body_len, signature,
+                                            event_header, secrets, (size_t)secrets_len, options,
+                                            &event),
                       expect) == 0);
   if (tolerance_off && default_max_body) {
-    /* without a clock or a size to set, the plain function gives the same answer */
-    CHECK(check_outcome(twin_webhook_unwrap((const uint8_t *)f[2], (size_t)body_len, signature, event_header,
-                                            secrets, (size_t)secrets_len, -1, &plain),
+    /* without a clock or a size to set (options with only the tolerance turned off), the
+     * system clock gives the same answer */
+    plain_options = twin_signature_options_new();
+    CHECK(plain_options != NULL);
+    CHECK_OK(twin_signature_options_set_tolerance_secs(plain_options, UINT64_MAX));
+    CHECK(check_outcome(twin_signature_unwrap((const uint8_t *)f[2], (size_t)body_len, signature,
+                                              event_header, secrets, (size_t)secrets_len,
+                                              plain_options, &plain),
                         expect) == 0);
   }
   if (strcmp(expect, "ok") == 0) {
     CHECK(n == k + 9);
-    CHECK(twin_webhook_event_kind(event) == kind_named(f[k + 1]));
-    CHECK_STR(twin_webhook_event_event(event), opt_text(f[k + 2]));
-    CHECK(twin_webhook_event_timestamp(event) == strtoll(f[k + 3], NULL, 10));
-    CHECK_STR(twin_webhook_event_run_id(event), opt_text(f[k + 4]));
-    CHECK_STR(twin_webhook_event_agent_id(event), opt_text(f[k + 5]));
-    CHECK_STR(twin_webhook_event_status(event), opt_text(f[k + 6]));
-    CHECK_STR(twin_webhook_event_outcome(event), opt_text(f[k + 7]));
+    CHECK(twin_delivery_kind(event) == kind_named(f[k + 1]));
+    CHECK_STR(twin_delivery_event(event), opt_text(f[k + 2]));
+    CHECK(twin_delivery_timestamp(event) == strtoll(f[k + 3], NULL, 10));
+    CHECK_STR(twin_delivery_run_id(event), opt_text(f[k + 4]));
+    CHECK_STR(twin_delivery_agent_id(event), opt_text(f[k + 5]));
+    CHECK_STR(twin_delivery_status(event), opt_text(f[k + 6]));
+    CHECK_STR(twin_delivery_outcome(event), opt_text(f[k + 7]));
     if (strcmp(f[k + 8], "-") == 0) {
-      CHECK(twin_webhook_event_finished_at(event, &has_value) == 0);
+      CHECK(twin_delivery_finished_at(event, &has_value) == 0);
       CHECK(!has_value);
     } else {
-      CHECK(twin_webhook_event_finished_at(event, &has_value) == strtoll(f[k + 8], NULL, 10));
+      CHECK(twin_delivery_finished_at(event, &has_value) == strtoll(f[k + 8], NULL, 10));
       CHECK(has_value);
     }
-    CHECK_CONTAINS(twin_webhook_event_json(event), "\"event\"");
+    CHECK_CONTAINS(twin_delivery_json(event), "\"event\"");
   } else {
     CHECK(event == NULL);
   }
   rc = 0;
 cleanup:
-  twin_webhook_unwrap_options_free(options);
-  twin_webhook_event_free(event);
-  twin_webhook_event_free(plain);
+  twin_signature_options_free(options);
+  twin_signature_options_free(plain_options);
+  twin_delivery_free(event);
+  twin_delivery_free(plain);
   return rc;
 }
 

@@ -28,7 +28,7 @@ static void sleep_ms(long ms) {
 /* One worker's mixed calls; returns 0 on success. */
 static int worker_round(int worker) {
   int rc = 1;
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_agent *agent = NULL;
   twin_agent *missing = NULL;
   twin_run *run = NULL;
@@ -36,18 +36,24 @@ static int worker_round(int worker) {
   twin_run_iter *runs = NULL;
   twin_run *item = NULL;
   twin_workspace_list *workspaces = NULL;
+  /* parameter handles are not shared: each thread has its own */
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_wait_options *wait = twin_wait_options_new();
   char expected_detail[64];
 
+  CHECK(start != NULL && wait != NULL);
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: events=8 step_ms=5]"));
+  CHECK_OK(twin_wait_options_set_timeout_ms(wait, 30000));
   CHECK_OK(twin_me_get(shared_client, &me));
   CHECK_OK(twin_agents_create(shared_client, NULL, &agent));
-  CHECK_OK(twin_runs_start(shared_client, twin_agent_id(agent), "run", "[emulator: events=8 step_ms=5]", &run));
+  CHECK_OK(twin_runs_start(shared_client, twin_agent_id(agent), start, &run));
   /* this thread's failure is this thread's last error, whatever the others do meanwhile */
   CHECK_STATUS(twin_agents_get(shared_client, "no-such-agent", &missing), TWIN_ERR_API);
   snprintf(expected_detail, sizeof expected_detail, "you do not have access to this agent");
   CHECK_OK(twin_workspaces_list(shared_client, &workspaces));
   CHECK(twin_last_error_http_status() == 403);
   CHECK_STR(twin_last_error_detail(), expected_detail);
-  CHECK_OK(twin_runs_wait(shared_client, twin_agent_id(agent), twin_run_id(run), 30000, &done));
+  CHECK_OK(twin_runs_wait(shared_client, twin_agent_id(agent), twin_run_id(run), wait, &done));
   CHECK_STR(twin_run_status(done), "completed");
   CHECK_OK(twin_runs_list(shared_client, twin_agent_id(agent), NULL, &runs));
   CHECK_OK(twin_run_iter_next(runs, &item));
@@ -56,7 +62,7 @@ static int worker_round(int worker) {
   (void)worker;
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_agent_free(agent);
   twin_agent_free(missing);
   twin_run_free(run);
@@ -64,6 +70,8 @@ cleanup:
   twin_run_iter_free(runs);
   twin_run_free(item);
   twin_workspace_list_free(workspaces);
+  twin_run_start_params_free(start);
+  twin_wait_options_free(wait);
   return rc;
 }
 
@@ -116,11 +124,24 @@ static void *waiter_main(void *arg) {
   twin_run *run = NULL;
   twin_event_iter *iter = NULL;
   twin_event *event = NULL;
+  twin_wait_options *wait = NULL;
+  twin_follow_options *follow = NULL;
   double start = now_seconds();
   if (!w->follow) {
-    w->status = twin_runs_wait_cancellable(shared_client, w->agent_id, w->run_id, 60000, w->token, &run);
+    wait = twin_wait_options_new();
+    w->status = twin_wait_options_set_timeout_ms(wait, 60000);
+    if (w->status == TWIN_OK) {
+      w->status = twin_wait_options_set_cancel_token(wait, w->token);
+    }
+    if (w->status == TWIN_OK) {
+      w->status = twin_runs_wait(shared_client, w->agent_id, w->run_id, wait, &run);
+    }
   } else {
-    w->status = twin_events_follow_cancellable(shared_client, w->agent_id, w->run_id, NULL, w->token, &iter);
+    follow = twin_follow_options_new();
+    w->status = twin_follow_options_set_cancel_token(follow, w->token);
+    if (w->status == TWIN_OK) {
+      w->status = twin_events_follow(shared_client, w->agent_id, w->run_id, follow, &iter);
+    }
     while (w->status == TWIN_OK) {
       w->status = twin_event_iter_next(iter, &event);
       if (w->status == TWIN_OK && event == NULL) {
@@ -133,6 +154,8 @@ static void *waiter_main(void *arg) {
   w->seconds = now_seconds() - start;
   twin_run_free(run);
   twin_event_iter_free(iter);
+  twin_wait_options_free(wait);
+  twin_follow_options_free(follow);
   return NULL;
 }
 
@@ -142,13 +165,18 @@ static int test_cancel_from_another_thread(bool follow) {
   twin_run *run = NULL;
   twin_cancel_token *token = twin_cancel_token_new();
   twin_cancel_result *result = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_run_cancel_params *reason = twin_run_cancel_params_new();
   struct waiter w;
   pthread_t thread;
   bool joined = true;
   double cancelled_at;
 
+  CHECK(token != NULL && start != NULL && reason != NULL);
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: slow events=100]"));
+  CHECK_OK(twin_run_cancel_params_set_reason(reason, "test over"));
   CHECK_OK(twin_agents_create(shared_client, NULL, &agent));
-  CHECK_OK(twin_runs_start(shared_client, twin_agent_id(agent), "run", "[emulator: slow events=100]", &run));
+  CHECK_OK(twin_runs_start(shared_client, twin_agent_id(agent), start, &run));
   w.agent_id = twin_agent_id(agent);
   w.run_id = twin_run_id(run);
   w.token = token;
@@ -165,16 +193,20 @@ static int test_cancel_from_another_thread(bool follow) {
   CHECK_STR(twin_status_str((int)w.status), "TWIN_ERR_CANCELLED");
   CHECK(now_seconds() - cancelled_at < 5.0); /* noticed promptly */
   CHECK(w.seconds >= 0.5);
-  CHECK_OK(twin_runs_cancel(shared_client, twin_agent_id(agent), twin_run_id(run), "test over", &result));
+  CHECK_OK(twin_runs_cancel(shared_client, twin_agent_id(agent), twin_run_id(run), reason, &result));
   CHECK_OK(twin_agents_delete(shared_client, twin_agent_id(agent)));
   rc = 0;
 cleanup:
   if (!joined) {
-    twin_cancel_token_cancel(token);
+    if (twin_cancel_token_cancel(token) != TWIN_OK) {
+      rc = 1;
+    }
     pthread_join(thread, NULL);
   }
   twin_cancel_result_free(result);
   twin_cancel_token_free(token);
+  twin_run_start_params_free(start);
+  twin_run_cancel_params_free(reason);
   twin_run_free(run);
   twin_agent_free(agent);
   return rc;

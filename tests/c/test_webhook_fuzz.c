@@ -1,5 +1,6 @@
 /*
- * Random input to twin_webhook_verify, twin_webhook_unwrap and twin_webhook_unwrap_with_options:
+ * Random input to twin_signature_verify and twin_signature_unwrap (options with a tolerance
+ * alone, or with random settings):
  * bodies (random bytes, real deliveries, mutated deliveries, JSON token soup, extreme values),
  * signature and event headers (absent, right, nearly right, random bytes), secrets (empty,
  * ASCII, UTF-8, not UTF-8), tolerances and options at their extremes. A fixed seed (xorshift64)
@@ -8,7 +9,9 @@
  *   - otherwise TWIN_OK or TWIN_ERR_SIGNATURE with a documented twin_last_error_signature_kind();
  *   - TWIN_OK where it must be: a right signature verifies; a right signature over an intact
  *     delivery unwraps, with its fields;
- *   - nothing written to the out-parameter on failure, and a message.
+ *   - nothing written to the out-parameter on failure, and a message;
+ *   - the options' setters take every value, but a `now` outside the calendar's range
+ *     (TWIN_ERR_INVALID_ARGUMENT).
  * Prints "fuzz: cases=N ok=... signature=... invalid_argument=... <kind>=..." for the driver.
  *
  *   test_webhook_fuzz CASES SEED
@@ -216,7 +219,7 @@ static int64_t pick_i64(void) {
   }
 }
 
-/* Just over twin_webhook_unwrap's 1 MiB cap: refused before it is hashed or parsed. */
+/* Just over twin_signature_unwrap's 1 MiB cap: refused before it is hashed or parsed. */
 #define OVERSIZE ((1u << 20) + 1)
 static char oversize[OVERSIZE + 64];
 
@@ -234,10 +237,13 @@ static void one_case(struct counts *c, long index) {
   const char *event_header = NULL;
   const char *event = PICK(EVENTS);
   bool intact = false, right_signature = false, all_valid = true;
-  int function = too_large ? 1 : (int)below(3); /* verify, unwrap, unwrap_with_options */
-  int64_t tolerance = below(3) ? -1 : pick_i64();
-  twin_webhook_unwrap_options *options = NULL;
-  twin_webhook_event *out = NULL;
+  /* verify, unwrap with a tolerance alone, unwrap with random options */
+  int function = too_large ? 1 : (int)below(3);
+  /* UINT64_MAX: no timestamp check; the others include 2**63 and 2**64 - 2 */
+  uint64_t tolerance = below(3) ? UINT64_MAX : (uint64_t)pick_i64();
+  twin_signature_options *options = NULL;
+  const char *setter_why = NULL;
+  twin_delivery *out = NULL;
   twin_status status;
   char *signature = NULL;
   size_t i;
@@ -308,7 +314,7 @@ static void one_case(struct counts *c, long index) {
   case 2:
   case 3: {
     const char *key = n_secrets > 0 ? secrets[below(n_secrets)] : "not among them";
-    if (valid_utf8(key) && twin_webhook_sign((const uint8_t *)body, body_len, key, &signature) == TWIN_OK) {
+    if (valid_utf8(key) && twin_signature_sign((const uint8_t *)body, body_len, key, &signature) == TWIN_OK) {
       snprintf(header_store, sizeof header_store, "%s", signature);
       right_signature = n_secrets > 0 && key[0] != '\0';
       if (below(3) == 0) { /* nearly right */
@@ -376,24 +382,34 @@ static void one_case(struct counts *c, long index) {
   }
 
   if (function == 0) {
-    status = twin_webhook_verify((const uint8_t *)body, body_len, header, secrets, n_secrets);
+    status = twin_signature_verify((const uint8_t *)body, body_len, header, secrets, n_secrets);
   } else if (function == 1) {
-    status = twin_webhook_unwrap((const uint8_t *)body, body_len, header, event_header, secrets,
-                                 n_secrets, tolerance, &out);
+    options = twin_signature_options_new();
+    if (twin_signature_options_set_tolerance_secs(options, tolerance) != TWIN_OK) {
+      setter_why = "a tolerance was refused";
+    }
+    status = twin_signature_unwrap((const uint8_t *)body, body_len, header, event_header, secrets,
+                                   n_secrets, options, &out);
   } else {
-    options = twin_webhook_unwrap_options_new();
-    if (below(2)) {
-      twin_webhook_unwrap_options_set_tolerance_secs(options, tolerance);
+    options = twin_signature_options_new();
+    if (below(2) && twin_signature_options_set_tolerance_secs(options, tolerance) != TWIN_OK) {
+      setter_why = "a tolerance was refused";
     }
     if (below(2)) {
       size_t caps[] = {0, 1, 64, (size_t)1 << 20, SIZE_MAX};
-      twin_webhook_unwrap_options_set_max_body(options, below(2) ? caps[below(5)] : below(MAX_BODY));
+      if (twin_signature_options_set_max_body(options, below(2) ? caps[below(5)] : below(MAX_BODY)) !=
+          TWIN_OK) {
+        setter_why = "a body limit was refused";
+      }
     }
     if (below(2)) {
-      twin_webhook_unwrap_options_set_now(options, pick_i64());
+      twin_status now_status = twin_signature_options_set_now(options, pick_i64());
+      if (now_status != TWIN_OK && now_status != TWIN_ERR_INVALID_ARGUMENT) {
+        setter_why = "twin_signature_options_set_now gave an undocumented status";
+      }
     }
-    status = twin_webhook_unwrap_with_options((const uint8_t *)body, body_len, header, event_header,
-                                              secrets, n_secrets, options, &out);
+    status = twin_signature_unwrap((const uint8_t *)body, body_len, header, event_header,
+                                   secrets, n_secrets, options, &out);
   }
 
   c->cases++;
@@ -406,7 +422,7 @@ static void one_case(struct counts *c, long index) {
   }
   /* the oracle */
   {
-    const char *why = NULL;
+    const char *why = setter_why;
     bool signature_kind_ok = status != TWIN_ERR_SIGNATURE ||
                              documented_kind(twin_last_error_signature_kind(), c);
     if (!all_valid) {
@@ -428,15 +444,15 @@ static void one_case(struct counts *c, long index) {
       if (status != TWIN_OK) {
         why = "a right signature did not verify";
       }
-    } else if (function == 1 && right_signature && intact && tolerance < 0 &&
+    } else if (function == 1 && right_signature && intact && tolerance == UINT64_MAX &&
                (event_header == NULL || strcmp(event_header, event) == 0)) {
       c->must_ok++;
       if (status != TWIN_OK) {
         why = "an intact, rightly signed delivery did not unwrap";
-      } else if (strcmp(twin_webhook_event_event(out), event) != 0 ||
-                 strncmp(twin_webhook_event_run_id(out), "run_", 4) != 0 ||
-                 strncmp(twin_webhook_event_agent_id(out), "agent_", 6) != 0 ||
-                 twin_webhook_event_kind(out) == TWIN_WEBHOOK_EVENT_UNKNOWN) {
+      } else if (strcmp(twin_delivery_event(out), event) != 0 ||
+                 strncmp(twin_delivery_run_id(out), "run_", 4) != 0 ||
+                 strncmp(twin_delivery_agent_id(out), "agent_", 6) != 0 ||
+                 twin_delivery_kind(out) == TWIN_WEBHOOK_EVENT_UNKNOWN) {
         why = "unwrapped fields differ from the delivery";
       }
     }
@@ -446,14 +462,14 @@ static void one_case(struct counts *c, long index) {
     if (status == TWIN_OK && function != 0) {
       /* every getter of what was accepted */
       bool has = false;
-      if (out == NULL || twin_webhook_event_json(out) == NULL || twin_webhook_event_event(out) == NULL) {
+      if (out == NULL || twin_delivery_json(out) == NULL || twin_delivery_event(out) == NULL) {
         why = "an accepted delivery lacks its fields";
       } else {
-        (void)twin_webhook_event_timestamp(out);
-        (void)twin_webhook_event_status(out);
-        (void)twin_webhook_event_outcome(out);
-        (void)twin_webhook_event_finished_at(out, &has);
-        (void)twin_webhook_event_kind(out);
+        (void)twin_delivery_timestamp(out);
+        (void)twin_delivery_status(out);
+        (void)twin_delivery_outcome(out);
+        (void)twin_delivery_finished_at(out, &has);
+        (void)twin_delivery_kind(out);
       }
     }
     if (why != NULL) {
@@ -467,8 +483,8 @@ static void one_case(struct counts *c, long index) {
       }
     }
   }
-  twin_webhook_event_free(out);
-  twin_webhook_unwrap_options_free(options);
+  twin_delivery_free(out);
+  twin_signature_options_free(options);
 }
 
 int main(int argc, char **argv) {

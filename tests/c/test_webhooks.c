@@ -1,6 +1,6 @@
 /* /v1/agents/{id}/webhooks: create, list, get, update, delete, the twin_webhook getters, and a
  * real delivery: the emulator POSTs signed run events to a tiny HTTP receiver in this program,
- * which checks them with twin_webhook_unwrap() and the webhook's signing secret. */
+ * which checks them with twin_signature_unwrap() and the webhook's signing secret. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <arpa/inet.h>
@@ -14,6 +14,12 @@
 
 #define MAX_REQUEST 65536
 
+/* Frees `old` and gives new, empty update parameters (a set field cannot be unset). */
+static twin_webhook_update_params *fresh_update(twin_webhook_update_params *old) {
+  twin_webhook_update_params_free(old);
+  return twin_webhook_update_params_new();
+}
+
 static int test_crud(const twin_client *client, const char *agent_id) {
   int rc = 1;
   const char *events[] = {"run.started", "run.completed"};
@@ -22,6 +28,7 @@ static int test_crud(const twin_client *client, const char *agent_id) {
   twin_webhook *created = NULL;
   twin_webhook *fetched = NULL;
   twin_webhook *updated = NULL;
+  twin_webhook_update_params *update = NULL;
   twin_webhook_list *list = NULL;
   const twin_webhook *listed = NULL;
   bool has_value = false;
@@ -55,34 +62,56 @@ static int test_crud(const twin_client *client, const char *agent_id) {
   CHECK_STR(twin_webhook_url(fetched), "https://example.com/hook");
   CHECK_STR(twin_webhook_agent_id(fetched), agent_id);
 
-  CHECK_OK(twin_webhooks_update(client, agent_id, id, "https://example.com/other", one_event, 1,
-                                "disabled", &updated));
+  update = fresh_update(update);
+  CHECK(update != NULL);
+  CHECK_OK(twin_webhook_update_params_set_url(update, "https://example.com/other"));
+  CHECK_OK(twin_webhook_update_params_set_events(update, one_event, 1));
+  CHECK_OK(twin_webhook_update_params_set_status(update, "disabled"));
+  CHECK_OK(twin_webhooks_update(client, agent_id, id, update, &updated));
   CHECK_STR(twin_webhook_url(updated), "https://example.com/other");
   CHECK(twin_webhook_events_len(updated) == 1);
   CHECK_STR(twin_webhook_events_get(updated, 0), "run.failed");
   CHECK_STR(twin_webhook_status(updated), "disabled");
   twin_webhook_free(updated);
   updated = NULL;
-  /* NULL leaves a field as it is */
-  CHECK_OK(twin_webhooks_update(client, agent_id, id, NULL, NULL, 0, "active", &updated));
+  /* a field not set stays as it is */
+  update = fresh_update(update);
+  CHECK(update != NULL);
+  CHECK_OK(twin_webhook_update_params_set_status(update, "active"));
+  CHECK_OK(twin_webhooks_update(client, agent_id, id, update, &updated));
   CHECK_STR(twin_webhook_url(updated), "https://example.com/other");
+  CHECK(twin_webhook_events_len(updated) == 1);
   CHECK_STR(twin_webhook_status(updated), "active");
   twin_webhook_updated_at(updated, &has_value);
   CHECK(has_value);
+  twin_webhook_free(updated);
+  updated = NULL;
+  /* NULL params: nothing changes */
+  CHECK_OK(twin_webhooks_update(client, agent_id, id, NULL, &updated));
+  CHECK_STR(twin_webhook_url(updated), "https://example.com/other");
+  CHECK(twin_webhook_events_len(updated) == 1);
+  CHECK_STR(twin_webhook_events_get(updated, 0), "run.failed");
+  CHECK_STR(twin_webhook_status(updated), "active");
 
   /* refused locally */
-  CHECK_STATUS(twin_webhooks_update(client, agent_id, id, "ftp://example.com", NULL, 0, NULL, &fetched),
-               TWIN_ERR_INVALID_ARGUMENT);
-  CHECK_STATUS(twin_webhooks_update(client, agent_id, id, NULL, events, 0, NULL, &fetched),
-               TWIN_ERR_INVALID_ARGUMENT);
+  update = fresh_update(update);
+  CHECK(update != NULL);
+  CHECK_OK(twin_webhook_update_params_set_url(update, "ftp://example.com"));
+  CHECK_STATUS(twin_webhooks_update(client, agent_id, id, update, &fetched), TWIN_ERR_INVALID_ARGUMENT);
+  update = fresh_update(update);
+  CHECK(update != NULL);
+  CHECK_OK(twin_webhook_update_params_set_events(update, events, 0));
+  CHECK_STATUS(twin_webhooks_update(client, agent_id, id, update, &fetched), TWIN_ERR_INVALID_ARGUMENT);
   CHECK_STATUS(twin_webhooks_create(client, agent_id, "https://example.com", no_such_event, 1, &fetched),
                TWIN_ERR_INVALID_ARGUMENT);
   CHECK_CONTAINS(twin_last_error_message(), "run.finished");
   CHECK_STATUS(twin_webhooks_create(client, agent_id, "example.com", events, 2, &fetched),
                TWIN_ERR_INVALID_ARGUMENT);
   /* refused by the service */
-  CHECK_STATUS(twin_webhooks_update(client, agent_id, id, NULL, NULL, 0, "sleeping", &fetched),
-               TWIN_ERR_API);
+  update = fresh_update(update);
+  CHECK(update != NULL);
+  CHECK_OK(twin_webhook_update_params_set_status(update, "sleeping"));
+  CHECK_STATUS(twin_webhooks_update(client, agent_id, id, update, &fetched), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 400 || twin_last_error_http_status() == 422);
 
   CHECK_OK(twin_webhooks_delete(client, agent_id, id));
@@ -97,6 +126,7 @@ cleanup:
   twin_webhook_free(created);
   twin_webhook_free(fetched);
   twin_webhook_free(updated);
+  twin_webhook_update_params_free(update);
   twin_webhook_list_free(list);
   return rc;
 }
@@ -222,7 +252,8 @@ static int test_real_delivery(const twin_client *client, const char *agent_id) {
   const char *events[] = {"run.started", "run.completed"};
   twin_webhook *webhook = NULL;
   twin_run *run = NULL;
-  twin_webhook_event *event = NULL;
+  twin_run_start_params *start = twin_run_start_params_new();
+  twin_delivery *event = NULL;
   static char body[MAX_REQUEST];
   char signature[128];
   char event_name[64];
@@ -233,32 +264,33 @@ static int test_real_delivery(const twin_client *client, const char *agent_id) {
   bool saw_completed = false;
   int deliveries;
 
-  CHECK(listener >= 0);
+  CHECK(listener >= 0 && start != NULL);
   snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", port);
   CHECK_OK(twin_webhooks_create(client, agent_id, url, events, 2, &webhook));
   secrets[1] = twin_webhook_signing_secret(webhook); /* rotation: the old secret goes first */
-  CHECK_OK(twin_runs_start(client, agent_id, "run", "[emulator: events=8 step_ms=5]", &run));
+  CHECK_OK(twin_run_start_params_set_message(start, "[emulator: events=8 step_ms=5]"));
+  CHECK_OK(twin_runs_start(client, agent_id, start, &run));
 
   for (deliveries = 0; deliveries < 6 && !(saw_started && saw_completed); deliveries++) {
     CHECK(receive_delivery(listener, 15000, body, &body_len, signature, event_name));
-    CHECK_OK(twin_webhook_verify((const uint8_t *)body, body_len, signature, secrets, 2));
-    CHECK_STATUS(twin_webhook_verify((const uint8_t *)body, body_len, signature, wrong, 1),
+    CHECK_OK(twin_signature_verify((const uint8_t *)body, body_len, signature, secrets, 2));
+    CHECK_STATUS(twin_signature_verify((const uint8_t *)body, body_len, signature, wrong, 1),
                  TWIN_ERR_SIGNATURE);
     CHECK_STR(twin_last_error_signature_kind(), "NoMatch");
-    CHECK_OK(twin_webhook_unwrap((const uint8_t *)body, body_len, signature, event_name, secrets, 2,
-                                 300, &event));
-    CHECK_STR(twin_webhook_event_run_id(event), twin_run_id(run));
-    CHECK_STR(twin_webhook_event_agent_id(event), agent_id);
-    CHECK_STR(twin_webhook_event_event(event), event_name);
-    if (twin_webhook_event_kind(event) == TWIN_WEBHOOK_EVENT_RUN_STARTED) {
+    CHECK_OK(twin_signature_unwrap((const uint8_t *)body, body_len, signature, event_name, secrets, 2,
+                                   NULL, &event));
+    CHECK_STR(twin_delivery_run_id(event), twin_run_id(run));
+    CHECK_STR(twin_delivery_agent_id(event), agent_id);
+    CHECK_STR(twin_delivery_event(event), event_name);
+    if (twin_delivery_kind(event) == TWIN_WEBHOOK_EVENT_RUN_STARTED) {
       saw_started = true;
-    } else if (twin_webhook_event_kind(event) == TWIN_WEBHOOK_EVENT_RUN_COMPLETED) {
+    } else if (twin_delivery_kind(event) == TWIN_WEBHOOK_EVENT_RUN_COMPLETED) {
       saw_completed = true;
-      CHECK_STR(twin_webhook_event_outcome(event), "success");
-      CHECK_STR(twin_webhook_event_status(event), "completed");
-      CHECK(twin_webhook_event_finished_at(event, NULL) > 1700000000);
+      CHECK_STR(twin_delivery_outcome(event), "success");
+      CHECK_STR(twin_delivery_status(event), "completed");
+      CHECK(twin_delivery_finished_at(event, NULL) > 1700000000);
     }
-    twin_webhook_event_free(event);
+    twin_delivery_free(event);
     event = NULL;
   }
   CHECK(saw_started);
@@ -271,7 +303,8 @@ cleanup:
   }
   twin_webhook_free(webhook);
   twin_run_free(run);
-  twin_webhook_event_free(event);
+  twin_run_start_params_free(start);
+  twin_delivery_free(event);
   return rc;
 }
 

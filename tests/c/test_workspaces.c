@@ -19,6 +19,7 @@ static int test_workspace_lifecycle(const twin_client *client) {
   twin_workspace *updated = NULL;
   twin_workspace_list *list = NULL;
   twin_agent_create_params *params = NULL;
+  twin_workspace_update_params *update = NULL;
   twin_agent *agent = NULL;
   twin_agent *gone = NULL;
   const twin_workspace *listed = NULL;
@@ -41,12 +42,16 @@ static int test_workspace_lifecycle(const twin_client *client) {
   CHECK_OK(twin_agent_create_params_set_workspace_id(params, twin_workspace_id(first)));
   CHECK_OK(twin_agents_create(client, params, &agent));
 
-  CHECK_OK(twin_workspaces_update(client, twin_workspace_id(first), "C renamed",
-                                  "{\"icon\":\"Code\",\"backgroundColor\":\"#FFD93D\"}", &updated));
+  update = twin_workspace_update_params_new();
+  CHECK(update != NULL);
+  CHECK_OK(twin_workspace_update_params_set_icon_config(
+      update, "{\"icon\":\"Code\",\"backgroundColor\":\"#FFD93D\"}"));
+  CHECK_OK(twin_workspaces_update(client, twin_workspace_id(first), "C renamed", update, &updated));
   CHECK_STR(twin_workspace_name(updated), "C renamed");
   CHECK_STR(twin_workspace_icon_config(updated), "{\"icon\":\"Code\",\"backgroundColor\":\"#FFD93D\"}");
   CHECK(twin_workspace_agent_count(updated) == 1);
-  CHECK_STATUS(twin_workspaces_update(client, twin_workspace_id(first), "x", "{not json", &updated),
+  CHECK_OK(twin_workspace_update_params_set_icon_config(update, "{not json"));
+  CHECK_STATUS(twin_workspaces_update(client, twin_workspace_id(first), "x", update, &updated),
                TWIN_ERR_INVALID_ARGUMENT);
   CHECK_CONTAINS(twin_last_error_message(), "icon_config");
 
@@ -79,6 +84,7 @@ cleanup:
   twin_workspace_free(updated);
   twin_workspace_list_free(list);
   twin_agent_create_params_free(params);
+  twin_workspace_update_params_free(update);
   twin_agent_free(agent);
   twin_agent_free(gone);
   return rc;

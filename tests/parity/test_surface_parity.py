@@ -90,8 +90,11 @@ PYTHON_NAMES: dict[tuple[str, str], str] = {
     ("start_run", "run_mode"): "mode",
     ("start_run", "user_message"): "message",
 }
-# Python name -> C name, where they differ (none today: C uses the Python names).
-C_NAMES: dict[tuple[str, str], str] = {}
+# Python name -> C name, where they differ: C calls every page size `page_size` (issue 16).
+C_NAMES: dict[tuple[str, str], str] = {
+    ("list_agents", "limit"): "page_size",
+    ("list_run_events", "limit"): "page_size",
+}
 
 # --------------------------------------------------------------------------------------------
 # Deliberate omissions: (operationId, wire name) -> (languages that leave it out, reason).
@@ -106,11 +109,6 @@ OMITTED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
         frozenset({"python", "c"}),
         "pagination: the pager asks for page 1, 2, ... itself (and skips pages shifted by "
         "runs started meanwhile); callers iterate the Pager",
-    ),
-    ("start_run", "skip_deploy_check"): (
-        frozenset({"c"}),
-        "not yet in C: twin_runs_start takes positional arguments; issue 16 (one params handle "
-        "per endpoint with optional inputs) gives it a params type with this setter",
     ),
 }
 
