@@ -202,7 +202,8 @@ def test_the_emulator_command_line_and_curl_as_shown(clean_env: dict[str, str]) 
                             stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
-        assert json.loads(proc.stdout.readline()) == {"url": f"http://127.0.0.1:{port}", "api_key": "my-test-key"}
+        assert json.loads(proc.stdout.readline()) == {"url": f"http://127.0.0.1:{port}", "api_key": "my-test-key",
+                                                      "ui_url": f"http://127.0.0.1:{port}/_emulator/ui"}
         me = subprocess.run(["curl", "-sf", "-H", "x-api-key: my-test-key", f"http://127.0.0.1:{port}/v1/me"],
                             capture_output=True, text=True, timeout=60)
         assert me.returncode == 0 and json.loads(me.stdout)["user_id"].startswith("user_")
