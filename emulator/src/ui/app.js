@@ -401,10 +401,19 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("faults-clear").addEventListener("click", () => changeFaults("DELETE"));
 
-  const fragment = new URLSearchParams(location.hash.slice(1));
-  const fromLink = fragment.get("key");
-  if (fromLink) history.replaceState(null, "", location.pathname + location.search);
-  const saved = fromLink || sessionStorage.getItem(STORAGE);
+  // A link opened in a tab already on this page only changes the fragment.
+  window.addEventListener("hashchange", () => {
+    const fromLink = keyFromLink();
+    if (fromLink) start(fromLink);
+  });
+  const saved = keyFromLink() || sessionStorage.getItem(STORAGE);
   if (saved) start(saved);
   else showLogin("");
 });
+
+// The key a link carries in its fragment (#key=...), removed from the address bar at once.
+function keyFromLink() {
+  const given = new URLSearchParams(location.hash.slice(1)).get("key");
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  return given;
+}
