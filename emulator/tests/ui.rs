@@ -71,12 +71,7 @@ fn the_state_needs_the_start_key() {
     api.call_as(Some("wrong"), "GET", STATE, None)
         .problem_status(401);
     // A key created through the API opens the API, not the inspector.
-    let created = api
-        .post("/api/public/v1/access-api-keys", json!({ "name": "other" }))
-        .json(201)["api_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, created) = api.create_key("other");
     api.call_as(Some(&created), "GET", "/v1/me", None).json(200);
     api.call_as(Some(&created), "GET", STATE, None)
         .problem_status(401);
