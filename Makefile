@@ -41,7 +41,7 @@ test-demo: wheel-python
 
 # The emulator's inspector page (/_emulator/ui) in Debian's headless Chromium, driven by
 # selenium through Debian's chromedriver while a script uses the emulator (tests/ui, about
-# 10 s); writes target/ui/inspector.png (docs/inspector.png is a copy of it). ui-tools installs
+# 20 s); writes target/ui/inspector.png (docs/inspector.png is a copy of it). ui-tools installs
 # chromium and chromium-driver with apt-get when they are missing and this runs as root.
 .PHONY: test-ui ui-tools
 ui-tools:

@@ -9,7 +9,8 @@ from in_progress to completed, its events (the same indexes the API lists), both
 answered 200 with a verified signature, the injected fault in the fault panel and in the
 request log, and never the key. The page is used with the keyboard only (the key typed into
 the login form and Enter, Enter on a run, Enter on "Clear faults"). A screenshot is written to
-target/ui/inspector.png (README's docs/inspector.png is a copy of it).
+target/ui/inspector.png (README's docs/inspector.png is a copy of it). Last, a run of 2,100
+events: the page shows the first 2,000 and says so.
 """
 
 from __future__ import annotations
@@ -232,3 +233,12 @@ def session(driver: WebDriver, emu: Emulator, receiver: Receiver) -> None:
     wait(driver, "the inspector opened by the link", lambda d: d.find_element(By.ID, "app").is_displayed())
     assert driver.execute_script("return location.href") == emu.ui_url
     wait(driver, "the run again", lambda d: run_status(d, run.run_id) == "completed")
+
+    # A long run: the page shows its first 2,000 events and says so.
+    long = client.runs.start(agent.agent_id, message="[emulator: events=2100 step_ms=1]").wait(timeout=60)
+    assert long.status == "completed"
+    wait(driver, "the long run", lambda d: run_status(d, long.run_id) == "completed")
+    driver.find_element(By.CSS_SELECTOR, f'button[data-key="run:{long.run_id}"]').send_keys(Keys.ENTER)
+    wait(driver, "the first 2,000 events of 2,100", lambda d: d.find_element(By.ID, "events-title").text.endswith(
+        ": 2100 (completed), the first 2000 shown"))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#events li.event")) == 2000

@@ -6,6 +6,7 @@
 
 const POLL_MS = 1000;
 const MAX_REQUEST_ROWS = 300;
+const MAX_EVENT_ROWS = 2000; // a run's first events; the API lists the rest
 const STORAGE = "twin-emulator-key";
 
 const $ = (id) => document.getElementById(id);
@@ -126,7 +127,7 @@ async function poll() {
 
 async function pollOnce() {
   const query = new URLSearchParams({ requests_after: String(lastRequest) });
-  if (selectedRun) {
+  if (selectedRun && $("events").childElementCount < MAX_EVENT_ROWS) {
     query.set("run", selectedRun);
     if (lastEventIndex !== null) query.set("events_after", String(lastEventIndex));
   }
@@ -270,8 +271,8 @@ function renderEvents(events) {
     $("events-title").textContent = `of run ${events.run_id} (gone)`;
     return;
   }
-  $("events-title").textContent = `of run ${events.run_id}: ${events.total} (${events.status})`;
   for (const item of events.items) {
+    if (list.childElementCount >= MAX_EVENT_ROWS) break;
     if (lastEventIndex !== null && item.event_index <= lastEventIndex) continue;
     lastEventIndex = item.event_index;
     const [kind, payload] = eventKind(item);
@@ -288,6 +289,9 @@ function renderEvents(events) {
       el("pre", { class: "payload", text: readable(plain(payload)) }),
       details));
   }
+  const cut = list.childElementCount >= MAX_EVENT_ROWS && events.total > list.childElementCount;
+  $("events-title").textContent = `of run ${events.run_id}: ${events.total} (${events.status})` +
+    (cut ? `, the first ${list.childElementCount} shown` : "");
 }
 
 // --- deliveries ---------------------------------------------------------------------------
