@@ -141,6 +141,7 @@ def session(driver: WebDriver, emu: Emulator, receiver: Receiver) -> None:
     driver.get(emu.ui_url)
     key_box = wait(driver, "the login form", lambda d: d.find_element(By.ID, "key"))
     assert driver.switch_to.active_element == key_box  # focused: type and press Enter
+    assert not driver.find_element(By.ID, "app").is_displayed()  # nothing shown before the key
     key_box.send_keys("not-the-key", Keys.ENTER)
     wait(driver, "the refusal of a wrong key",
          lambda d: "not the emulator's admin key" in d.find_element(By.ID, "login-error").text)
@@ -229,6 +230,7 @@ def session(driver: WebDriver, emu: Emulator, receiver: Receiver) -> None:
     # fragment is removed from the address bar.
     driver.find_element(By.ID, "logout").send_keys(Keys.ENTER)
     wait(driver, "the login form after logging out", lambda d: d.find_element(By.ID, "login").is_displayed())
+    assert not driver.find_element(By.ID, "app").is_displayed()
     driver.get(f"{emu.ui_url}#key={emu.api_key}")
     wait(driver, "the inspector opened by the link", lambda d: d.find_element(By.ID, "app").is_displayed())
     assert driver.execute_script("return location.href") == emu.ui_url
