@@ -19,9 +19,6 @@ use crate::ids::rfc3339;
 /// Requests kept; older ones are forgotten.
 pub const CAPACITY: usize = 1000;
 
-/// Path prefix of the inspector's own routes, which are not logged.
-pub const UI_PREFIX: &str = "/_emulator/ui";
-
 /// Shortest key replaced wherever it appears in a path; a shorter one is replaced only where it
 /// is a whole path segment or query value (so the key `test` leaves `/v1/agents/test-1` alone).
 const MIN_SUBSTRING_KEY: usize = 8;
@@ -78,7 +75,8 @@ impl RequestLog {
 /// Middleware around the whole router: times each request and logs it once answered.
 pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let uri = req.uri();
-    if uri.path().starts_with(UI_PREFIX) {
+    // The inspector's own requests (its page and its polling) are not logged.
+    if uri.path().starts_with(crate::ui::PATH) {
         return next.run(req).await;
     }
     let method = req.method().to_string();
@@ -108,8 +106,8 @@ pub async fn record(State(app): State<AppState>, req: Request, next: Next) -> Re
     resp
 }
 
-/// `path` with every key in `keys` (and `admin_key`) replaced by `[key]`; see
-/// [`MIN_SUBSTRING_KEY`].
+/// `path` with every key in `keys` (and `admin_key`) replaced by `[key]`, percent-encoded or
+/// not; see [`MIN_SUBSTRING_KEY`].
 fn redact(path: &str, keys: &[&str], admin_key: &str) -> String {
     let mut out = String::with_capacity(path.len());
     // Tokens are the runs between `/`, `?`, `&` and `=`; the separators are kept.
@@ -118,13 +116,41 @@ fn redact(path: &str, keys: &[&str], admin_key: &str) -> String {
             Some((i, '/' | '?' | '&' | '=')) => piece.split_at(i),
             _ => (piece, ""),
         };
+        let decoded = percent_decoded(token);
         let secret = keys.iter().chain([&admin_key]).any(|k| {
-            !k.is_empty() && (token == *k || (k.len() >= MIN_SUBSTRING_KEY && token.contains(k)))
+            !k.is_empty()
+                && [token, decoded.as_str()]
+                    .iter()
+                    .any(|t| *t == *k || (k.len() >= MIN_SUBSTRING_KEY && t.contains(k)))
         });
         out.push_str(if secret { "[key]" } else { token });
         out.push_str(sep);
     }
     out
+}
+
+/// `%XX` sequences decoded (invalid ones and invalid UTF-8 kept as they are, lossily).
+fn percent_decoded(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -148,5 +174,14 @@ mod tests {
             "/v1/agents/test-1?key=[key]"
         );
         assert_eq!(redact("/v1/agents", &[], ""), "/v1/agents");
+        // Percent-encoded, as a key with `/` or spaces must be in a path or a query.
+        assert_eq!(
+            redact("/v1/x?k=my%20key%2Fone&a=%zz", &[], "my key/one"),
+            "/v1/x?k=[key]&a=%zz"
+        );
+        assert_eq!(
+            redact("/v1/x/%74win", &["twin"], "admin-key"),
+            "/v1/x/[key]"
+        );
     }
 }

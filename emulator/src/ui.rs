@@ -23,7 +23,6 @@ use serde_json::{Value, json};
 use crate::app::{ApiResult, AppState, constant_time_eq, ok};
 use crate::delivery::sign;
 use crate::faults::FaultConfig;
-use crate::request_log::UI_PREFIX;
 use crate::store::{Delivery, Run, Store};
 
 /// Most runs and deliveries one state answer lists (the newest).
@@ -35,8 +34,9 @@ const PAGE: &str = include_str!("ui/index.html");
 const SCRIPT: &str = include_str!("ui/app.js");
 const STYLE: &str = include_str!("ui/app.css");
 
-/// Where the inspector is served, relative to the emulator's base URL.
-pub const PATH: &str = UI_PREFIX;
+/// Where the inspector is served, relative to the emulator's base URL; every route of this
+/// module starts with it.
+pub const PATH: &str = "/_emulator/ui";
 
 pub fn router(app: AppState) -> Router<AppState> {
     let state_route = Router::new()
