@@ -80,7 +80,7 @@ fn main() -> ExitCode {
     eprintln!(
         "twin-emulator: inspector at {}#key={} (or open {0} and enter the api_key)",
         emulator.ui_url(),
-        emulator.api_key()
+        percent_encoded(emulator.api_key())
     );
     let signals = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -91,6 +91,19 @@ fn main() -> ExitCode {
     }
     emulator.shutdown();
     ExitCode::SUCCESS
+}
+
+/// `text` with every byte but ASCII letters, digits and `-._~` percent-encoded, so that any key
+/// survives in the link's fragment.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn wait_for_signal() {
@@ -105,4 +118,18 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_encoded;
+
+    #[test]
+    fn keys_are_percent_encoded_for_the_link() {
+        assert_eq!(percent_encoded("twin_0aF_x-y.z~"), "twin_0aF_x-y.z~");
+        assert_eq!(
+            percent_encoded("a key+&#=/ü"),
+            "a%20key%2B%26%23%3D%2F%C3%BC"
+        );
+    }
 }

@@ -12,6 +12,7 @@ import socket
 import stat
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 import uuid
 from typing import Any, Optional
@@ -369,6 +370,24 @@ def test_emulator_command(env: dict[str, str], stop: signal.Signals) -> None:
         proc.kill()
     assert proc.returncode == 0, err
     fails(dict(env, TWIN_BASE_URL=info["url"]), 13, "me")
+
+
+def test_emulator_command_link_carries_any_key(env: dict[str, str]) -> None:
+    key = "a key+&#=/1"
+    proc = _start(env, "emulator", "--api-key", key)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(4)]
+        link = lines[3].split()[-1]
+        page, fragment = link.split("#")
+        assert fragment == "key=a%20key%2B%26%23%3D%2F1"
+        assert urllib.parse.parse_qs(fragment) == {"key": [key]}
+        assert page.endswith("/_emulator/ui")
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
 
 
 def test_emulator_command_human_output(env: dict[str, str]) -> None:

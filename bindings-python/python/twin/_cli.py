@@ -218,6 +218,7 @@ def _client(args: argparse.Namespace) -> twin.Client:
 
 def cmd_emulator(args: argparse.Namespace, out: TextIO) -> int:
     import signal
+    import urllib.parse
 
     from . import _twin
     from .testing import UI_PATH
@@ -236,8 +237,8 @@ def cmd_emulator(args: argparse.Namespace, out: TextIO) -> int:
             print(f"Twin emulator on {emulator.url} (Ctrl-C stops it). In another shell:", file=out)
             print(f"  export TWIN_BASE_URL={emulator.url}", file=out)
             print(f"  export TWIN_API_KEY={emulator.api_key}  # the emulator's own test key", file=out)
-            print(f"Watch it live (agents, runs, events, webhooks, requests, faults): {ui_url}#key={emulator.api_key}",
-                  file=out)
+            link = f"{ui_url}#key={urllib.parse.quote(emulator.api_key, safe='')}"
+            print(f"Watch it live (agents, runs, events, webhooks, requests, faults): {link}", file=out)
         out.flush()
         while emulator.running:
             time.sleep(0.5)

@@ -54,7 +54,8 @@ class Emulator:
         emulator's agents, runs, events, webhook deliveries (and whether their signatures
         verify), the requests it received and its faults, live. It asks for :attr:`api_key`;
         ``ui_url + "#key=" + api_key`` opens it directly (the fragment never leaves the
-        browser)."""
+        browser; quote a key of your own that has characters other than letters, digits and
+        ``-._~`` with ``urllib.parse.quote(key, safe="")``)."""
         return self._native.url + UI_PATH
 
     def client(self, **kwargs: Any) -> Client:
