@@ -39,6 +39,19 @@ test-demo: wheel-python
 	$(VPY) -m mypy --strict examples/python
 	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/examples
 
+# The emulator's inspector page (/_emulator/ui) in Debian's headless Chromium, driven by
+# selenium through Debian's chromedriver while a script uses the emulator (tests/ui, about
+# 20 s); writes target/ui/inspector.png (docs/inspector.png is a copy of it). ui-tools installs
+# chromium and chromium-driver with apt-get when they are missing and this runs as root.
+.PHONY: test-ui ui-tools
+ui-tools:
+	@$(call twin_c_apt,chromium,chromium)
+	@$(call twin_c_apt,chromedriver,chromium-driver)
+
+test-ui: wheel-python ui-tools
+	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/ui
+test: test-ui
+
 # Runs the emulator on its own (Ctrl-C stops it): make emulator ARGS="--port 8080"
 emulator:
 	$(CARGO) run -q -p twin-emulator -- $(ARGS)

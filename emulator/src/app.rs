@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::delivery::HttpClient;
 use crate::faults::Faults;
+use crate::request_log::RequestLog;
 use crate::store::Store;
 
 /// The state every handler shares.
@@ -19,6 +20,7 @@ pub struct App {
     store: Mutex<Store>,
     rng: Mutex<StdRng>,
     faults: Mutex<Faults>,
+    requests: Mutex<RequestLog>,
     /// Default time between two simulated events.
     pub step_ms: u64,
     /// The key the emulator was started with: it alone opens `/_emulator/`.
@@ -34,6 +36,7 @@ impl App {
             store: Mutex::new(store),
             rng: Mutex::new(rng),
             faults: Mutex::new(Faults::default()),
+            requests: Mutex::new(RequestLog::default()),
             step_ms,
             admin_key,
             http: crate::delivery::client(),
@@ -47,6 +50,11 @@ impl App {
 
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The log of requests received, for the inspector.
+    pub fn requests(&self) -> MutexGuard<'_, RequestLog> {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn rng(&self) -> MutexGuard<'_, StdRng> {
@@ -177,7 +185,7 @@ pub async fn require_admin_key(State(app): State<AppState>, req: Request, next: 
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

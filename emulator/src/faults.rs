@@ -247,9 +247,27 @@ enum Fault {
     Grpc,
 }
 
+impl Fault {
+    /// The fault's name in the request log.
+    fn name(&self) -> &'static str {
+        match self {
+            Fault::DropBefore | Fault::DropAfter => "drop",
+            Fault::Error(_) => "error",
+            Fault::RateLimit(_) => "rate_limit",
+            Fault::Truncate => "truncate",
+            Fault::Html => "html",
+            Fault::Grpc => "grpc",
+        }
+    }
+}
+
 /// Marks a response whose connection the server closes instead of answering.
 #[derive(Clone, Copy)]
 pub struct DropConnection;
+
+/// Marks a response replaced or damaged by a drawn fault (its name), for the request log.
+#[derive(Clone, Copy)]
+pub struct Injected(pub &'static str);
 
 pub async fn inject(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
     let (fault, delay) = {
@@ -280,35 +298,38 @@ pub async fn inject(State(app): State<AppState>, mut req: Request, next: Next) -
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    match fault {
-        None => next.run(req).await,
-        Some(Fault::DropBefore) => dropped(),
-        Some(Fault::DropAfter) => {
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    let name = fault.name();
+    let mut resp = match fault {
+        Fault::DropBefore => dropped(),
+        Fault::DropAfter => {
             next.run(req).await;
             dropped()
         }
-        Some(Fault::Error(status)) => {
-            ApiError::new(status, "injected fault").into_response()
-        }
-        Some(Fault::RateLimit(secs)) => {
+        Fault::Error(status) => ApiError::new(status, "injected fault").into_response(),
+        Fault::RateLimit(secs) => {
             let mut resp = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded")
                 .into_response();
             resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
             resp
         }
-        Some(Fault::Truncate) => truncate(next.run(req).await).await,
-        Some(Fault::Html) => (
+        Fault::Truncate => truncate(next.run(req).await).await,
+        Fault::Html => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             "<!doctype html><html><head><title>Twin</title></head><body><div id=\"root\"></div></body></html>",
         )
             .into_response(),
-        Some(Fault::Grpc) => (
+        Fault::Grpc => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/grpc"), (header::HeaderName::from_static("grpc-status"), "12")],
         )
             .into_response(),
-    }
+    };
+    resp.extensions_mut().insert(Injected(name));
+    resp
 }
 
 fn draw(config: &FaultConfig, stats: &mut FaultStats, rng: &mut impl Rng) -> Option<Fault> {

@@ -6,7 +6,8 @@
 //! simulates runs on a clock with events re-stamped from real ones, delivers signed webhooks for
 //! real and fires cron schedules.
 //! Emulator-only admin routes live under `/_emulator/` (reset, deliveries, fault injection),
-//! and `GET /openapi.json` describes what is served.
+//! a page to watch it all live is at `/_emulator/ui` ([`Running::ui_url`]), and
+//! `GET /openapi.json` describes what is served.
 //!
 //! ```no_run
 //! let emulator = twin_emulator::Emulator::start(twin_emulator::Options::default())?;
@@ -20,12 +21,14 @@ mod delivery;
 mod faults;
 mod ids;
 mod openapi;
+mod request_log;
 mod routes;
 mod scheduler;
 mod server;
 mod sim;
 mod store;
 mod templates;
+mod ui;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -170,6 +173,13 @@ impl Running {
     /// The key that works from the start and opens the admin routes.
     pub fn api_key(&self) -> &str {
         &self.api_key
+    }
+
+    /// The inspector page, e.g. `http://127.0.0.1:41234/_emulator/ui`: agents, runs, events,
+    /// webhook deliveries, requests and faults, live. It asks for [`Running::api_key`], or
+    /// takes it from the link's fragment: `{ui_url}#key={api_key}`.
+    pub fn ui_url(&self) -> String {
+        format!("{}{}", self.url, ui::PATH)
     }
 
     /// Stops accepting, lets open connections finish briefly, and stops every task.

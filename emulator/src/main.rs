@@ -1,6 +1,7 @@
 //! `twin-emulator`: runs the local Twin API until SIGINT or SIGTERM.
 //!
-//! When ready it prints one JSON line on stdout, `{"url": ..., "api_key": ...}`.
+//! When ready it prints one JSON line on stdout, `{"url": ..., "api_key": ..., "ui_url": ...}`,
+//! and on stderr the inspector's link, which carries the key in its fragment.
 
 use std::process::ExitCode;
 
@@ -10,7 +11,9 @@ const USAGE: &str =
     "usage: twin-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY] [--step-ms N] [--seed N]
 
 Runs a local, in-memory Twin API that behaves like the live service.
-When ready, prints one JSON line: {\"url\": ..., \"api_key\": ...}. Stops on SIGINT/SIGTERM.
+When ready, prints one JSON line: {\"url\": ..., \"api_key\": ..., \"ui_url\": ...}, and on
+stderr a link to the inspector (a web page showing agents, runs, events, webhook deliveries,
+requests and faults, live). Stops on SIGINT/SIGTERM.
 
   --host ADDR     address to bind (default 127.0.0.1)
   --port N        port to bind; 0 picks a free one (default 0)
@@ -68,7 +71,16 @@ fn main() -> ExitCode {
     };
     println!(
         "{}",
-        serde_json::json!({ "url": emulator.url(), "api_key": emulator.api_key() })
+        serde_json::json!({
+            "url": emulator.url(),
+            "api_key": emulator.api_key(),
+            "ui_url": emulator.ui_url(),
+        })
+    );
+    eprintln!(
+        "twin-emulator: inspector at {}#key={} (or open {0} and enter the api_key)",
+        emulator.ui_url(),
+        percent_encoded(emulator.api_key())
     );
     let signals = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -79,6 +91,19 @@ fn main() -> ExitCode {
     }
     emulator.shutdown();
     ExitCode::SUCCESS
+}
+
+/// `text` with every byte but ASCII letters, digits and `-._~` percent-encoded, so that any key
+/// survives in the link's fragment.
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 async fn wait_for_signal() {
@@ -93,4 +118,18 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_encoded;
+
+    #[test]
+    fn keys_are_percent_encoded_for_the_link() {
+        assert_eq!(percent_encoded("twin_0aF_x-y.z~"), "twin_0aF_x-y.z~");
+        assert_eq!(
+            percent_encoded("a key+&#=/ü"),
+            "a%20key%2B%26%23%3D%2F%C3%BC"
+        );
+    }
 }

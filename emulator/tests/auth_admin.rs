@@ -230,12 +230,7 @@ fn reset_clears_everything_but_the_start_key() {
     .json(201);
     let run = api.start_run(&agent, "run", "hi");
     api.wait_run(&agent, &run);
-    let key = api
-        .post("/api/public/v1/access-api-keys", json!({ "name": "temp" }))
-        .json(201)["api_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, key) = api.create_key("temp");
     api.put(
         "/_emulator/faults",
         json!({ "latency_ms": 1, "route": "/v1/nothing" }),

@@ -47,12 +47,7 @@ fn every_flagged_answer_is_produced_and_nothing_changes() {
     api.put(&sched, json!({ "cron": "0 0 9 * * * *" }))
         .expect(200, json!({ "success": true }));
     let run = api.start_run(&agent, "run", "[emulator: events=500 step_ms=50]");
-    let key = api
-        .post("/api/public/v1/access-api-keys", json!({ "name": "spare" }))
-        .json(201)["key_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (key, _) = api.create_key("spare");
     let before = snapshot(&api, &agent, &run);
 
     refuse(&api, json!({}));

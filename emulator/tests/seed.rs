@@ -78,12 +78,7 @@ fn bad_seeds_are_refused() {
     );
     assert_eq!(r.status, 422, "{}", r.text);
     // Only the start key opens it.
-    let other = api
-        .post("/api/public/v1/access-api-keys", json!({ "name": "x" }))
-        .json(201)["api_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, other) = api.create_key("x");
     let r = api.call_as(
         Some(&other),
         "POST",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 import sys
 from typing import Any
 
@@ -76,6 +77,13 @@ def ran_without_error(nb: nbformat.NotebookNode) -> None:
 
 def test_every_cell_ran_without_error(executed: nbformat.NotebookNode) -> None:
     ran_without_error(executed)
+
+
+def test_the_first_cell_links_to_the_emulators_inspector(executed: nbformat.NotebookNode) -> None:
+    found = re.search(r'<a href="http://127\.0\.0\.1:(\d+)/_emulator/ui#key=twin_[0-9a-f]{32}_[^"]+"',
+                      html(executed, "emulator.ui_url"))
+    assert found, "no link to the inspector"
+    assert f"on http://127.0.0.1:{found.group(1)}\n" in text(executed, "emulator.ui_url")
 
 
 def test_models_and_lists_render_as_html_tables(executed: nbformat.NotebookNode) -> None:

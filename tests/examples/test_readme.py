@@ -199,18 +199,21 @@ def test_the_emulator_command_line_and_curl_as_shown(clean_env: dict[str, str]) 
     binary = ROOT / "target" / "debug" / "twin-emulator"
     assert binary.exists(), "build first: cargo build -p twin-emulator (make test-demo does)"
     proc = subprocess.Popen([str(binary), "--port", str(port), "--api-key", "my-test-key"],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert proc.stdout is not None
-        assert json.loads(proc.stdout.readline()) == {"url": f"http://127.0.0.1:{port}", "api_key": "my-test-key"}
+        assert proc.stdout is not None and proc.stderr is not None
+        assert json.loads(proc.stdout.readline()) == {"url": f"http://127.0.0.1:{port}", "api_key": "my-test-key",
+                                                      "ui_url": f"http://127.0.0.1:{port}/_emulator/ui"}
+        assert f"inspector at http://127.0.0.1:{port}/_emulator/ui#key=my-test-key " in proc.stderr.readline()
         me = subprocess.run(["curl", "-sf", "-H", "x-api-key: my-test-key", f"http://127.0.0.1:{port}/v1/me"],
                             capture_output=True, text=True, timeout=60)
         assert me.returncode == 0 and json.loads(me.stdout)["user_id"].startswith("user_")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
 
 
 @pytest.mark.parametrize("code,line", blocks("json"), ids=ids(blocks("json")))

@@ -12,6 +12,8 @@ import socket
 import stat
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 import uuid
 from typing import Any, Optional
 
@@ -356,7 +358,8 @@ def test_emulator_command(env: dict[str, str], stop: signal.Signals) -> None:
     try:
         assert proc.stdout is not None
         info = json.loads(proc.stdout.readline())
-        assert info == {"url": f"http://127.0.0.1:{port}", "api_key": "cli-test-key"}
+        assert info == {"url": f"http://127.0.0.1:{port}", "api_key": "cli-test-key",
+                        "ui_url": f"http://127.0.0.1:{port}/_emulator/ui"}
         here = dict(env, TWIN_BASE_URL=info["url"], TWIN_API_KEY="cli-test-key")
         assert ok(here, "agents", "list") == "(none)\n"
         ok(here, "agents", "create")
@@ -369,6 +372,24 @@ def test_emulator_command(env: dict[str, str], stop: signal.Signals) -> None:
     fails(dict(env, TWIN_BASE_URL=info["url"]), 13, "me")
 
 
+def test_emulator_command_link_carries_any_key(env: dict[str, str]) -> None:
+    key = "a key+&#=/1"
+    proc = _start(env, "emulator", "--api-key", key)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(4)]
+        link = lines[3].split()[-1]
+        page, fragment = link.split("#")
+        assert fragment == "key=a%20key%2B%26%23%3D%2F1"
+        assert urllib.parse.parse_qs(fragment) == {"key": [key]}
+        assert page.endswith("/_emulator/ui")
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0
+
+
 def test_emulator_command_human_output(env: dict[str, str]) -> None:
     proc = _start(env, "emulator")
     try:
@@ -379,6 +400,10 @@ def test_emulator_command_human_output(env: dict[str, str]) -> None:
         assert proc.stdout.readline().strip() == f"export TWIN_BASE_URL={url}"
         key = proc.stdout.readline().split()[1].split("=", 1)[1]
         assert ok(dict(env, TWIN_BASE_URL=url, TWIN_API_KEY=key), "me").startswith("user_id")
+        link = proc.stdout.readline().split()[-1]
+        assert link == f"{url}/_emulator/ui#key={key}"
+        with urllib.request.urlopen(link.split("#")[0], timeout=TIMEOUT) as page:
+            assert "Twin emulator inspector" in page.read().decode()
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=TIMEOUT)
     finally:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 import pytest
 
 import twin
@@ -34,3 +38,24 @@ def test_emulator_lifecycle_and_admin() -> None:
     emu.close()  # idempotent
     with pytest.raises(twin.APIConnectionError):
         twin.Client("my-test-key", emu.url, max_retries=0).me()
+
+
+def test_ui_url_serves_the_inspector_behind_the_key() -> None:
+    with Emulator(api_key="ui-test-key") as emu:
+        assert emu.ui_url == emu.url + "/_emulator/ui"
+        assert "ui-test-key" not in emu.ui_url
+        with urllib.request.urlopen(emu.ui_url, timeout=30) as page:
+            assert page.headers["content-type"].startswith("text/html")
+            assert "Twin emulator inspector" in page.read().decode()
+        state_url = emu.ui_url + "/state"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(state_url, timeout=30)
+        assert refused.value.code == 401
+        refused.value.close()
+        agent = emu.client().agents.create()
+        request = urllib.request.Request(state_url, headers={"x-api-key": emu.api_key})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            state = json.loads(answer.read())
+        assert [a["agent_id"] for a in state["agents"]] == [agent.agent_id]
+        assert any(r["method"] == "POST" and r["path"] == "/v1/agents" and r["status"] == 201
+                   for r in state["requests"]["items"])

@@ -218,8 +218,10 @@ def _client(args: argparse.Namespace) -> twin.Client:
 
 def cmd_emulator(args: argparse.Namespace, out: TextIO) -> int:
     import signal
+    import urllib.parse
 
     from . import _twin
+    from .testing import UI_PATH
 
     emulator = _twin.EmbeddedEmulator(api_key=args.api_key, port=args.port)
 
@@ -228,12 +230,15 @@ def cmd_emulator(args: argparse.Namespace, out: TextIO) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
+        ui_url = emulator.url + UI_PATH
         if args.json:
-            print_json({"url": emulator.url, "api_key": emulator.api_key}, out, indent=None)
+            print_json({"url": emulator.url, "api_key": emulator.api_key, "ui_url": ui_url}, out, indent=None)
         else:
             print(f"Twin emulator on {emulator.url} (Ctrl-C stops it). In another shell:", file=out)
             print(f"  export TWIN_BASE_URL={emulator.url}", file=out)
             print(f"  export TWIN_API_KEY={emulator.api_key}  # the emulator's own test key", file=out)
+            link = f"{ui_url}#key={urllib.parse.quote(emulator.api_key, safe='')}"
+            print(f"Watch it live (agents, runs, events, webhooks, requests, faults): {link}", file=out)
         out.flush()
         while emulator.running:
             time.sleep(0.5)
@@ -465,7 +470,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub(commands, "emulator", "run a local Twin emulator until Ctrl-C",
             description="Runs the Twin emulator (the local Twin API used by the demo and the tests) in "
-                        "this process until Ctrl-C or SIGTERM, and prints where it listens and its key.")
+                        "this process until Ctrl-C or SIGTERM, and prints where it listens, its key and the link to its "
+                        "inspector (a web page showing agents, runs, events, webhook deliveries, requests "
+                        "and faults, live).")
     p.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
     p.add_argument("--api-key", metavar="K", help="the key that works from the start (default: made up)")
     p.set_defaults(func=cmd_emulator)

@@ -26,6 +26,9 @@ from ._twin import Client
 
 __all__ = ["Emulator"]
 
+#: Where the emulator serves its inspector page, relative to its base URL.
+UI_PATH = "/_emulator/ui"
+
 
 class Emulator:
     """The Twin emulator, running in this process until :meth:`close` (or the end of a
@@ -44,6 +47,16 @@ class Emulator:
     def api_key(self) -> str:
         """The key that works from the start and opens the admin routes."""
         return self._native.api_key
+
+    @property
+    def ui_url(self) -> str:
+        """The inspector, e.g. ``http://127.0.0.1:41234/_emulator/ui``: a web page showing this
+        emulator's agents, runs, events, webhook deliveries (and whether their signatures
+        verify), the requests it received and its faults, live. It asks for :attr:`api_key`;
+        ``ui_url + "#key=" + api_key`` opens it directly (the fragment never leaves the
+        browser; quote a key of your own that has characters other than letters, digits and
+        ``-._~`` with ``urllib.parse.quote(key, safe="")``)."""
+        return self._native.url + UI_PATH
 
     def client(self, **kwargs: Any) -> Client:
         """A :class:`twin.Client` for this emulator; keyword arguments go to ``Client``."""

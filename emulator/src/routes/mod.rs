@@ -1,5 +1,6 @@
 //! The router: the 33 API routes (one file per resource), the emulator's admin routes under
-//! `/_emulator/`, and `/openapi.json`.
+//! `/_emulator/`, the inspector page (`crate::ui`), and `/openapi.json`; every request but the
+//! inspector's own goes through the request log (`crate::request_log`).
 
 mod admin;
 mod agents;
@@ -156,7 +157,9 @@ pub fn router(app: AppState) -> Router {
             app.clone(),
             crate::app::require_admin_key,
         )))
+        .merge(crate::ui::router(app.clone()))
         .route("/openapi.json", get(crate::openapi::serve))
+        .layer(from_fn_with_state(app.clone(), crate::request_log::record))
         .with_state(app)
 }
 

@@ -278,6 +278,17 @@ impl Api {
     }
 
     /// Starts a run and returns its id.
+    /// Creates an API key; returns its `key_id` and the key itself.
+    #[track_caller]
+    pub fn create_key(&self, name: &str) -> (String, String) {
+        let created = self
+            .post("/api/public/v1/access-api-keys", json!({ "name": name }))
+            .json(201)
+            .clone();
+        let field = |f: &str| created[f].as_str().unwrap().to_string();
+        (field("key_id"), field("api_key"))
+    }
+
     #[track_caller]
     pub fn start_run(&self, agent_id: &str, mode: &str, message: &str) -> String {
         let r = self.post(
