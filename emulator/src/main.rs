@@ -1,8 +1,9 @@
 //! `twin-emulator`: runs the local Twin API until SIGINT or SIGTERM.
 //!
 //! When ready it prints one JSON line on stdout, `{"url": ..., "api_key": ..., "ui_url": ...}`,
-//! and on stderr the inspector's link, which carries the key in its fragment.
+//! and, when stderr is a terminal, the inspector's link there, the key in its fragment.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use twin_emulator::{Emulator, Options};
@@ -11,9 +12,9 @@ const USAGE: &str =
     "usage: twin-emulator [--host 127.0.0.1] [--port 0] [--api-key KEY] [--step-ms N] [--seed N]
 
 Runs a local, in-memory Twin API that behaves like the live service.
-When ready, prints one JSON line: {\"url\": ..., \"api_key\": ..., \"ui_url\": ...}, and on
-stderr a link to the inspector (a web page showing agents, runs, events, webhook deliveries,
-requests and faults, live). Stops on SIGINT/SIGTERM.
+When ready, prints one JSON line: {\"url\": ..., \"api_key\": ..., \"ui_url\": ...}, and, on
+a terminal, a link to the inspector on stderr (a web page showing agents, runs, events, webhook
+deliveries, requests and faults, live). Stops on SIGINT/SIGTERM.
 
   --host ADDR     address to bind (default 127.0.0.1)
   --port N        port to bind; 0 picks a free one (default 0)
@@ -77,11 +78,14 @@ fn main() -> ExitCode {
             "ui_url": emulator.ui_url(),
         })
     );
-    eprintln!(
-        "twin-emulator: inspector at {}#key={} (or open {0} and enter the api_key)",
-        emulator.ui_url(),
-        percent_encoded(emulator.api_key())
-    );
+    // For a person at a terminal only: scripts read the JSON line, and CI logs get no key.
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "twin-emulator: inspector at {}#key={} (or open {0} and enter the api_key)",
+            emulator.ui_url(),
+            percent_encoded(emulator.api_key())
+        );
+    }
     let signals = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();

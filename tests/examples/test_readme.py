@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import pty
 import re
 import shlex
 import subprocess
@@ -198,22 +199,33 @@ def test_the_emulator_command_line_and_curl_as_shown(clean_env: dict[str, str]) 
         port = s.getsockname()[1]
     binary = ROOT / "target" / "debug" / "twin-emulator"
     assert binary.exists(), "build first: cargo build -p twin-emulator (make test-demo does)"
+    # stderr on a terminal, as for a person: the inspector's link is printed there.
+    terminal, stderr = pty.openpty()
     proc = subprocess.Popen([str(binary), "--port", str(port), "--api-key", "my-test-key"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=stderr, text=True)
+    os.close(stderr)
     try:
-        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout is not None
         assert json.loads(proc.stdout.readline()) == {"url": f"http://127.0.0.1:{port}", "api_key": "my-test-key",
                                                       "ui_url": f"http://127.0.0.1:{port}/_emulator/ui"}
-        assert f"inspector at http://127.0.0.1:{port}/_emulator/ui#key=my-test-key " in proc.stderr.readline()
+        assert f"inspector at http://127.0.0.1:{port}/_emulator/ui#key=my-test-key " in os.read(terminal, 4096).decode()
         me = subprocess.run(["curl", "-sf", "-H", "x-api-key: my-test-key", f"http://127.0.0.1:{port}/v1/me"],
                             capture_output=True, text=True, timeout=60)
         assert me.returncode == 0 and json.loads(me.stdout)["user_id"].startswith("user_")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        os.close(terminal)
+        if proc.stdout is not None:
+            proc.stdout.close()
+    # Not a terminal (a script, CI): the JSON line only, and no key in the logs.
+    proc = subprocess.Popen([str(binary)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and json.loads(proc.stdout.readline())["ui_url"].endswith("/_emulator/ui")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert err == ""
 
 
 @pytest.mark.parametrize("code,line", blocks("json"), ids=ids(blocks("json")))
