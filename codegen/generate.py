@@ -46,8 +46,8 @@ GETTERS = {
     "bool": ("bool", "false", "{expr}", "m.{name}", False),
     "u64": ("u64", "0", "{expr}", "m.{name}", False),
     "i64": ("i64", "0", "{expr}", "m.{name}", False),
-    "opt_u64": ("u64", "0", "ffi::optional({expr}, has_value)", "m.{name}", True),
-    "time": ("i64", "0", "ffi::optional(crate::unix({expr}), has_value)", "m.{name}", True),
+    "opt_u64": ("u64", "0", "{expr}", "m.{name}", True),
+    "time": ("i64", "0", "crate::unix({expr})", "m.{name}", True),
     "json": ("*const c_char", "std::ptr::null()", 'h.strings.get_with("{name}", || crate::json({expr}))', "&m.{name}", False),
 }
 
@@ -97,9 +97,11 @@ def model_code(m: dict) -> str:
         expr = f.get("expr", default_expr.format(name=f["name"]))
         body = with_m(body.format(name=f["name"], expr=expr))
         args = f"{param}: *const {ty}" + (", has_value: *mut bool" if has_value else "")
+        # Optional numbers report presence through `has_value`, written on every path.
+        getter = f'ffi::get_optional({param}, "{param}", has_value' if has_value else f'ffi::get({param}, "{param}", {fallback}'
         out.append(
-            f"{doc(f['doc'])}#[unsafe(no_mangle)]\npub extern \"C\" fn {ty}_{f.get('c_name', f['name'])}({args}) -> {ret} {{\n"
-            f"    ffi::get({param}, \"{param}\", {fallback}, |h| {{ {body} }})\n}}\n"
+            f"{doc(f['doc'])}#[unsafe(no_mangle)]\npub extern \"C\" fn {ty}_{f['name']}({args}) -> {ret} {{\n"
+            f"    {getter}, |h| {{ {body} }})\n}}\n"
         )
     json = with_m('h.strings.get_with("json", || ' + m.get("json", "crate::json(twin_core::Model::raw(m))") + ")")
     out.append(
@@ -117,8 +119,8 @@ def model_code(m: dict) -> str:
             f"/// Fetches the next item: on success `*item_out` is a new {ty} (free it with\n"
             f"/// {ty}_free()), or NULL at the end of the list. After a failure the iteration ends.\n"
             f"#[must_use]\n#[unsafe(no_mangle)]\npub extern \"C\" fn {ty}_iter_next(iter: *mut {ty}_iter, item_out: *mut *mut {ty}) -> twin_status {{\n"
-            f"    ffi::call(|| {{\n        let iter = ffi::arg_mut(iter, \"iter\")?;\n"
-            f"        let item_out = ffi::out(item_out, \"item_out\")?;\n"
+            f"    ffi::call(|| {{\n        let item_out = ffi::out(item_out, \"item_out\")?;\n"
+            f"        let iter = ffi::arg_mut(iter, \"iter\")?;\n"
             f"        let item = iter.items.next().transpose()?;\n"
             f"        item_out.give_opt(item.map({ty}::from));\n        Ok(())\n    }})\n}}\n"
         )

@@ -1,5 +1,6 @@
 /*
- * twin.h: the C interface of libtwin, the client of the Twin REST API.
+ * twin.h: the C interface of libtwin, the client of the Twin REST API. C99 or later (or
+ * C++11 or later).
  *
  * libtwin is a thin layer over the SDK's Rust core: every endpoint, the error model, retries,
  * paging, waiting for runs, following events, webhook verification and cron behave exactly as
@@ -27,8 +28,11 @@
  *     params handle (twin_<type>_<verb>_params, e.g. twin_run_start_params) or, for waits,
  *     follows, clients and signature checks, one options handle (twin_wait_options,
  *     twin_follow_options, twin_client_options, twin_signature_options); NULL means all
- *     defaults. A new option is a new setter, never a new function.
- *   - <type>_list_len/_get/_free and <type>_iter_next/_free: lists and lazy iterators.
+ *     defaults. A new option is a new setter, never a new function. A string, string-array
+ *     or cancel-token setter takes NULL to unset the field again; other fields keep their
+ *     last value (start from a new handle to drop them).
+ *   - <type>_list_len/_get/_free and <type>_iter_next/_free: lists and lazy iterators;
+ *     <type>_<field>_len/_get for a field that is an array (twin_webhook_events_get()).
  *   - the library's own namespaces: version, string, status, last_error, log, cancel_token,
  *     cron, signature (verifying webhook deliveries: twin_signature_verify(), _sign(),
  *     _unwrap()).
@@ -58,7 +62,9 @@
  * ERRORS
  *   Every function that can fail returns a twin_status: TWIN_OK (0) on success, otherwise the
  *   kind of failure; it is declared TWIN_NODISCARD, so ignoring it is a compiler warning.
- *   Outputs are written only on success. Details of the last failure on the
+ *   Outputs are written only on success: a failure leaves an out-parameter as it was, so
+ *   initialise handle variables to NULL (`twin_run *run = NULL;`) and cleanup may free them
+ *   unconditionally. A setter that fails leaves the handle as it was. Details of the last failure on the
  *   calling thread are read with twin_last_error_message(), twin_last_error_http_status(),
  *   twin_last_error_problem_type(), twin_last_error_title(), twin_last_error_detail(),
  *   twin_last_error_request_id(), twin_last_error_retry_after_ms() and, for webhook
@@ -93,8 +99,9 @@
 /*
  * TWIN_NODISCARD marks every function that returns a twin_status: ignoring the status is a
  * compiler warning ([[nodiscard]] in C++17 and C23, warn_unused_result in GCC and Clang).
- * GCC warns even through a (void) cast; handle the status, or define TWIN_NODISCARD empty
- * before including this header.
+ * Below C23 and C++17, GCC warns even through a (void) cast: to ignore a status on purpose,
+ * write `if (twin_..._set_...(...) != TWIN_OK) { }`, or define TWIN_NODISCARD empty before
+ * including this header.
  */
 #ifndef TWIN_NODISCARD
 #if defined(__cplusplus) && __cplusplus >= 201703L
@@ -223,28 +230,28 @@ typedef enum {
   /**
    * An event name this version does not know (read it with twin_delivery_event()).
    */
-  TWIN_WEBHOOK_EVENT_UNKNOWN = 0,
+  TWIN_DELIVERY_UNKNOWN = 0,
   /**
    * `run.started`: a run began.
    */
-  TWIN_WEBHOOK_EVENT_RUN_STARTED = 1,
+  TWIN_DELIVERY_RUN_STARTED = 1,
   /**
    * `run.completed`: a run finished, whatever its outcome.
    */
-  TWIN_WEBHOOK_EVENT_RUN_COMPLETED = 2,
+  TWIN_DELIVERY_RUN_COMPLETED = 2,
   /**
    * `run.failed`: a run hit a policy error.
    */
-  TWIN_WEBHOOK_EVENT_RUN_FAILED = 3,
+  TWIN_DELIVERY_RUN_FAILED = 3,
   /**
    * `run.stopped`: a user stopped the run.
    */
-  TWIN_WEBHOOK_EVENT_RUN_STOPPED = 4,
+  TWIN_DELIVERY_RUN_STOPPED = 4,
   /**
    * `run.paused`: the run was paused.
    */
-  TWIN_WEBHOOK_EVENT_RUN_PAUSED = 5,
-} twin_webhook_event_type;
+  TWIN_DELIVERY_RUN_PAUSED = 5,
+} twin_delivery_type;
 
 /**
  * An agent.
@@ -902,7 +909,8 @@ void twin_workspace_list_free(twin_workspace_list *list);
 twin_workspace_update_params *twin_workspace_update_params_new(void);
 
 /**
- * The icon, a JSON-encoded string (`icon_config`); twin_workspaces_update() checks it is JSON before sending.
+ * The icon, as JSON text (`icon_config`), e.g. `{"icon":"Code"}`; twin_workspaces_update() checks
+ * it is JSON before sending.
  * `icon_config` may be NULL: unset again (the default).
  */
 TWIN_NODISCARD
@@ -1048,7 +1056,7 @@ twin_status twin_agent_list_params_set_workspace_id(twin_agent_list_params *para
                                                     const char *workspace_id);
 
 /**
- * Agents per page (`limit`); the iterator still walks every page.
+ * Agents per page (`limit`; the service takes 1 to 100, 0 is refused here); the iterator still walks every page.
  */
 TWIN_NODISCARD
 twin_status twin_agent_list_params_set_page_size(twin_agent_list_params *params,
@@ -1372,7 +1380,7 @@ twin_status twin_run_list_params_set_started_before(twin_run_list_params *params
                                                     int64_t started_before);
 
 /**
- * Runs per page (`page_size`; the service's default is 100); the iterator still walks every page.
+ * Runs per page (`page_size`; the service's default is 100; 0 is refused); the iterator still walks every page.
  */
 TWIN_NODISCARD
 twin_status twin_run_list_params_set_page_size(twin_run_list_params *params,
@@ -1450,14 +1458,14 @@ twin_status twin_wait_options_set_timeout_ms(twin_wait_options *options,
                                              uint64_t timeout_ms);
 
 /**
- * The first pause between polls, in milliseconds (default 500); it grows by half each poll.
+ * The first pause between polls, in milliseconds (default 500); it grows by half each poll; 0 is refused.
  */
 TWIN_NODISCARD
 twin_status twin_wait_options_set_poll_interval_ms(twin_wait_options *options,
                                                    uint64_t poll_interval_ms);
 
 /**
- * The longest pause between polls, in milliseconds (default 5000).
+ * The longest pause between polls, in milliseconds (default 5000); 0 is refused.
  */
 TWIN_NODISCARD
 twin_status twin_wait_options_set_max_poll_interval_ms(twin_wait_options *options,
@@ -1574,7 +1582,7 @@ twin_status twin_event_list_params_set_after_index(twin_event_list_params *param
                                                    uint64_t after_index);
 
 /**
- * Events per page (`limit`, default 500); the iterator still walks every page.
+ * Events per page (`limit`, default and most 500; 0 is refused); the iterator still walks every page.
  */
 TWIN_NODISCARD
 twin_status twin_event_list_params_set_page_size(twin_event_list_params *params,
@@ -1609,14 +1617,14 @@ twin_status twin_follow_options_set_timeout_ms(twin_follow_options *options,
 
 /**
  * The pause after a poll that found nothing new, in milliseconds (default 100); it grows by a
- * quarter each idle poll up to the maximum.
+ * quarter each idle poll up to the maximum; 0 is refused.
  */
 TWIN_NODISCARD
 twin_status twin_follow_options_set_poll_interval_ms(twin_follow_options *options,
                                                      uint64_t poll_interval_ms);
 
 /**
- * The longest pause between idle polls, in milliseconds (default 500).
+ * The longest pause between idle polls, in milliseconds (default 500); 0 is refused.
  */
 TWIN_NODISCARD
 twin_status twin_follow_options_set_max_poll_interval_ms(twin_follow_options *options,
@@ -1847,9 +1855,9 @@ twin_status twin_signature_unwrap(const uint8_t *body,
                                   twin_delivery **delivery_out);
 
 /**
- * The delivery's type, from its `event` name; TWIN_WEBHOOK_EVENT_UNKNOWN for NULL.
+ * The delivery's type, from its `event` name; TWIN_DELIVERY_UNKNOWN for NULL.
  */
-twin_webhook_event_type twin_delivery_kind(const twin_delivery *delivery);
+twin_delivery_type twin_delivery_kind(const twin_delivery *delivery);
 
 /**
  * The event's name as sent (`event`), e.g. `run.completed`.
@@ -2040,7 +2048,7 @@ twin_status twin_instructions_get(const twin_client *client,
 /**
  * Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
  * history. `params` may be NULL: no `source_type` (the service then records `checkpoint`,
- * with a `source_id` of its own: live-calls.json calls 14 and 16) and no `source_id`.
+ * with a `source_id` of its own) and no `source_id`.
  */
 TWIN_NODISCARD
 twin_status twin_instructions_update(const twin_client *client,
@@ -2180,7 +2188,7 @@ void twin_instruction_update_params_free(twin_instruction_update_params *params)
 twin_instruction_history_params *twin_instruction_history_params_new(void);
 
 /**
- * At most this many versions, newest first (`limit`); default: all of them.
+ * At most this many versions, newest first (`limit`; 0 is refused); default: all of them.
  */
 TWIN_NODISCARD
 twin_status twin_instruction_history_params_set_limit(twin_instruction_history_params *params,

@@ -39,8 +39,8 @@ pub(crate) fn call(
     ffi::call(|| body(&ffi::arg(client, "client")?.client))
 }
 
-/// The body of an endpoint that hands out a new handle: the client and `out` are checked before
-/// `body` runs, and `out` is written only when it succeeds.
+/// The body of an endpoint that hands out a new handle: `out` and the client are checked
+/// before `body` runs, and `out` is written only when it succeeds.
 pub(crate) fn call_out<T>(
     client: *const twin_client,
     out: *mut *mut T,
@@ -48,8 +48,8 @@ pub(crate) fn call_out<T>(
     body: impl FnOnce(&Client) -> Result<T, Failure>,
 ) -> twin_status {
     ffi::call(|| {
-        let client = &ffi::arg(client, "client")?.client;
         let out = ffi::out(out, out_name)?;
+        let client = &ffi::arg(client, "client")?.client;
         out.give(body(client)?);
         Ok(())
     })

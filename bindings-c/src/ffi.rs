@@ -78,6 +78,17 @@ pub(crate) fn get<H, T>(
     call_or(fallback, || Ok(read(arg(handle, name)?)))
 }
 
+/// The body of a getter of an optional number: like [`get`], and `*has_value` (which may be
+/// NULL) is written on every path, false for an absent value and for a NULL handle.
+pub(crate) fn get_optional<H, T: Default>(
+    handle: *const H,
+    name: &'static str,
+    has_value: *mut bool,
+    read: impl FnOnce(&H) -> Option<T>,
+) -> T {
+    optional(call_or(None, || Ok(read(arg(handle, name)?))), has_value)
+}
+
 /// The body of a setter on a params or options handle: `body` applied to the handle.
 pub(crate) fn set<H>(
     handle: *mut H,
@@ -85,6 +96,17 @@ pub(crate) fn set<H>(
     body: impl FnOnce(&mut H) -> Result<(), Failure>,
 ) -> twin_status {
     call(|| body(arg_mut(handle, name)?))
+}
+
+/// A count or a pause that must not be 0 (a page of nothing, a poll loop without a pause).
+pub(crate) fn nonzero<T: Default + PartialEq + std::fmt::Display>(
+    value: T,
+    name: &str,
+) -> Result<T, Failure> {
+    if value == T::default() {
+        return Err(error::invalid(format!("{name} must be greater than 0")));
+    }
+    Ok(value)
 }
 
 /// A time limit in milliseconds: one too far in the future to represent as a deadline
@@ -182,7 +204,8 @@ pub(crate) fn opt_str_array_arg<'a>(
     str_array_arg(ptr, len, name).map(Some)
 }
 
-/// A required out-parameter; written with [`Out`]'s methods once the call has succeeded.
+/// A required out-parameter; written with [`Out`]'s methods once the call has succeeded, never
+/// on a failure (a variable that holds a live handle may be passed: it keeps it).
 pub(crate) fn out<'a, T>(ptr: *mut T, name: &'static str) -> Result<Out<'a, T>, Failure> {
     arg_mut(ptr, name).map(Out)
 }

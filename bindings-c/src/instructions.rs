@@ -26,9 +26,9 @@ pub extern "C" fn twin_instructions_get(
     instruction_out: *mut *mut twin_instruction,
 ) -> twin_status {
     ffi::call(|| {
+        let instruction_out = ffi::out(instruction_out, "instruction_out")?;
         let client = ffi::arg(client, "client")?;
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let instruction_out = ffi::out(instruction_out, "instruction_out")?;
         let instructions = client.client.instructions().get(agent_id)?;
         instruction_out.give_opt(instructions.map(twin_instruction::from));
         Ok(())
@@ -37,7 +37,7 @@ pub extern "C" fn twin_instructions_get(
 
 /// Replaces the agent's instructions with `content` (Markdown); each write adds a version to the
 /// history. `params` may be NULL: no `source_type` (the service then records `checkpoint`,
-/// with a `source_id` of its own: live-calls.json calls 14 and 16) and no `source_id`.
+/// with a `source_id` of its own) and no `source_id`.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_instructions_update(

@@ -20,9 +20,9 @@ pub extern "C" fn twin_schedules_get(
     schedule_out: *mut *mut twin_schedule,
 ) -> twin_status {
     ffi::call(|| {
+        let schedule_out = ffi::out(schedule_out, "schedule_out")?;
         let client = ffi::arg(client, "client")?;
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let schedule_out = ffi::out(schedule_out, "schedule_out")?;
         let schedule = client.client.schedules().get(agent_id)?;
         schedule_out.give_opt(schedule.map(twin_schedule::from));
         Ok(())

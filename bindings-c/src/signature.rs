@@ -15,31 +15,31 @@ pub use generated::*;
 /// The type of a webhook delivery, from its `event` name.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum twin_webhook_event_type {
+pub enum twin_delivery_type {
     /// An event name this version does not know (read it with twin_delivery_event()).
-    TWIN_WEBHOOK_EVENT_UNKNOWN = 0,
+    TWIN_DELIVERY_UNKNOWN = 0,
     /// `run.started`: a run began.
-    TWIN_WEBHOOK_EVENT_RUN_STARTED = 1,
+    TWIN_DELIVERY_RUN_STARTED = 1,
     /// `run.completed`: a run finished, whatever its outcome.
-    TWIN_WEBHOOK_EVENT_RUN_COMPLETED = 2,
+    TWIN_DELIVERY_RUN_COMPLETED = 2,
     /// `run.failed`: a run hit a policy error.
-    TWIN_WEBHOOK_EVENT_RUN_FAILED = 3,
+    TWIN_DELIVERY_RUN_FAILED = 3,
     /// `run.stopped`: a user stopped the run.
-    TWIN_WEBHOOK_EVENT_RUN_STOPPED = 4,
+    TWIN_DELIVERY_RUN_STOPPED = 4,
     /// `run.paused`: the run was paused.
-    TWIN_WEBHOOK_EVENT_RUN_PAUSED = 5,
+    TWIN_DELIVERY_RUN_PAUSED = 5,
 }
 
-impl From<&WebhookEventKind> for twin_webhook_event_type {
+impl From<&WebhookEventKind> for twin_delivery_type {
     fn from(kind: &WebhookEventKind) -> Self {
-        use twin_webhook_event_type::*;
+        use twin_delivery_type::*;
         match kind {
-            WebhookEventKind::RunStarted => TWIN_WEBHOOK_EVENT_RUN_STARTED,
-            WebhookEventKind::RunCompleted => TWIN_WEBHOOK_EVENT_RUN_COMPLETED,
-            WebhookEventKind::RunFailed => TWIN_WEBHOOK_EVENT_RUN_FAILED,
-            WebhookEventKind::RunStopped => TWIN_WEBHOOK_EVENT_RUN_STOPPED,
-            WebhookEventKind::RunPaused => TWIN_WEBHOOK_EVENT_RUN_PAUSED,
-            _ => TWIN_WEBHOOK_EVENT_UNKNOWN,
+            WebhookEventKind::RunStarted => TWIN_DELIVERY_RUN_STARTED,
+            WebhookEventKind::RunCompleted => TWIN_DELIVERY_RUN_COMPLETED,
+            WebhookEventKind::RunFailed => TWIN_DELIVERY_RUN_FAILED,
+            WebhookEventKind::RunStopped => TWIN_DELIVERY_RUN_STOPPED,
+            WebhookEventKind::RunPaused => TWIN_DELIVERY_RUN_PAUSED,
+            _ => TWIN_DELIVERY_UNKNOWN,
         }
     }
 }
@@ -79,9 +79,9 @@ pub extern "C" fn twin_signature_sign(
     signature_out: *mut *mut c_char,
 ) -> twin_status {
     ffi::call(|| {
+        let signature_out = ffi::out(signature_out, "signature_out")?;
         let body = ffi::bytes_arg(body, body_len, "body")?;
         let secret = ffi::str_arg(secret, "secret")?;
-        let signature_out = ffi::out(signature_out, "signature_out")?;
         signature_out.give_string(&webhooks::sign(body, secret));
         Ok(())
     })
@@ -108,25 +108,72 @@ pub extern "C" fn twin_signature_unwrap(
     delivery_out: *mut *mut twin_delivery,
 ) -> twin_status {
     ffi::call(|| {
+        let delivery_out = ffi::out(delivery_out, "delivery_out")?;
         let body = ffi::bytes_arg(body, body_len, "body")?;
         let signature_header = ffi::opt_str_arg(signature_header, "signature_header")?;
         let event_header = ffi::opt_str_arg(event_header, "event_header")?;
         let secrets = ffi::str_array_arg(secrets, secrets_len, "secrets")?;
         let options = twin_signature_options::value_or_default(options);
-        let delivery_out = ffi::out(delivery_out, "delivery_out")?;
         let delivery = webhooks::unwrap(body, signature_header, event_header, &secrets, &options)?;
         delivery_out.give(twin_delivery::from(delivery));
         Ok(())
     })
 }
 
-/// The delivery's type, from its `event` name; TWIN_WEBHOOK_EVENT_UNKNOWN for NULL.
+/// The delivery's type, from its `event` name; TWIN_DELIVERY_UNKNOWN for NULL.
 #[unsafe(no_mangle)]
-pub extern "C" fn twin_delivery_kind(delivery: *const twin_delivery) -> twin_webhook_event_type {
+pub extern "C" fn twin_delivery_kind(delivery: *const twin_delivery) -> twin_delivery_type {
     ffi::get(
         delivery,
         "delivery",
-        twin_webhook_event_type::TWIN_WEBHOOK_EVENT_UNKNOWN,
-        |h| twin_webhook_event_type::from(&h.inner.kind),
+        twin_delivery_type::TWIN_DELIVERY_UNKNOWN,
+        |h| twin_delivery_type::from(&h.inner.kind),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::twin_status;
+
+    #[test]
+    fn a_failed_call_leaves_its_out_parameter_as_it_was() {
+        let body = br#"{"event":"run.completed"}"#;
+        let secrets = [c"s1".as_ptr()];
+        // A variable that still holds a handle of the caller's: a failure must not lose it.
+        let held = std::ptr::NonNull::<twin_delivery>::dangling().as_ptr();
+        let mut delivery = held;
+        let status = twin_signature_unwrap(
+            body.as_ptr(),
+            body.len(),
+            c"sha256=00".as_ptr(),
+            std::ptr::null(),
+            secrets.as_ptr(),
+            secrets.len(),
+            std::ptr::null(),
+            &mut delivery,
+        );
+        assert_eq!(status, twin_status::TWIN_ERR_SIGNATURE);
+        assert_eq!(delivery, held);
+    }
+
+    #[test]
+    fn zero_is_refused_where_it_would_mean_nothing_or_no_pause() {
+        let wait = crate::runs::twin_wait_options_new();
+        assert_eq!(
+            crate::runs::twin_wait_options_set_poll_interval_ms(wait, 0),
+            twin_status::TWIN_ERR_INVALID_ARGUMENT
+        );
+        assert_eq!(
+            crate::runs::twin_wait_options_set_poll_interval_ms(wait, 1),
+            twin_status::TWIN_OK
+        );
+        crate::runs::twin_wait_options_free(wait);
+        let list = crate::events::twin_event_list_params_new();
+        assert_eq!(
+            crate::events::twin_event_list_params_set_page_size(list, 0),
+            twin_status::TWIN_ERR_INVALID_ARGUMENT
+        );
+        crate::events::twin_event_list_params_free(list);
+    }
 }

@@ -138,6 +138,12 @@ mod tests {
         assert!(!has_value);
         assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
         // A NULL handle: the same NULL (0, false), with TWIN_ERR_NULL_ARGUMENT recorded.
+        let mut has_value = true;
+        assert_eq!(
+            twin_workspace_created_at(std::ptr::null(), &mut has_value),
+            0
+        );
+        assert!(!has_value, "a NULL handle reports no value");
         assert!(twin_workspace_icon_config(std::ptr::null()).is_null());
         assert_eq!(
             twin_last_error_status(),

@@ -91,7 +91,7 @@ POINTERS = {
 VALUES = {"uint64_t": "1", "uint32_t": "1", "int64_t": "1", "size_t": "1", "bool": "false", "int": "0"}
 # What a function returns when an argument is NULL, by return type.
 NULL_RESULT = {"twin_status": "TWIN_ERR_NULL_ARGUMENT", "bool": "false",
-               "twin_webhook_event_type": "TWIN_WEBHOOK_EVENT_UNKNOWN"}
+               "twin_delivery_type": "TWIN_DELIVERY_UNKNOWN"}
 
 PROTOTYPE = re.compile(
     r"/\*\*(?P<doc>(?:(?!\*/).)*)\*/\s*(?P<ret>[\w\s\*]+?)\s*\b(?P<name>twin_\w+)\((?P<params>[^)]*)\);",

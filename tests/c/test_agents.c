@@ -148,11 +148,13 @@ static int test_list_pages_by_cursor(const twin_client *client) {
   twin_agent_iter_free(iter);
   iter = NULL;
 
-  /* a bad page size fails on the first fetch, then the iteration is over */
+  /* a page size of 0 is refused at once; one the service refuses (it takes 1 to 100) fails on
+     the first fetch, then the iteration is over */
   twin_agent_list_params_free(list_params);
   list_params = twin_agent_list_params_new();
   CHECK(list_params != NULL);
-  CHECK_OK(twin_agent_list_params_set_page_size(list_params, 0));
+  CHECK_STATUS(twin_agent_list_params_set_page_size(list_params, 0), TWIN_ERR_INVALID_ARGUMENT);
+  CHECK_OK(twin_agent_list_params_set_page_size(list_params, 1000));
   CHECK_OK(twin_agents_list(client, list_params, &iter));
   CHECK_STATUS(twin_agent_iter_next(iter, &item), TWIN_ERR_API);
   CHECK(twin_last_error_http_status() == 400);

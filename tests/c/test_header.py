@@ -117,6 +117,30 @@ def naming_problems(text):
     return problems
 
 
+def type_problems(text):
+    """Every type is twin_<name>, and every enum constant starts with its enum's name without
+    the last word (TWIN_DELIVERY_* for twin_delivery_type; TWIN_* for twin_status), so a
+    constant says which enum it belongs to."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    problems = []
+    for body, name in re.findall(r"typedef enum \{(.*?)\} (\w+);", text, flags=re.S):
+        # twin_status: TWIN_OK, TWIN_ERR_*; twin_delivery_type: TWIN_DELIVERY_*; ...
+        prefix = "TWIN_" if name == "twin_status" else name.rsplit("_", 1)[0].upper() + "_"
+        for constant in re.findall(r"^\s*(\w+)\s*=", body, flags=re.M):
+            if not constant.startswith(prefix):
+                problems.append(f"{constant}: a constant of {name} should start with {prefix}")
+    for name in re.findall(r"typedef (?:struct \w+|enum \{.*?\}|[^;{}]*?) \(?\*?(\w+)\)?[ ;(]", text, flags=re.S):
+        if not name.startswith("twin_"):
+            problems.append(f"{name}: a type whose name does not start with twin_")
+    return problems
+
+
+def test_every_type_and_constant_is_named_after_the_library():
+    assert type_problems(HEADER.read_text()) == []
+    bad = "typedef enum {\n  TWIN_WEBHOOK_EVENT_X = 0,\n} twin_delivery_type;\ntypedef struct x x;\n"
+    assert len(type_problems(bad)) == 2
+
+
 def test_every_function_follows_the_naming_rule():
     text = HEADER.read_text()
     assert len(declarations(text)) > 200, "the header parser found too few functions"

@@ -60,13 +60,13 @@ static const char *opt_text(char *field) {
   return field;
 }
 
-static twin_webhook_event_type kind_named(const char *name) {
-  if (strcmp(name, "RunStarted") == 0) return TWIN_WEBHOOK_EVENT_RUN_STARTED;
-  if (strcmp(name, "RunCompleted") == 0) return TWIN_WEBHOOK_EVENT_RUN_COMPLETED;
-  if (strcmp(name, "RunFailed") == 0) return TWIN_WEBHOOK_EVENT_RUN_FAILED;
-  if (strcmp(name, "RunStopped") == 0) return TWIN_WEBHOOK_EVENT_RUN_STOPPED;
-  if (strcmp(name, "RunPaused") == 0) return TWIN_WEBHOOK_EVENT_RUN_PAUSED;
-  return TWIN_WEBHOOK_EVENT_UNKNOWN;
+static twin_delivery_type kind_named(const char *name) {
+  if (strcmp(name, "RunStarted") == 0) return TWIN_DELIVERY_RUN_STARTED;
+  if (strcmp(name, "RunCompleted") == 0) return TWIN_DELIVERY_RUN_COMPLETED;
+  if (strcmp(name, "RunFailed") == 0) return TWIN_DELIVERY_RUN_FAILED;
+  if (strcmp(name, "RunStopped") == 0) return TWIN_DELIVERY_RUN_STOPPED;
+  if (strcmp(name, "RunPaused") == 0) return TWIN_DELIVERY_RUN_PAUSED;
+  return TWIN_DELIVERY_UNKNOWN;
 }
 
 /* Checks the status of a verification against the expected kind name ("ok" or a kind). */

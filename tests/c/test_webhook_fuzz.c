@@ -452,7 +452,7 @@ static void one_case(struct counts *c, long index) {
       } else if (strcmp(twin_delivery_event(out), event) != 0 ||
                  strncmp(twin_delivery_run_id(out), "run_", 4) != 0 ||
                  strncmp(twin_delivery_agent_id(out), "agent_", 6) != 0 ||
-                 twin_delivery_kind(out) == TWIN_WEBHOOK_EVENT_UNKNOWN) {
+                 twin_delivery_kind(out) == TWIN_DELIVERY_UNKNOWN) {
         why = "unwrapped fields differ from the delivery";
       }
     }

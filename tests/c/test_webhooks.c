@@ -282,9 +282,9 @@ static int test_real_delivery(const twin_client *client, const char *agent_id) {
     CHECK_STR(twin_delivery_run_id(event), twin_run_id(run));
     CHECK_STR(twin_delivery_agent_id(event), agent_id);
     CHECK_STR(twin_delivery_event(event), event_name);
-    if (twin_delivery_kind(event) == TWIN_WEBHOOK_EVENT_RUN_STARTED) {
+    if (twin_delivery_kind(event) == TWIN_DELIVERY_RUN_STARTED) {
       saw_started = true;
-    } else if (twin_delivery_kind(event) == TWIN_WEBHOOK_EVENT_RUN_COMPLETED) {
+    } else if (twin_delivery_kind(event) == TWIN_DELIVERY_RUN_COMPLETED) {
       saw_completed = true;
       CHECK_STR(twin_delivery_outcome(event), "success");
       CHECK_STR(twin_delivery_status(event), "completed");

@@ -122,9 +122,9 @@ pub extern "C" fn twin_agent_last_activity_at(
     agent: *const twin_agent,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(agent, "agent", 0, |h| {
+    ffi::get_optional(agent, "agent", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.last_activity_at), has_value)
+        crate::unix(m.last_activity_at)
     })
 }
 
@@ -171,8 +171,8 @@ pub extern "C" fn twin_agent_iter_next(
     item_out: *mut *mut twin_agent,
 ) -> twin_status {
     ffi::call(|| {
-        let iter = ffi::arg_mut(iter, "iter")?;
         let item_out = ffi::out(item_out, "item_out")?;
+        let iter = ffi::arg_mut(iter, "iter")?;
         let item = iter.items.next().transpose()?;
         item_out.give_opt(item.map(twin_agent::from));
         Ok(())
@@ -229,7 +229,7 @@ pub extern "C" fn twin_agent_list_params_set_workspace_id(
     })
 }
 
-/// Agents per page (`limit`); the iterator still walks every page.
+/// Agents per page (`limit`; the service takes 1 to 100, 0 is refused here); the iterator still walks every page.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_agent_list_params_set_page_size(
@@ -239,7 +239,7 @@ pub extern "C" fn twin_agent_list_params_set_page_size(
     ffi::set(params, "params", |h| {
         let p = &mut h.inner;
         let v = page_size;
-        p.limit = Some(v);
+        p.limit = Some(ffi::nonzero(v, "page_size")?);
         Ok(())
     })
 }

@@ -36,9 +36,9 @@ pub extern "C" fn twin_api_key_display_prefix(key: *const twin_api_key) -> *cons
 /// When the key was created (`created_at`), in Unix seconds. `has_value` may be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_api_key_created_at(key: *const twin_api_key, has_value: *mut bool) -> i64 {
-    ffi::get(key, "key", 0, |h| {
+    ffi::get_optional(key, "key", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.created_at), has_value)
+        crate::unix(m.created_at)
     })
 }
 
@@ -46,9 +46,9 @@ pub extern "C" fn twin_api_key_created_at(key: *const twin_api_key, has_value: *
 /// may be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_api_key_last_used_at(key: *const twin_api_key, has_value: *mut bool) -> i64 {
-    ffi::get(key, "key", 0, |h| {
+    ffi::get_optional(key, "key", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.last_used_at), has_value)
+        crate::unix(m.last_used_at)
     })
 }
 

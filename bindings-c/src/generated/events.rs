@@ -41,9 +41,9 @@ pub extern "C" fn twin_event_index(event: *const twin_event) -> u64 {
 /// NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_event_recorded_at(event: *const twin_event, has_value: *mut bool) -> i64 {
-    ffi::get(event, "event", 0, |h| {
+    ffi::get_optional(event, "event", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.recorded_at), has_value)
+        crate::unix(m.recorded_at)
     })
 }
 
@@ -119,8 +119,8 @@ pub extern "C" fn twin_event_iter_next(
     item_out: *mut *mut twin_event,
 ) -> twin_status {
     ffi::call(|| {
-        let iter = ffi::arg_mut(iter, "iter")?;
         let item_out = ffi::out(item_out, "item_out")?;
+        let iter = ffi::arg_mut(iter, "iter")?;
         let item = iter.items.next().transpose()?;
         item_out.give_opt(item.map(twin_event::from));
         Ok(())
@@ -176,7 +176,7 @@ pub extern "C" fn twin_event_list_params_set_after_index(
     })
 }
 
-/// Events per page (`limit`, default 500); the iterator still walks every page.
+/// Events per page (`limit`, default and most 500; 0 is refused); the iterator still walks every page.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_event_list_params_set_page_size(
@@ -186,7 +186,7 @@ pub extern "C" fn twin_event_list_params_set_page_size(
     ffi::set(params, "params", |h| {
         let p = &mut h.inner;
         let v = page_size;
-        p.limit = Some(v);
+        p.limit = Some(ffi::nonzero(v, "page_size")?);
         Ok(())
     })
 }
@@ -258,7 +258,7 @@ pub extern "C" fn twin_follow_options_set_timeout_ms(
 }
 
 /// The pause after a poll that found nothing new, in milliseconds (default 100); it grows by a
-/// quarter each idle poll up to the maximum.
+/// quarter each idle poll up to the maximum; 0 is refused.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_follow_options_set_poll_interval_ms(
@@ -268,12 +268,12 @@ pub extern "C" fn twin_follow_options_set_poll_interval_ms(
     ffi::set(options, "options", |h| {
         let p = &mut h.inner;
         let v = poll_interval_ms;
-        p.poll_interval = std::time::Duration::from_millis(v);
+        p.poll_interval = std::time::Duration::from_millis(ffi::nonzero(v, "poll_interval_ms")?);
         Ok(())
     })
 }
 
-/// The longest pause between idle polls, in milliseconds (default 500).
+/// The longest pause between idle polls, in milliseconds (default 500); 0 is refused.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_follow_options_set_max_poll_interval_ms(
@@ -283,7 +283,8 @@ pub extern "C" fn twin_follow_options_set_max_poll_interval_ms(
     ffi::set(options, "options", |h| {
         let p = &mut h.inner;
         let v = max_poll_interval_ms;
-        p.max_poll_interval = std::time::Duration::from_millis(v);
+        p.max_poll_interval =
+            std::time::Duration::from_millis(ffi::nonzero(v, "max_poll_interval_ms")?);
         Ok(())
     })
 }

@@ -51,9 +51,9 @@ pub extern "C" fn twin_instruction_updated_at(
     instruction: *const twin_instruction,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(instruction, "instruction", 0, |h| {
+    ffi::get_optional(instruction, "instruction", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.updated_at), has_value)
+        crate::unix(m.updated_at)
     })
 }
 
@@ -140,9 +140,9 @@ pub extern "C" fn twin_instruction_version_created_at(
     version: *const twin_instruction_version,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(version, "version", 0, |h| {
+    ffi::get_optional(version, "version", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.created_at), has_value)
+        crate::unix(m.created_at)
     })
 }
 
@@ -324,7 +324,7 @@ impl twin_instruction_history_params {
     }
 }
 
-/// At most this many versions, newest first (`limit`); default: all of them.
+/// At most this many versions, newest first (`limit`; 0 is refused); default: all of them.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_instruction_history_params_set_limit(
@@ -334,7 +334,7 @@ pub extern "C" fn twin_instruction_history_params_set_limit(
     ffi::set(params, "params", |h| {
         let p = &mut h.inner;
         let v = limit;
-        p.limit = Some(v);
+        p.limit = Some(ffi::nonzero(v, "limit")?);
         Ok(())
     })
 }

@@ -102,9 +102,9 @@ pub extern "C" fn twin_run_summary(run: *const twin_run) -> *const c_char {
 /// Credits used (`credits_consumed`). `has_value` may be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_credits_consumed(run: *const twin_run, has_value: *mut bool) -> u64 {
-    ffi::get(run, "run", 0, |h| {
+    ffi::get_optional(run, "run", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(m.credits_consumed, has_value)
+        m.credits_consumed
     })
 }
 
@@ -112,9 +112,9 @@ pub extern "C" fn twin_run_credits_consumed(run: *const twin_run, has_value: *mu
 /// `has_value` may be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_number(run: *const twin_run, has_value: *mut bool) -> u64 {
-    ffi::get(run, "run", 0, |h| {
+    ffi::get_optional(run, "run", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(m.run_number, has_value)
+        m.run_number
     })
 }
 
@@ -167,9 +167,9 @@ pub extern "C" fn twin_run_policy_model(run: *const twin_run) -> *const c_char {
 /// When the run started (`started_at`), in Unix seconds. `has_value` may be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_started_at(run: *const twin_run, has_value: *mut bool) -> i64 {
-    ffi::get(run, "run", 0, |h| {
+    ffi::get_optional(run, "run", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.started_at), has_value)
+        crate::unix(m.started_at)
     })
 }
 
@@ -177,9 +177,9 @@ pub extern "C" fn twin_run_started_at(run: *const twin_run, has_value: *mut bool
 /// be NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_last_event_at(run: *const twin_run, has_value: *mut bool) -> i64 {
-    ffi::get(run, "run", 0, |h| {
+    ffi::get_optional(run, "run", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.last_event_at), has_value)
+        crate::unix(m.last_event_at)
     })
 }
 
@@ -217,8 +217,8 @@ pub extern "C" fn twin_run_iter_next(
     item_out: *mut *mut twin_run,
 ) -> twin_status {
     ffi::call(|| {
-        let iter = ffi::arg_mut(iter, "iter")?;
         let item_out = ffi::out(item_out, "item_out")?;
+        let iter = ffi::arg_mut(iter, "iter")?;
         let item = iter.items.next().transpose()?;
         item_out.give_opt(item.map(twin_run::from));
         Ok(())
@@ -438,7 +438,7 @@ pub extern "C" fn twin_run_list_params_set_started_before(
     })
 }
 
-/// Runs per page (`page_size`; the service's default is 100); the iterator still walks every page.
+/// Runs per page (`page_size`; the service's default is 100; 0 is refused); the iterator still walks every page.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_run_list_params_set_page_size(
@@ -448,7 +448,7 @@ pub extern "C" fn twin_run_list_params_set_page_size(
     ffi::set(params, "params", |h| {
         let p = &mut h.inner;
         let v = page_size;
-        p.page_size = Some(v);
+        p.page_size = Some(ffi::nonzero(v, "page_size")?);
         Ok(())
     })
 }
@@ -633,7 +633,7 @@ pub extern "C" fn twin_wait_options_set_timeout_ms(
     })
 }
 
-/// The first pause between polls, in milliseconds (default 500); it grows by half each poll.
+/// The first pause between polls, in milliseconds (default 500); it grows by half each poll; 0 is refused.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_wait_options_set_poll_interval_ms(
@@ -643,12 +643,12 @@ pub extern "C" fn twin_wait_options_set_poll_interval_ms(
     ffi::set(options, "options", |h| {
         let p = &mut h.inner;
         let v = poll_interval_ms;
-        p.poll_interval = std::time::Duration::from_millis(v);
+        p.poll_interval = std::time::Duration::from_millis(ffi::nonzero(v, "poll_interval_ms")?);
         Ok(())
     })
 }
 
-/// The longest pause between polls, in milliseconds (default 5000).
+/// The longest pause between polls, in milliseconds (default 5000); 0 is refused.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_wait_options_set_max_poll_interval_ms(
@@ -658,7 +658,8 @@ pub extern "C" fn twin_wait_options_set_max_poll_interval_ms(
     ffi::set(options, "options", |h| {
         let p = &mut h.inner;
         let v = max_poll_interval_ms;
-        p.max_poll_interval = std::time::Duration::from_millis(v);
+        p.max_poll_interval =
+            std::time::Duration::from_millis(ffi::nonzero(v, "max_poll_interval_ms")?);
         Ok(())
     })
 }

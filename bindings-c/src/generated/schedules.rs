@@ -73,9 +73,9 @@ pub extern "C" fn twin_schedule_next_run(
     schedule: *const twin_schedule,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(schedule, "schedule", 0, |h| {
+    ffi::get_optional(schedule, "schedule", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.next_run), has_value)
+        crate::unix(m.next_run)
     })
 }
 

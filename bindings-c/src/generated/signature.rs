@@ -83,9 +83,9 @@ pub extern "C" fn twin_delivery_finished_at(
     delivery: *const twin_delivery,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(delivery, "delivery", 0, |h| {
+    ffi::get_optional(delivery, "delivery", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.finished_at), has_value)
+        crate::unix(m.finished_at)
     })
 }
 

@@ -50,9 +50,9 @@ pub extern "C" fn twin_webhook_created_at(
     webhook: *const twin_webhook,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(webhook, "webhook", 0, |h| {
+    ffi::get_optional(webhook, "webhook", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.created_at), has_value)
+        crate::unix(m.created_at)
     })
 }
 
@@ -63,9 +63,9 @@ pub extern "C" fn twin_webhook_updated_at(
     webhook: *const twin_webhook,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(webhook, "webhook", 0, |h| {
+    ffi::get_optional(webhook, "webhook", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.updated_at), has_value)
+        crate::unix(m.updated_at)
     })
 }
 

@@ -74,9 +74,9 @@ pub extern "C" fn twin_workspace_created_at(
     workspace: *const twin_workspace,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(workspace, "workspace", 0, |h| {
+    ffi::get_optional(workspace, "workspace", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.created_at), has_value)
+        crate::unix(m.created_at)
     })
 }
 
@@ -86,9 +86,9 @@ pub extern "C" fn twin_workspace_updated_at(
     workspace: *const twin_workspace,
     has_value: *mut bool,
 ) -> i64 {
-    ffi::get(workspace, "workspace", 0, |h| {
+    ffi::get_optional(workspace, "workspace", has_value, |h| {
         let m = &h.inner;
-        ffi::optional(crate::unix(m.updated_at), has_value)
+        crate::unix(m.updated_at)
     })
 }
 
@@ -178,7 +178,8 @@ impl twin_workspace_update_params {
     }
 }
 
-/// The icon, a JSON-encoded string (`icon_config`); twin_workspaces_update() checks it is JSON before sending.
+/// The icon, as JSON text (`icon_config`), e.g. `{"icon":"Code"}`; twin_workspaces_update() checks
+/// it is JSON before sending.
 /// `icon_config` may be NULL: unset again (the default).
 #[must_use]
 #[unsafe(no_mangle)]
