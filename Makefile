@@ -36,8 +36,22 @@ demo: wheel-python
 # emulators (never against a TWIN_BASE_URL from the environment); the C examples run in test-c.
 test-demo: wheel-python
 	$(CARGO) build -p twin-emulator -p twin-c -p twin-examples
+	$(CARGO) build -p twin-examples --examples
 	$(VPY) -m mypy --strict examples/python
 	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/examples
+
+# twin-core and twin-emulator as Rust users get them: the MSRV check (tests/crates/msrv.py),
+# clippy and rustdoc with every feature, the tokio tests and doc tests, and both crates packaged
+# and built from their packages as `cargo publish` would (a dry run: nothing is uploaded).
+.PHONY: test-crates
+test-crates:
+	$(PYTHON) tests/crates/msrv.py
+	$(CARGO) clippy -p twin-core --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p twin-core --all-features --no-deps
+	timeout 300 $(CARGO) test -p twin-core --all-features --test tokio
+	timeout 300 $(CARGO) test -p twin-core --all-features --doc
+	$(CARGO) publish --dry-run --allow-dirty -p twin-emulator -p twin-core
+test: test-crates
 
 # Runs the emulator on its own (Ctrl-C stops it): make emulator ARGS="--port 8080"
 emulator:

@@ -134,10 +134,9 @@ pub extern "C" fn twin_agents_list(
         let workspace_id = ffi::opt_str_arg(workspace_id, "workspace_id")?;
         let limit = ffi::opt_value(limit);
         let iter_out = ffi::out(iter_out, "iter_out")?;
-        let params = AgentListParams {
-            workspace_id: workspace_id.map(str::to_owned),
-            limit,
-        };
+        let mut params = AgentListParams::default();
+        params.workspace_id = workspace_id.map(str::to_owned);
+        params.limit = limit;
         iter_out.give(twin_agent_iter {
             items: client.client.agents().list(&params),
         });

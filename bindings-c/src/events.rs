@@ -125,10 +125,9 @@ pub extern "C" fn twin_events_list(
         let client = ffi::arg(client, "client")?;
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
         let run_id = ffi::str_arg(run_id, "run_id")?;
-        let params = EventListParams {
-            after_index: ffi::opt_value(after_index),
-            limit: ffi::opt_value(limit),
-        };
+        let mut params = EventListParams::default();
+        params.after_index = ffi::opt_value(after_index);
+        params.limit = ffi::opt_value(limit);
         let iter_out = ffi::out(iter_out, "iter_out")?;
         let events = client.client.events().list(agent_id, run_id, &params);
         iter_out.give(twin_event_iter {

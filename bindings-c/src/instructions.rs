@@ -74,10 +74,9 @@ pub extern "C" fn twin_instructions_update(
         let client = ffi::arg(client, "client")?;
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
         let content = ffi::str_arg(content, "content")?;
-        let params = InstructionsUpdateParams {
-            source_type: ffi::opt_str_arg(source_type, "source_type")?.map(str::to_owned),
-            source_id: ffi::opt_str_arg(source_id, "source_id")?.map(str::to_owned),
-        };
+        let mut params = InstructionsUpdateParams::default();
+        params.source_type = ffi::opt_str_arg(source_type, "source_type")?.map(str::to_owned);
+        params.source_id = ffi::opt_str_arg(source_id, "source_id")?.map(str::to_owned);
         client
             .client
             .instructions()

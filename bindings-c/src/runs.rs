@@ -227,11 +227,9 @@ pub extern "C" fn twin_runs_start(
         let mode = ffi::str_arg(mode, "mode")?;
         let message = ffi::opt_str_arg(message, "message")?;
         let run_out = ffi::out(run_out, "run_out")?;
-        let params = RunStartParams {
-            mode: mode.parse::<RunMode>()?,
-            message: message.map(str::to_owned),
-            ..RunStartParams::default()
-        };
+        let mut params = RunStartParams::default();
+        params.mode = mode.parse::<RunMode>()?;
+        params.message = message.map(str::to_owned);
         let run = client.client.runs().start(agent_id, &params)?;
         run_out.give(twin_run::from(run));
         Ok(())
@@ -303,11 +301,10 @@ pub extern "C" fn twin_runs_delete(
 /// How long a wait may last: a limit too far in the future to represent is no limit.
 fn wait_options(timeout_ms: u64, token: Option<&twin_cancel_token>) -> WaitOptions {
     let timeout = Duration::from_millis(timeout_ms);
-    WaitOptions {
-        timeout: Instant::now().checked_add(timeout).map(|_| timeout),
-        cancel: token.map(|t| t.token.clone()),
-        ..WaitOptions::default()
-    }
+    let mut options = WaitOptions::default();
+    options.timeout = Instant::now().checked_add(timeout).map(|_| timeout);
+    options.cancel = token.map(|t| t.token.clone());
+    options
 }
 
 /// Polls the run (with a growing pause, 0.5 s up to 5 s) until it is terminal (`completed`,

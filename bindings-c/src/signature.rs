@@ -120,10 +120,8 @@ pub extern "C" fn twin_webhook_unwrap(
         let event_header = ffi::opt_str_arg(event_header, "event_header")?;
         let secrets = ffi::str_array_arg(secrets, secrets_len, "secrets")?;
         let event_out = ffi::out(event_out, "event_out")?;
-        let options = UnwrapOptions {
-            tolerance: tolerance(tolerance_secs),
-            ..UnwrapOptions::default()
-        };
+        let mut options = UnwrapOptions::default();
+        options.tolerance = tolerance(tolerance_secs);
         let event = webhooks::unwrap(body, signature_header, event_header, &secrets, &options)?;
         event_out.give(twin_webhook_event::from(event));
         Ok(())

@@ -129,12 +129,11 @@ pub extern "C" fn twin_webhooks_update(
         let client = ffi::arg(client, "client")?;
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
         let webhook_id = ffi::str_arg(webhook_id, "webhook_id")?;
-        let params = WebhookUpdateParams {
-            url: ffi::opt_str_arg(url, "url")?.map(str::to_owned),
-            events: ffi::opt_str_array_arg(events, events_len, "events")?
-                .map(|list| list.into_iter().map(str::to_owned).collect()),
-            status: ffi::opt_str_arg(status, "status")?.map(WebhookStatus::from),
-        };
+        let mut params = WebhookUpdateParams::default();
+        params.url = ffi::opt_str_arg(url, "url")?.map(str::to_owned);
+        params.events = ffi::opt_str_array_arg(events, events_len, "events")?
+            .map(|list| list.into_iter().map(str::to_owned).collect());
+        params.status = ffi::opt_str_arg(status, "status")?.map(WebhookStatus::from);
         let webhook_out = ffi::out(webhook_out, "webhook_out")?;
         let webhook = client
             .client

@@ -51,10 +51,9 @@ impl AgentsResource {
     #[pyo3(signature = (*, workspace_id=None, limit=None))]
     fn list(&self, workspace_id: Option<String>, limit: Option<u32>) -> PyResult<Pager> {
         self.client.get()?;
-        let params = twin_core::AgentListParams {
-            workspace_id,
-            limit,
-        };
+        let mut params = twin_core::AgentListParams::default();
+        params.workspace_id = workspace_id;
+        params.limit = limit;
         Ok(Pager::new(
             pagination::source(move |c| c.agents().list(&params), Item::Agent),
             self.client.clone(),
@@ -73,13 +72,12 @@ impl AgentsResource {
         derived_from_agent_id: Option<String>,
         agent_id: Option<String>,
     ) -> PyResult<Agent> {
-        let params = twin_core::AgentCreateParams {
-            workspace_id,
-            owner_user_id,
-            is_subagent,
-            derived_from_agent_id,
-            agent_id,
-        };
+        let mut params = twin_core::AgentCreateParams::default();
+        params.workspace_id = workspace_id;
+        params.owner_user_id = owner_user_id;
+        params.is_subagent = is_subagent;
+        params.derived_from_agent_id = derived_from_agent_id;
+        params.agent_id = agent_id;
         self.client
             .call(py, |c| c.agents().create(&params))
             .map(Agent::from)

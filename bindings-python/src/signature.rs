@@ -95,11 +95,10 @@ pub fn webhooks_unwrap(
             )));
         }
     };
-    let opts = UnwrapOptions {
-        tolerance,
-        max_body,
-        now,
-    };
+    let mut opts = UnwrapOptions::default();
+    opts.tolerance = tolerance;
+    opts.max_body = max_body;
+    opts.now = now;
     webhooks::unwrap(body, signature, event, &secrets, &opts)
         .map(WebhookEvent::from)
         .map_err(|e| fail(py, e))

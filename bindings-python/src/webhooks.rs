@@ -136,11 +136,10 @@ impl WebhooksResource {
         events: Option<Vec<String>>,
         status: Option<&str>,
     ) -> PyResult<Webhook> {
-        let params = twin_core::WebhookUpdateParams {
-            url,
-            events,
-            status: status.map(twin_core::WebhookStatus::from),
-        };
+        let mut params = twin_core::WebhookUpdateParams::default();
+        params.url = url;
+        params.events = events;
+        params.status = status.map(twin_core::WebhookStatus::from);
         self.client
             .call(py, |c| c.webhooks().update(agent_id, webhook_id, &params))
             .map(Webhook::from)

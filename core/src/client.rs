@@ -65,6 +65,7 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`]. Explicit values win over the environment (`TWIN_API_KEY`,
 /// `TWIN_BASE_URL`), which wins over the defaults.
 #[derive(Default)]
+#[must_use = "a builder does nothing until `build()`"]
 pub struct ClientBuilder {
     api_key: Option<String>,
     base_url: Option<String>,
@@ -148,6 +149,12 @@ impl ClientBuilder {
 
     /// Builds the client. Fails with [`Error::InvalidArgument`] when no API key is given or
     /// set in the environment, or the base URL is not an http(s) URL.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when no API key is given or set in `TWIN_API_KEY` (or it is
+    /// blank or has control characters), the base URL is not an http(s) URL without a query, a
+    /// timeout is zero, or an added root certificate is not a PEM certificate. Nothing is sent.
     pub fn build(self) -> Result<Client> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let api_key = self.api_key.or_else(|| env(ENV_API_KEY)).ok_or_else(|| {
@@ -276,6 +283,11 @@ impl Client {
     }
 
     /// A client configured from `TWIN_API_KEY` and `TWIN_BASE_URL` alone.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`]: [`Error::InvalidArgument`] when `TWIN_API_KEY` is not set
+    /// or `TWIN_BASE_URL` is not an http(s) URL.
     pub fn from_env() -> Result<Client> {
         Client::builder().build()
     }
@@ -291,7 +303,9 @@ impl Client {
     }
 
     /// A client that shares this one's connections but uses other limits, for one call or
-    /// several: `client.with_timeouts(Timeouts { max_retries: 0, ..client.timeouts() })`.
+    /// several: `client.with_timeouts(client.timeouts().max_retries(0))`. Every limit applies,
+    /// the connect timeout included.
+    #[must_use]
     pub fn with_timeouts(&self, timeouts: Timeouts) -> Client {
         Client {
             inner: self.inner.clone(),
@@ -350,6 +364,7 @@ impl Client {
         self.until(started + total).ok_or_else(|| Error::Timeout {
             message: format!("call took longer than {total:?}"),
             maybe_sent: true,
+            source: None,
         })
     }
 

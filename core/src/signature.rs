@@ -112,6 +112,11 @@ fn mac(secret: &str) -> HmacSha256 {
 /// The header is trimmed and must start with `sha256=`; the hex may be upper or lower case.
 /// Comparison is constant-time. Empty secrets are ignored (an empty key is a configuration
 /// mistake, not a secret), and a list with no usable secret is [`SignatureError::NoSecrets`].
+///
+/// # Errors
+///
+/// a [`SignatureError`] saying which check failed: no or malformed `X-Cobb-Signature`, no
+/// secret given, or no secret matching.
 pub fn verify<S: AsRef<str>>(
     body: &[u8],
     signature_header: Option<&str>,
@@ -149,6 +154,7 @@ pub fn verify<S: AsRef<str>>(
 
 /// How [`unwrap`] checks a delivery beyond its signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnwrapOptions {
     /// Largest allowed difference between the body's `timestamp` and now, in either direction;
     /// `None` turns the check off. Default 300 s.
@@ -158,6 +164,12 @@ pub struct UnwrapOptions {
     /// The time to compare timestamps with; `None` means the system clock (set it in tests).
     pub now: Option<DateTime<Utc>>,
 }
+
+setters!(UnwrapOptions {
+    into: [now: DateTime<Utc>],
+    some: [tolerance: Duration],
+    set: [max_body: usize],
+});
 
 impl Default for UnwrapOptions {
     fn default() -> Self {
@@ -224,6 +236,7 @@ impl fmt::Display for WebhookEventKind {
 
 /// A verified webhook delivery (twin-api.md 3.7).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookEvent {
     /// The event's type.
     pub kind: WebhookEventKind,
@@ -258,6 +271,11 @@ impl WebhookEvent {
 
     /// Reads a payload that was already verified. Fails with
     /// [`SignatureError::InvalidPayload`] if it is not the documented shape.
+    ///
+    /// # Errors
+    ///
+    /// a [`SignatureError`] saying which check failed: the body is not JSON or not a webhook
+    /// payload.
     pub fn from_payload(body: &[u8]) -> Result<WebhookEvent, SignatureError> {
         let raw: Value = serde_json::from_slice(body)
             .map_err(|_| SignatureError::InvalidPayload("body is not json".into()))?;
@@ -265,6 +283,10 @@ impl WebhookEvent {
     }
 
     /// Like [`WebhookEvent::from_payload`], from parsed JSON.
+    ///
+    /// # Errors
+    ///
+    /// a [`SignatureError`] saying which check failed: the value is not a webhook payload.
     pub fn from_value(raw: Value) -> Result<WebhookEvent, SignatureError> {
         let invalid = |m: &str| SignatureError::InvalidPayload(m.to_owned());
         let obj = raw
@@ -320,6 +342,12 @@ impl WebhookEvent {
 /// 5. the body's `timestamp` must be within `opts.tolerance` of now, either way.
 ///
 /// Deliveries can repeat: deduplicate with [`WebhookEvent::dedupe_key`].
+///
+/// # Errors
+///
+/// a [`SignatureError`] saying which check failed, in this order: the body over
+/// `opts.max_body`, the signature (see [`verify`]), the payload, `X-Cobb-Event` differing from
+/// the payload's event, a timestamp outside `opts.tolerance`.
 pub fn unwrap<S: AsRef<str>>(
     body: &[u8],
     signature_header: Option<&str>,
@@ -334,24 +362,24 @@ pub fn unwrap<S: AsRef<str>>(
     }
     verify(body, signature_header, secrets)?;
     let event = WebhookEvent::from_payload(body)?;
-    if let Some(header) = event_header.map(str::trim).filter(|h| !h.is_empty()) {
-        if !header.eq_ignore_ascii_case(event.event.trim()) {
-            return Err(SignatureError::EventMismatch {
-                header: header.to_owned(),
-                body: event.event,
-            });
-        }
+    if let Some(header) = event_header.map(str::trim).filter(|h| !h.is_empty())
+        && !header.eq_ignore_ascii_case(event.event.trim())
+    {
+        return Err(SignatureError::EventMismatch {
+            header: header.to_owned(),
+            body: event.event,
+        });
     }
     if let Some(tolerance) = opts.tolerance {
         let now = opts.now.unwrap_or_else(Utc::now);
         let skew = now.signed_duration_since(event.timestamp);
         // A tolerance too large for chrono is no limit at all.
-        if let Ok(limit) = TimeDelta::from_std(tolerance) {
-            if skew.abs() > limit {
-                return Err(SignatureError::StaleTimestamp {
-                    skew_secs: skew.num_seconds(),
-                });
-            }
+        if let Ok(limit) = TimeDelta::from_std(tolerance)
+            && skew.abs() > limit
+        {
+            return Err(SignatureError::StaleTimestamp {
+                skew_secs: skew.num_seconds(),
+            });
         }
     }
     Ok(event)
@@ -359,6 +387,10 @@ pub fn unwrap<S: AsRef<str>>(
 
 /// [`unwrap`] with the request's headers as `(name, value)` pairs: `X-Cobb-Signature` and
 /// `X-Cobb-Event` are looked up without regard to case (the first of each counts).
+///
+/// # Errors
+///
+/// As [`unwrap`].
 pub fn unwrap_headers<I, K, V, S>(
     body: &[u8],
     headers: I,
@@ -381,6 +413,42 @@ where
             event = Some(value.as_ref().to_owned());
         }
     }
+    unwrap(body, signature.as_deref(), event.as_deref(), secrets, opts)
+}
+
+/// [`unwrap`] with the request's [`http::HeaderMap`], as axum, hyper and other `http`-based
+/// servers give it (cargo feature `http`). A header value that is not text is read lossily,
+/// so a damaged signature fails as malformed rather than missing.
+///
+/// ```
+/// use twin_core::webhooks::{self, UnwrapOptions};
+///
+/// let body = br#"{"event":"run.completed","timestamp":"2026-05-01T12:00:00Z","run_id":"r","agent_id":"a"}"#;
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("x-cobb-signature", webhooks::sign(body, "whsec_test").parse().unwrap());
+/// headers.insert("x-cobb-event", "run.completed".parse().unwrap());
+/// let opts = UnwrapOptions::default().tolerance(std::time::Duration::MAX);
+/// let event = webhooks::unwrap_header_map(body, &headers, &["whsec_test"], &opts)?;
+/// assert_eq!(event.run_id, "r");
+/// # Ok::<(), webhooks::SignatureError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`unwrap`].
+#[cfg(feature = "http")]
+pub fn unwrap_header_map<S: AsRef<str>>(
+    body: &[u8],
+    headers: &http::HeaderMap,
+    secrets: &[S],
+    opts: &UnwrapOptions,
+) -> Result<WebhookEvent, SignatureError> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    let (signature, event) = (header(SIGNATURE_HEADER), header(EVENT_HEADER));
     unwrap(body, signature.as_deref(), event.as_deref(), secrets, opts)
 }
 
@@ -417,6 +485,10 @@ impl Verifier {
     }
 
     /// See [`verify`].
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`].
     pub fn verify(
         &self,
         body: &[u8],
@@ -426,6 +498,10 @@ impl Verifier {
     }
 
     /// See [`unwrap`].
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`].
     pub fn unwrap(
         &self,
         body: &[u8],
@@ -441,7 +517,25 @@ impl Verifier {
         )
     }
 
+    /// See [`unwrap_header_map`] (cargo feature `http`).
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`].
+    #[cfg(feature = "http")]
+    pub fn unwrap_header_map(
+        &self,
+        body: &[u8],
+        headers: &http::HeaderMap,
+    ) -> Result<WebhookEvent, SignatureError> {
+        unwrap_header_map(body, headers, &self.secrets, &self.options)
+    }
+
     /// See [`unwrap_headers`].
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`].
     pub fn unwrap_headers<I, K, V>(
         &self,
         body: &[u8],

@@ -78,6 +78,7 @@ fn agent_name<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Str
 
 /// Filters and page size for [`Agents::list`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AgentListParams {
     /// Only agents of this workspace.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,9 +88,16 @@ pub struct AgentListParams {
     pub limit: Option<u32>,
 }
 
+setters!(AgentListParams {
+    into: [workspace_id: String],
+    some: [limit: u32],
+    set: [],
+});
+
 /// What a new agent gets; every field optional. The API has no name or instructions here:
 /// set instructions afterwards with [`Client::instructions`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AgentCreateParams {
     /// Target workspace; without it the agent lands in the user's default workspace.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,6 +115,12 @@ pub struct AgentCreateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
 }
+
+setters!(AgentCreateParams {
+    into: [workspace_id: String, owner_user_id: String, derived_from_agent_id: String, agent_id: String],
+    some: [is_subagent: bool],
+    set: [],
+});
 
 #[derive(Serialize)]
 struct MoveBody<'a> {
@@ -209,6 +223,15 @@ impl Agents {
     /// Creates an agent. Retried on failure only when `agent_id` is given; then a 409 Conflict
     /// after an attempt that may have reached the service means that attempt created it, and
     /// the agent is read back instead of failing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent. Without `agent_id`
+    /// the call is never re-sent once it may have reached the service: check
+    /// [`Error::maybe_sent`](crate::Error::maybe_sent).
     pub fn create(&self, params: &AgentCreateParams) -> Result<Agent> {
         let Some(agent_id) = &params.agent_id else {
             let call = Call::post(&["v1", "agents"], Idempotency::Unsafe).body(params);
@@ -226,6 +249,15 @@ impl Agents {
 
     /// One agent. An unknown or deleted agent is a 403 "you do not have access to this agent"
     /// (the service never says 404 here); [`crate::Error::is_not_found`] covers both.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent; a missing or
+    /// deleted agent (403 from the service) is an [`Error::Api`](crate::Error::Api) for which
+    /// [`Error::is_not_found`](crate::Error::is_not_found) is true.
     pub fn get(&self, agent_id: &str) -> Result<Agent> {
         model_one_lazily(
             &self.client.reply(Call::get(&["v1", "agents", agent_id]))?,
@@ -234,11 +266,27 @@ impl Agents {
     }
 
     /// Deletes an agent and its runs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent; a missing agent is
+    /// an [`Error::Api`](crate::Error::Api) for which [`Error::is_not_found`](crate::Error::is_not_found) is true.
     pub fn delete(&self, agent_id: &str) -> Result<()> {
         self.client.send(Call::delete(&["v1", "agents", agent_id]))
     }
 
     /// Moves an agent to another workspace.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done.
     pub fn move_to(&self, agent_id: &str, workspace_id: &str) -> Result<()> {
         let call = Call::post(&["v1", "agents", agent_id, "move"], Idempotency::Safe)
             .body(&MoveBody { workspace_id });

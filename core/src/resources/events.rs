@@ -18,6 +18,7 @@ pub const MAX_EVENTS_PER_PAGE: u32 = 500;
 
 /// Where to start and how many per page, for [`Events::list`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EventListParams {
     /// Only events with an `event_index` greater than this (omit for the first event).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,8 +28,15 @@ pub struct EventListParams {
     pub limit: Option<u32>,
 }
 
+setters!(EventListParams {
+    into: [],
+    some: [after_index: u64, limit: u32],
+    set: [],
+});
+
 /// How [`Events::follow`] polls.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct FollowOptions {
     /// Start after this `event_index` (default: from the first event).
     pub after_index: Option<u64>,
@@ -42,6 +50,12 @@ pub struct FollowOptions {
     /// Stops the follow with [`Error::Cancelled`] when cancelled from another thread.
     pub cancel: Option<CancelToken>,
 }
+
+setters!(FollowOptions {
+    into: [],
+    some: [after_index: u64, timeout: Duration, cancel: CancelToken],
+    set: [poll_interval: Duration, max_poll_interval: Duration],
+});
 
 impl Default for FollowOptions {
     fn default() -> Self {
@@ -216,6 +230,7 @@ impl Events {
 /// Live events of a run; from [`Events::follow`]. Yields `Err` once (then ends) on a failure,
 /// a timeout or a cancellation.
 #[derive(Debug)]
+#[must_use = "a follow polls nothing until it is iterated"]
 pub struct Follow {
     client: Client,
     agent_id: String,
@@ -252,6 +267,7 @@ impl Follow {
         Error::Timeout {
             message: format!("following run {} took too long", self.run_id),
             maybe_sent: false,
+            source: None,
         }
     }
 
@@ -267,7 +283,7 @@ impl Follow {
         // slowest (the run is idle), that request replaces the events poll: one request per
         // pause, as `max_poll_interval` promises; while the pause still grows, both are made,
         // so no poll is blind while events may still be coming quickly.
-        let status_due = self.idle_polls > 0 && self.idle_polls % STATUS_EVERY == 0;
+        let status_due = self.idle_polls > 0 && self.idle_polls.is_multiple_of(STATUS_EVERY);
         let slowest = self.opts.max_poll_interval.max(self.opts.poll_interval);
         let status_instead =
             status_due && !self.saw_finish && !self.run_ended && self.pause >= slowest;

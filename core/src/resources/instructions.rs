@@ -55,6 +55,7 @@ model!(Instructions, InstructionVersion);
 
 /// What [`InstructionsApi::update`] writes besides the content.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct InstructionsUpdateParams {
     /// Where the text comes from; unset, the service records `checkpoint` with a `source_id`
     /// of its own (tests/vectors/real/live-calls.json calls 14 and 16).
@@ -64,6 +65,12 @@ pub struct InstructionsUpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
 }
+
+setters!(InstructionsUpdateParams {
+    into: [source_type: String, source_id: String],
+    some: [],
+    set: [],
+});
 
 #[derive(Serialize)]
 struct UpdateBody<'a> {
@@ -95,6 +102,13 @@ impl Client {
 
 impl InstructionsApi {
     /// The current instructions, or `None` (the service answers `{}`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent.
     pub fn get(&self, agent_id: &str) -> Result<Option<Instructions>> {
         model_opt(
             self.client.json(
@@ -108,6 +122,15 @@ impl InstructionsApi {
     /// answer was lost is not sent again blindly: the instructions are read back, the call
     /// succeeds if they hold `content`, and only otherwise is the write sent again (as after a
     /// 429), within the client's retries and total timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done. Never
+    /// re-sent once it may have reached the service (each write is a new version).
     pub fn update(
         &self,
         agent_id: &str,
@@ -156,6 +179,13 @@ impl InstructionsApi {
 
     /// Every version, the current one included, newest first as the service orders them (one
     /// version was captured live); all of them unless `limit`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent.
     pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
         let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
             .query(&HistoryQuery { limit })

@@ -55,6 +55,7 @@ open_enum! {
 /// Which policy a run uses. Sent lowercase, the only form the service accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum RunMode {
     /// Run the agent (`runner_v2`).
     #[default]
@@ -180,6 +181,7 @@ impl Run {
 
 /// What [`Runs::start`] sends.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RunStartParams {
     /// `run` (default) or `build`.
     #[serde(rename = "run_mode")]
@@ -192,8 +194,15 @@ pub struct RunStartParams {
     pub skip_deploy_check: Option<bool>,
 }
 
+setters!(RunStartParams {
+    into: [message: String],
+    some: [skip_deploy_check: bool],
+    set: [mode: RunMode],
+});
+
 /// Filters and page size for [`Runs::list`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RunListParams {
     /// Only runs with this status (`filter_status`).
     #[serde(rename = "filter_status", skip_serializing_if = "Option::is_none")]
@@ -233,6 +242,12 @@ pub struct RunListParams {
     pub page_size: Option<u32>,
 }
 
+setters!(RunListParams {
+    into: [status: String, user_email: String, goal: String, run_id: String, started_after: DateTime<Utc>, started_before: DateTime<Utc>, policy_type: String, policy_group: String],
+    some: [page_size: u32],
+    set: [],
+});
+
 #[derive(Serialize)]
 struct PageQuery<'a> {
     #[serde(flatten)]
@@ -243,11 +258,19 @@ struct PageQuery<'a> {
 /// The answer to a cancel. Cancelling is best-effort and idempotent: a run that already
 /// finished still gives success, with a note such as `run already completed`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CancelResult {
     /// Always true for a returned result (a refusal is an error).
     pub success: bool,
     /// The service's informational `error` string, if any.
     pub note: Option<String>,
+}
+
+impl CancelResult {
+    /// A result as the service would give it, e.g. from a stored copy.
+    pub fn new(success: bool, note: Option<String>) -> CancelResult {
+        CancelResult { success, note }
+    }
 }
 
 #[derive(Serialize)]
@@ -258,6 +281,7 @@ struct CancelBody<'a> {
 
 /// How [`Runs::wait`] polls.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up with [`Error::Timeout`] after this long (default 10 minutes; `None`: never).
     pub timeout: Option<Duration>,
@@ -268,6 +292,12 @@ pub struct WaitOptions {
     /// Stops the wait with [`Error::Cancelled`] when cancelled from another thread.
     pub cancel: Option<CancelToken>,
 }
+
+setters!(WaitOptions {
+    into: [],
+    some: [timeout: Duration, cancel: CancelToken],
+    set: [poll_interval: Duration, max_poll_interval: Duration],
+});
 
 impl Default for WaitOptions {
     fn default() -> Self {
@@ -453,6 +483,15 @@ impl Runs {
 
     /// Starts a run; `mode` is sent lowercase. Never retried once it may have reached the
     /// service (a repeat could start, and bill, a second run).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once
+    /// it may have reached the service: on a connection error or timeout, check
+    /// [`Error::maybe_sent`] before starting again.
     pub fn start(&self, agent_id: &str, params: &RunStartParams) -> Result<Run> {
         let call =
             Call::post(&["v1", "agents", agent_id, "runs"], Idempotency::Unsafe).body(params);
@@ -461,6 +500,14 @@ impl Runs {
 
     /// One run. The API has no "get run" route; this lists with `filter_run_id`. A missing run
     /// is an [`Error::Api`] with status 404 ([`Error::is_not_found`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn get(&self, agent_id: &str, run_id: &str) -> Result<Run> {
         if run_id.is_empty() {
             return Err(Error::InvalidArgument("run_id must not be empty".into()));
@@ -493,6 +540,14 @@ impl Runs {
 
     /// Cancels a run. Success unless the service says `success: false`; its `error` string is
     /// kept as [`CancelResult::note`] (e.g. `run already completed`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
     pub fn cancel(
         &self,
         agent_id: &str,
@@ -517,6 +572,14 @@ impl Runs {
     }
 
     /// Deletes a run.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn delete(&self, agent_id: &str, run_id: &str) -> Result<()> {
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "runs", run_id]))
@@ -525,6 +588,12 @@ impl Runs {
     /// Polls until the run is terminal or paused (a person must act), with a growing pause.
     /// Each poll gets at most the time the wait has left, so the wait ends within its timeout
     /// however slowly the service answers.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] when `opts.timeout` passes first, [`Error::Cancelled`] when
+    /// `opts.cancel` is cancelled, and any error of [`Runs::get`] from a poll (after its own
+    /// retries).
     pub fn wait(&self, agent_id: &str, run_id: &str, opts: &WaitOptions) -> Result<Run> {
         let started = Instant::now();
         let deadline = opts.timeout.map(|t| started + t);
@@ -532,6 +601,7 @@ impl Runs {
         let timed_out = |status: &str| Error::Timeout {
             message: format!("run {run_id} {status} after {:?}", started.elapsed()),
             maybe_sent: false,
+            source: None,
         };
         let mut pause = opts.poll_interval;
         loop {

@@ -56,6 +56,13 @@ impl Client {
 
 impl Schedules {
     /// The agent's schedule, or `None` (the service answers `{}`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent.
     pub fn get(&self, agent_id: &str) -> Result<Option<Schedule>> {
         model_opt(
             self.client
@@ -66,6 +73,16 @@ impl Schedules {
 
     /// Creates or replaces the schedule. The expression is checked locally first
     /// ([`crate::Error::InvalidCron`], no request sent).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
+    /// [`Error::InvalidCron`](crate::Error::InvalidCron) for an expression [`cron::validate`](crate::cron::validate)
+    /// refuses, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers
+    /// 2xx but says it was not done.
     pub fn set(&self, agent_id: &str, cron: &str) -> Result<()> {
         crate::cron::validate(cron)?;
         self.client.send(
@@ -75,12 +92,29 @@ impl Schedules {
     }
 
     /// Removes the schedule.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done.
     pub fn delete(&self, agent_id: &str) -> Result<()> {
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "schedule"]))
     }
 
     /// Stops the schedule from firing until resumed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done (e.g.
+    /// no schedule).
     pub fn pause(&self, agent_id: &str) -> Result<()> {
         self.client.send(
             Call::post(
@@ -92,6 +126,15 @@ impl Schedules {
     }
 
     /// Lets a paused schedule fire again.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done (e.g.
+    /// no schedule).
     pub fn resume(&self, agent_id: &str) -> Result<()> {
         self.client.send(
             Call::post(
@@ -103,6 +146,12 @@ impl Schedules {
     }
 
     /// Every schedule of the user, across agents.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON.
     pub fn list(&self) -> Result<Vec<Schedule>> {
         model_list(
             self.client.json(Call::get(&["v1", "schedules"]))?,

@@ -81,6 +81,7 @@ impl fmt::Debug for CreatedWebhook {
 
 /// What [`Webhooks::update`] changes; fields left `None` stay as they are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct WebhookUpdateParams {
     /// A new URL.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,6 +93,12 @@ pub struct WebhookUpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookStatus>,
 }
+
+setters!(WebhookUpdateParams {
+    into: [url: String, events: Vec<String>],
+    some: [status: WebhookStatus],
+    set: [],
+});
 
 #[derive(Serialize)]
 struct CreateBody<'a> {
@@ -153,6 +160,14 @@ fn with_agent(mut w: Webhook, agent_id: &str) -> Webhook {
 
 impl Webhooks {
     /// Registers `url` for `events` of the agent's runs. Never retried once sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once
+    /// it may have reached the service.
     pub fn create(&self, agent_id: &str, url: &str, events: &[&str]) -> Result<CreatedWebhook> {
         check_url(url)?;
         check_events(events)?;
@@ -165,6 +180,13 @@ impl Webhooks {
     }
 
     /// The agent's webhooks (not paginated).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent.
     pub fn list(&self, agent_id: &str) -> Result<Vec<Webhook>> {
         let list: Vec<Webhook> = model_list(
             self.client
@@ -175,6 +197,14 @@ impl Webhooks {
     }
 
     /// One webhook.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook
+    /// is an [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn get(&self, agent_id: &str, webhook_id: &str) -> Result<Webhook> {
         let w = model_one(
             self.client.json(Call::get(&[
@@ -186,6 +216,14 @@ impl Webhooks {
     }
 
     /// Changes the URL, the events or the status; returns the updated webhook.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook
+    /// is an [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn update(
         &self,
         agent_id: &str,
@@ -206,6 +244,14 @@ impl Webhooks {
     }
 
     /// Deletes a webhook: no further deliveries.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook
+    /// is an [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn delete(&self, agent_id: &str, webhook_id: &str) -> Result<()> {
         self.client.send(Call::delete(&[
             "v1", "agents", agent_id, "webhooks", webhook_id,

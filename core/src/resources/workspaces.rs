@@ -75,6 +75,12 @@ impl Client {
 
 impl Workspaces {
     /// Every workspace, in display order (not paginated).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON.
     pub fn list(&self) -> Result<Vec<Workspace>> {
         model_list(
             self.client.json(Call::get(&["v1", "workspaces"]))?,
@@ -83,6 +89,13 @@ impl Workspaces {
     }
 
     /// Creates a workspace; it goes first in the display order. Never retried once sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON. Never re-sent
+    /// once it may have reached the service.
     pub fn create(&self, name: &str) -> Result<Workspace> {
         check_name(name)?;
         let call = Call::post(&["v1", "workspaces"], Idempotency::Unsafe).body(&NameBody {
@@ -96,6 +109,14 @@ impl Workspaces {
     /// Renames a workspace and optionally sets its icon. An answer of `{"workspace": null}` (the
     /// service did not update it) is [`Error::OperationFailed`]. `icon_config` must be a JSON-encoded
     /// string (the service refuses an object), e.g. `{"icon":"Code"}`; it is checked here.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers `{"workspace": null}`.
     pub fn update(
         &self,
         workspace_id: &str,
@@ -115,12 +136,29 @@ impl Workspaces {
     }
 
     /// Deletes a workspace **and every agent in it**.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done
+    /// (`deleted: false`).
     pub fn delete(&self, workspace_id: &str) -> Result<()> {
         self.client
             .send(Call::delete(&["v1", "workspaces", workspace_id]))
     }
 
     /// Puts the given workspaces first, in this order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
+    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
     pub fn reorder(&self, workspace_ids: &[&str]) -> Result<()> {
         if workspace_ids.is_empty() {
             return Err(Error::InvalidArgument(

@@ -66,10 +66,7 @@ impl Env {
 
     /// A client whose retries are quick to observe: same emulator, other limits.
     pub fn client_with(&self, retries: u32, total: Duration) -> Client {
-        self.client.with_timeouts(twin_core::Timeouts {
-            max_retries: retries,
-            total,
-            ..self.client.timeouts()
-        })
+        self.client
+            .with_timeouts(self.client.timeouts().max_retries(retries).total(total))
     }
 }

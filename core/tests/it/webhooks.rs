@@ -57,11 +57,10 @@ fn deliveries_unwrap_with_the_secret_from_create() {
     assert_eq!(hook.webhook.status, WebhookStatus::Active);
     assert!(!format!("{hook:?}").contains(&hook.signing_secret));
 
-    let p = RunStartParams {
-        mode: RunMode::Run,
-        message: Some("[emulator: outcome=partial]".into()),
-        skip_deploy_check: None,
-    };
+    let mut p = RunStartParams::default();
+    p.mode = RunMode::Run;
+    p.message = Some("[emulator: outcome=partial]".into());
+    p.skip_deploy_check = None;
     let run = c.runs().start(&agent, &p).unwrap();
     wait_for(&got, 2);
     let received = got.lock().unwrap().clone();
@@ -106,11 +105,10 @@ fn list_get_update_delete() {
     assert_eq!(c.webhooks().list(&agent).unwrap().len(), 1);
     let got = c.webhooks().get(&agent, &id).unwrap();
     assert_eq!(got.url, "https://example.com/hook");
-    let up = WebhookUpdateParams {
-        status: Some(WebhookStatus::Disabled),
-        events: Some(vec!["run.failed".into()]),
-        url: None,
-    };
+    let mut up = WebhookUpdateParams::default();
+    up.status = Some(WebhookStatus::Disabled);
+    up.events = Some(vec!["run.failed".into()]);
+    up.url = None;
     let updated = c.webhooks().update(&agent, &id, &up).unwrap();
     assert_eq!(
         (updated.status, updated.events.clone()),
