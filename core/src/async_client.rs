@@ -66,8 +66,8 @@ impl AsyncClient {
     ///
     /// # Errors
     ///
-    /// The call's own error; [`Error::Cancelled`] when the runtime shut down before the call
-    /// ran. A panic in `call` is resumed in the caller.
+    /// The call's own error; [`Error::Cancelled`] when the runtime shut down before the call ran. A
+    /// panic in `call` is resumed in the caller.
     ///
     /// # Panics
     ///

@@ -152,9 +152,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidArgument`] when no API key is given or set in `TWIN_API_KEY` (or it is
-    /// blank or has control characters), the base URL is not an http(s) URL without a query, a
-    /// timeout is zero, or an added root certificate is not a PEM certificate. Nothing is sent.
+    /// [`Error::InvalidArgument`] when no API key is given or set in `TWIN_API_KEY` (or it is blank
+    /// or has control characters), the base URL is not an http(s) URL without a query, a timeout is
+    /// zero, or an added root certificate is not a PEM certificate. Nothing is sent.
     pub fn build(self) -> Result<Client> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let api_key = self.api_key.or_else(|| env(ENV_API_KEY)).ok_or_else(|| {
@@ -286,8 +286,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// As [`ClientBuilder::build`]: [`Error::InvalidArgument`] when `TWIN_API_KEY` is not set
-    /// or `TWIN_BASE_URL` is not an http(s) URL.
+    /// As [`ClientBuilder::build`]: [`Error::InvalidArgument`] when `TWIN_API_KEY` is not set or
+    /// `TWIN_BASE_URL` is not an http(s) URL.
     pub fn from_env() -> Result<Client> {
         Client::builder().build()
     }

@@ -115,8 +115,8 @@ fn mac(secret: &str) -> HmacSha256 {
 ///
 /// # Errors
 ///
-/// a [`SignatureError`] saying which check failed: no or malformed `X-Cobb-Signature`, no
-/// secret given, or no secret matching.
+/// a [`SignatureError`] saying which check failed: no or malformed `X-Cobb-Signature`, no secret
+/// given, or no secret matching.
 pub fn verify<S: AsRef<str>>(
     body: &[u8],
     signature_header: Option<&str>,
@@ -345,9 +345,9 @@ impl WebhookEvent {
 ///
 /// # Errors
 ///
-/// a [`SignatureError`] saying which check failed, in this order: the body over
-/// `opts.max_body`, the signature (see [`verify`]), the payload, `X-Cobb-Event` differing from
-/// the payload's event, a timestamp outside `opts.tolerance`.
+/// a [`SignatureError`] saying which check failed, in this order: the body over `opts.max_body`,
+/// the signature (see [`verify`]), the payload, `X-Cobb-Event` differing from the payload's event,
+/// a timestamp outside `opts.tolerance`.
 pub fn unwrap<S: AsRef<str>>(
     body: &[u8],
     signature_header: Option<&str>,

@@ -136,6 +136,21 @@ struct CursorQuery<'a> {
 }
 
 /// Agent endpoints; from [`Client::agents`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{AgentCreateParams, AgentListParams};
+/// # let ws = client.workspaces().create("Team")?;
+///
+/// let agent = client.agents().create(&AgentCreateParams::default().workspace_id(&ws.workspace_id))?;
+/// assert_eq!(client.agents().get(&agent.agent_id)?.agent_id, agent.agent_id);
+/// let in_team = client.agents().list(&AgentListParams::default().workspace_id(&ws.workspace_id));
+/// assert_eq!(in_team.count(), 1);
+/// client.agents().delete(&agent.agent_id)?;
+/// assert!(client.agents().get(&agent.agent_id).unwrap_err().is_not_found());
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Agents {
     client: Client,
@@ -226,12 +241,14 @@ impl Agents {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent. Without `agent_id`
-    /// the call is never re-sent once it may have reached the service: check
-    /// [`Error::maybe_sent`](crate::Error::maybe_sent).
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent. Without `agent_id` the call is never re-sent once it may have
+    /// reached the service: check [`Error::maybe_sent`](crate::Error::maybe_sent).
     pub fn create(&self, params: &AgentCreateParams) -> Result<Agent> {
         let Some(agent_id) = &params.agent_id else {
             let call = Call::post(&["v1", "agents"], Idempotency::Unsafe).body(params);
@@ -252,11 +269,14 @@ impl Agents {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent; a missing or
-    /// deleted agent (403 from the service) is an [`Error::Api`](crate::Error::Api) for which
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; a missing or deleted agent (403 from the service) is an
+    /// [`Error::Api`](crate::Error::Api) for which
     /// [`Error::is_not_found`](crate::Error::is_not_found) is true.
     pub fn get(&self, agent_id: &str) -> Result<Agent> {
         model_one_lazily(
@@ -269,11 +289,14 @@ impl Agents {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent; a missing agent is
-    /// an [`Error::Api`](crate::Error::Api) for which [`Error::is_not_found`](crate::Error::is_not_found) is true.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; a missing agent is an [`Error::Api`](crate::Error::Api) for
+    /// which [`Error::is_not_found`](crate::Error::is_not_found) is true.
     pub fn delete(&self, agent_id: &str) -> Result<()> {
         self.client.send(Call::delete(&["v1", "agents", agent_id]))
     }
@@ -282,11 +305,14 @@ impl Agents {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
-    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done.
     pub fn move_to(&self, agent_id: &str, workspace_id: &str) -> Result<()> {
         let call = Call::post(&["v1", "agents", agent_id, "move"], Idempotency::Safe)
             .body(&MoveBody { workspace_id });

@@ -70,6 +70,22 @@ impl Default for FollowOptions {
 }
 
 /// Event endpoints; from [`Client::events`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{EventListParams, RunStartParams};
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+///
+/// let run = client.runs().start(&agent_id, &RunStartParams::default().message("Hello!"))?;
+/// // Live, until the run ends; then the same events again as a list, after the first one.
+/// let live: Vec<_> = client.events().follow(&agent_id, &run.run_id, &Default::default())
+///     .collect::<Result<_, _>>()?;
+/// let first = live[0].index;
+/// let rest = client.events().list(&agent_id, &run.run_id, &EventListParams::default().after_index(first));
+/// assert_eq!(rest.count(), live.len() - 1);
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Events {
     client: Client,

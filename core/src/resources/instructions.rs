@@ -86,6 +86,18 @@ struct HistoryQuery {
 }
 
 /// Instruction endpoints; from [`Client::instructions`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+/// client.instructions().update(&agent_id, "Say hello.", &Default::default())?;
+/// client.instructions().update(&agent_id, "Say hello, politely.", &Default::default())?;
+/// let current = client.instructions().get(&agent_id)?.expect("written above");
+/// assert_eq!(current.content, "Say hello, politely.");
+/// assert_eq!(client.instructions().history(&agent_id, None)?.len(), 2);
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct InstructionsApi {
     client: Client,
@@ -105,10 +117,13 @@ impl InstructionsApi {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent.
     pub fn get(&self, agent_id: &str) -> Result<Option<Instructions>> {
         model_opt(
             self.client.json(
@@ -125,12 +140,15 @@ impl InstructionsApi {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
-    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done. Never
-    /// re-sent once it may have reached the service (each write is a new version).
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done. Never re-sent once it may have reached the
+    /// service (each write is a new version).
     pub fn update(
         &self,
         agent_id: &str,
@@ -182,10 +200,13 @@ impl InstructionsApi {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent.
     pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
         let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
             .query(&HistoryQuery { limit })

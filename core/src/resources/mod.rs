@@ -27,8 +27,8 @@ pub trait Model: DeserializeOwned + Sized {
     ///
     /// # Errors
     ///
-    /// [`Error::Decode`](crate::Error::Decode) when the value does not have the model's shape (a required field
-    /// missing or of the wrong type).
+    /// [`Error::Decode`](crate::Error::Decode) when the value does not have the model's shape (a
+    /// required field missing or of the wrong type).
     fn from_value(value: Value) -> Result<Self>;
 }
 

@@ -311,6 +311,20 @@ impl Default for WaitOptions {
 }
 
 /// Run endpoints; from [`Client::runs`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{RunListParams, RunStartParams, RunStatus, WaitOptions};
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+///
+/// let run = client.runs().start(&agent_id, &RunStartParams::default().message("Hello!"))?;
+/// let run = client.runs().wait(&agent_id, &run.run_id, &WaitOptions::default())?;
+/// assert_eq!(run.status, Some(RunStatus::Completed));
+/// let done = client.runs().list(&agent_id, &RunListParams::default().status("completed"));
+/// assert_eq!(done.count(), 1);
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Runs {
     client: Client,
@@ -486,12 +500,12 @@ impl Runs {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once
-    /// it may have reached the service: on a connection error or timeout, check
-    /// [`Error::maybe_sent`] before starting again.
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once it
+    /// may have reached the service: on a connection error or timeout, check [`Error::maybe_sent`]
+    /// before starting again.
     pub fn start(&self, agent_id: &str, params: &RunStartParams) -> Result<Run> {
         let call =
             Call::post(&["v1", "agents", agent_id, "runs"], Idempotency::Unsafe).body(params);
@@ -503,8 +517,8 @@ impl Runs {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
@@ -543,8 +557,8 @@ impl Runs {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
     /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
@@ -575,8 +589,8 @@ impl Runs {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
@@ -591,9 +605,8 @@ impl Runs {
     ///
     /// # Errors
     ///
-    /// [`Error::Timeout`] when `opts.timeout` passes first, [`Error::Cancelled`] when
-    /// `opts.cancel` is cancelled, and any error of [`Runs::get`] from a poll (after its own
-    /// retries).
+    /// [`Error::Timeout`] when `opts.timeout` passes first, [`Error::Cancelled`] when `opts.cancel`
+    /// is cancelled, and any error of [`Runs::get`] from a poll (after its own retries).
     pub fn wait(&self, agent_id: &str, run_id: &str, opts: &WaitOptions) -> Result<Run> {
         let started = Instant::now();
         let deadline = opts.timeout.map(|t| started + t);

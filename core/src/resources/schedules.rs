@@ -40,6 +40,20 @@ struct CronBody<'a> {
 }
 
 /// Schedule endpoints; from [`Client::schedules`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+/// // Every weekday at 09:00 UTC (Twin's 7 fields: seconds first, years last).
+/// client.schedules().set(&agent_id, "0 0 9 * * Mon-Fri *")?;
+/// client.schedules().pause(&agent_id)?;
+/// let schedule = client.schedules().get(&agent_id)?.expect("set above");
+/// assert!(schedule.paused);
+/// client.schedules().delete(&agent_id)?;
+/// assert!(client.schedules().get(&agent_id)?.is_none());
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Schedules {
     client: Client,
@@ -59,10 +73,13 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent.
     pub fn get(&self, agent_id: &str) -> Result<Option<Schedule>> {
         model_opt(
             self.client
@@ -76,13 +93,16 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
-    /// [`Error::InvalidCron`](crate::Error::InvalidCron) for an expression [`cron::validate`](crate::cron::validate)
-    /// refuses, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers
-    /// 2xx but says it was not done.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::InvalidCron`](crate::Error::InvalidCron) for an
+    /// expression [`cron::validate`](crate::cron::validate) refuses, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but
+    /// says it was not done.
     pub fn set(&self, agent_id: &str, cron: &str) -> Result<()> {
         crate::cron::validate(cron)?;
         self.client.send(
@@ -95,11 +115,14 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
-    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done.
     pub fn delete(&self, agent_id: &str) -> Result<()> {
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "schedule"]))
@@ -109,12 +132,14 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
-    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done (e.g.
-    /// no schedule).
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done (e.g. no schedule).
     pub fn pause(&self, agent_id: &str) -> Result<()> {
         self.client.send(
             Call::post(
@@ -129,12 +154,14 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty id, before anything is sent;
-    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but says it was not done (e.g.
-    /// no schedule).
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done (e.g. no schedule).
     pub fn resume(&self, agent_id: &str) -> Result<()> {
         self.client.send(
             Call::post(
@@ -149,9 +176,12 @@ impl Schedules {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx, [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
-    /// when no answer came (after the retries the call allows), [`Error::Decode`](crate::Error::Decode) or
-    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not the expected JSON.
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON.
     pub fn list(&self) -> Result<Vec<Schedule>> {
         model_list(
             self.client.json(Call::get(&["v1", "schedules"]))?,

@@ -136,6 +136,23 @@ fn check_events<S: AsRef<str>>(events: &[S]) -> Result<()> {
 }
 
 /// Webhook endpoints; from [`Client::webhooks`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{WebhookStatus, WebhookUpdateParams};
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+///
+/// let created = client.webhooks().create(&agent_id, "https://example.com/hooks", &["run.completed"])?;
+/// // Keep `created.signing_secret` to verify deliveries (see `twin_core::webhooks`).
+/// let id = &created.webhook.webhook_id;
+/// let paused = WebhookUpdateParams::default().status(WebhookStatus::Disabled);
+/// client.webhooks().update(&agent_id, id, &paused)?;
+/// assert_eq!(client.webhooks().get(&agent_id, id)?.status, WebhookStatus::Disabled);
+/// client.webhooks().delete(&agent_id, id)?;
+/// assert!(client.webhooks().list(&agent_id)?.is_empty());
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Webhooks {
     client: Client,
@@ -163,11 +180,11 @@ impl Webhooks {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once
-    /// it may have reached the service.
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once it
+    /// may have reached the service.
     pub fn create(&self, agent_id: &str, url: &str, events: &[&str]) -> Result<CreatedWebhook> {
         check_url(url)?;
         check_events(events)?;
@@ -183,8 +200,8 @@ impl Webhooks {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent.
     pub fn list(&self, agent_id: &str) -> Result<Vec<Webhook>> {
@@ -200,11 +217,11 @@ impl Webhooks {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook
-    /// is an [`Error::Api`] for which [`Error::is_not_found`] is true.
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn get(&self, agent_id: &str, webhook_id: &str) -> Result<Webhook> {
         let w = model_one(
             self.client.json(Call::get(&[
@@ -219,11 +236,11 @@ impl Webhooks {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook
-    /// is an [`Error::Api`] for which [`Error::is_not_found`] is true.
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn update(
         &self,
         agent_id: &str,
@@ -247,11 +264,11 @@ impl Webhooks {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
-    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook
-    /// is an [`Error::Api`] for which [`Error::is_not_found`] is true.
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
     pub fn delete(&self, agent_id: &str, webhook_id: &str) -> Result<()> {
         self.client.send(Call::delete(&[
             "v1", "agents", agent_id, "webhooks", webhook_id,

@@ -38,6 +38,19 @@ pub struct Workspace {
 model!(Workspace);
 
 /// Workspace endpoints; from [`Client::workspaces`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// let a = client.workspaces().create("Research")?;
+/// let b = client.workspaces().create("Ops")?;
+/// client.workspaces().reorder(&[&b.workspace_id, &a.workspace_id])?;
+/// let renamed = client.workspaces().update(&a.workspace_id, "Research 2", None)?;
+/// assert_eq!(renamed.name, "Research 2");
+/// client.workspaces().delete(&b.workspace_id)?;
+/// assert!(client.workspaces().list()?.iter().all(|w| w.workspace_id != b.workspace_id));
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Workspaces {
     client: Client,
@@ -78,8 +91,8 @@ impl Workspaces {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON.
     pub fn list(&self) -> Result<Vec<Workspace>> {
         model_list(
@@ -92,8 +105,8 @@ impl Workspaces {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON. Never re-sent
     /// once it may have reached the service.
     pub fn create(&self, name: &str) -> Result<Workspace> {
@@ -112,8 +125,8 @@ impl Workspaces {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
     /// [`Error::OperationFailed`] when the service answers `{"workspace": null}`.
@@ -139,12 +152,12 @@ impl Workspaces {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
-    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done
-    /// (`deleted: false`).
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done (`deleted:
+    /// false`).
     pub fn delete(&self, workspace_id: &str) -> Result<()> {
         self.client
             .send(Call::delete(&["v1", "workspaces", workspace_id]))
@@ -154,8 +167,8 @@ impl Workspaces {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`]
-    /// when no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
     /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
