@@ -41,7 +41,8 @@ test-demo: wheel-python
 	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/examples
 
 # twin-core and twin-emulator as Rust users get them: the MSRV check (tests/crates/msrv.py),
-# clippy and rustdoc with every feature, the tokio tests and doc tests, and both crates packaged
+# clippy and rustdoc with every feature, the tokio tests and doc tests, the TLS tests with each
+# TLS feature that is not the default, and both crates packaged
 # and built from their packages as `cargo publish` would (a dry run: nothing is uploaded).
 .PHONY: test-crates
 test-crates:
@@ -50,6 +51,8 @@ test-crates:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p twin-core --all-features --no-deps
 	timeout 300 $(CARGO) test -p twin-core --all-features --test tokio
 	timeout 300 $(CARGO) test -p twin-core --all-features --doc
+	for tls in native-tls platform-verifier; do timeout 300 $(CARGO) test -p twin-core \
+	  --no-default-features --features $$tls --lib --test tls --test tls_system_store || exit 1; done
 	$(CARGO) publish --dry-run --allow-dirty -p twin-emulator -p twin-core
 test: test-crates
 

@@ -213,10 +213,43 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-/// The roots a client trusts: Mozilla's (built in), the system's (unless turned off) and the
-/// added certificates, all together.
+#[cfg(not(any(
+    feature = "rustls",
+    feature = "platform-verifier",
+    feature = "native-tls"
+)))]
+compile_error!(
+    "twin-core needs a TLS feature: rustls (the default), platform-verifier or native-tls"
+);
+
+/// The TLS library and verifier chosen by the crate's features (see docs/RUST.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TlsFeature {
+    /// rustls with a list of roots: Mozilla's, the system's (unless turned off), the added.
+    Rustls,
+    /// rustls with the operating system's verifier.
+    PlatformVerifier,
+    /// The system's TLS library with its own roots.
+    NativeTls,
+}
+
+/// The feature in force: native-tls over platform-verifier over rustls.
+const TLS: TlsFeature = if cfg!(feature = "native-tls") {
+    TlsFeature::NativeTls
+} else if cfg!(feature = "platform-verifier") {
+    TlsFeature::PlatformVerifier
+} else {
+    TlsFeature::Rustls
+};
+
+/// The roots a client trusts. With the `rustls` feature: Mozilla's (built in), the system's
+/// (unless turned off) and the added certificates, all together. With `platform-verifier` or
+/// `native-tls`: the operating system's verifier or TLS library with its own roots; but when
+/// certificates are added or the system store is turned off, the same list as `rustls` (the
+/// platform's verifier cannot take extra roots through ureq), so an added certificate always
+/// adds to the roots and never replaces them.
 fn tls_config(pems: &[Vec<u8>], system: bool) -> Result<ureq::tls::TlsConfig> {
-    use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+    use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
     let mut added: Vec<Certificate<'static>> = Vec::new();
     for pem in pems {
         for item in ureq::tls::parse_pem(pem) {
@@ -236,13 +269,24 @@ fn tls_config(pems: &[Vec<u8>], system: bool) -> Result<ureq::tls::TlsConfig> {
             "no certificate in the root certificate pem".into(),
         ));
     }
-    let roots = default_roots(system);
-    let roots = if added.is_empty() {
-        RootCerts::Specific(roots)
-    } else {
-        RootCerts::new_with_certs(&[roots.as_slice(), &added].concat())
+    let provider = match TLS {
+        TlsFeature::NativeTls => TlsProvider::NativeTls,
+        TlsFeature::Rustls | TlsFeature::PlatformVerifier => TlsProvider::Rustls,
     };
-    Ok(TlsConfig::builder().root_certs(roots).build())
+    let roots = if TLS != TlsFeature::Rustls && system && added.is_empty() {
+        RootCerts::PlatformVerifier
+    } else {
+        let roots = default_roots(system);
+        if added.is_empty() {
+            RootCerts::Specific(roots)
+        } else {
+            RootCerts::new_with_certs(&[roots.as_slice(), &added].concat())
+        }
+    };
+    Ok(TlsConfig::builder()
+        .provider(provider)
+        .root_certs(roots)
+        .build())
 }
 
 /// Mozilla's roots, and the system's when asked for; computed once per process.
@@ -902,16 +946,27 @@ mod tests {
 
     #[test]
     fn added_certificates_add_to_the_default_roots() {
+        use ureq::tls::{RootCerts, TlsProvider};
         let count =
             |pems: &[Vec<u8>], system: bool| match tls_config(pems, system).unwrap().root_certs() {
-                ureq::tls::RootCerts::Specific(certs) => certs.len(),
+                RootCerts::Specific(certs) => certs.len(),
                 other => panic!("{other:?}"),
             };
         let mozilla = count(&[], false);
         assert_eq!(mozilla, webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
         assert!(mozilla > 100, "{mozilla}");
-        let with_system = count(&[], true);
+        let with_system = default_roots(true).len();
         assert!(with_system >= mozilla);
+        // The feature's own verifier, unless certificates are added or the system is not trusted.
+        let plain = tls_config(&[], true).unwrap();
+        match TLS {
+            TlsFeature::Rustls => assert_eq!(count(&[], true), with_system),
+            TlsFeature::PlatformVerifier | TlsFeature::NativeTls => {
+                assert!(matches!(plain.root_certs(), RootCerts::PlatformVerifier))
+            }
+        }
+        let native = TLS == TlsFeature::NativeTls;
+        assert_eq!(plain.provider() == TlsProvider::NativeTls, native);
         // A private CA is one more root, beside all the others.
         let private = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
         let cert = private.cert.pem().into_bytes();

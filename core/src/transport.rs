@@ -370,10 +370,7 @@ impl Failure {
                 (connection(&io.to_string(), ureq::Error::Io(io)), !unsent)
             }
             ureq::Error::BadUri(uri) => (Error::InvalidArgument(format!("bad url: {uri}")), false),
-            ureq::Error::Tls(_)
-            | ureq::Error::Rustls(_)
-            | ureq::Error::Pem(_)
-            | ureq::Error::TlsRequired => (connection(&format!("tls: {e}"), e), false),
+            e if is_tls(&e) => (connection(&format!("tls: {e}"), e), false),
             other => (connection(&other.to_string(), other), true),
         };
         Failure { error, maybe_sent }
@@ -397,6 +394,19 @@ impl Failure {
             error,
             maybe_sent: true,
         }
+    }
+}
+
+/// A TLS failure (a refused certificate, a failed handshake): before anything was sent. Its
+/// variants depend on the TLS feature.
+fn is_tls(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Tls(_) | ureq::Error::TlsRequired | ureq::Error::Pem(_) => true,
+        #[cfg(any(feature = "rustls", feature = "platform-verifier"))]
+        ureq::Error::Rustls(_) => true,
+        #[cfg(feature = "native-tls")]
+        ureq::Error::NativeTls(_) | ureq::Error::Der(_) => true,
+        _ => false,
     }
 }
 
