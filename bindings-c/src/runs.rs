@@ -63,7 +63,7 @@ pub extern "C" fn twin_run_list_params_set_status(
     ffi::call(|| {
         let params = ffi::arg_mut(params, "params")?;
         let status = ffi::str_arg(status, "status")?;
-        params.params.status = Some(status.to_owned());
+        params.params.status = Some(status.into());
         Ok(())
     })
 }

@@ -282,7 +282,7 @@ pub extern "C" fn twin_webhook_event_status(event: *const twin_webhook_event) ->
         let event = ffi::arg(event, "event")?;
         Ok(event
             .strings
-            .get_opt("status", event.event.status.as_deref()))
+            .get_opt("status", event.event.status.as_ref().map(|s| s.as_str())))
     })
 }
 
@@ -293,7 +293,7 @@ pub extern "C" fn twin_webhook_event_outcome(event: *const twin_webhook_event) -
         let event = ffi::arg(event, "event")?;
         Ok(event
             .strings
-            .get_opt("outcome", event.event.outcome.as_deref()))
+            .get_opt("outcome", event.event.outcome.as_ref().map(|o| o.as_str())))
     })
 }
 

@@ -67,6 +67,7 @@ pub extern "C" fn twin_webhooks_create(
         let url = ffi::str_arg(url, "url")?;
         let events = ffi::str_array_arg(events, events_len, "events")?;
         let webhook_out = ffi::out(webhook_out, "webhook_out")?;
+        let events: Vec<_> = events.into_iter().map(Into::into).collect();
         let created = client.client.webhooks().create(agent_id, url, &events)?;
         webhook_out.give(twin_webhook::from(created));
         Ok(())
@@ -132,7 +133,7 @@ pub extern "C" fn twin_webhooks_update(
         let mut params = WebhookUpdateParams::default();
         params.url = ffi::opt_str_arg(url, "url")?.map(str::to_owned);
         params.events = ffi::opt_str_array_arg(events, events_len, "events")?
-            .map(|list| list.into_iter().map(str::to_owned).collect());
+            .map(|list| list.into_iter().map(Into::into).collect());
         params.status = ffi::opt_str_arg(status, "status")?.map(WebhookStatus::from);
         let webhook_out = ffi::out(webhook_out, "webhook_out")?;
         let webhook = client

@@ -235,7 +235,7 @@ impl RunsResource {
         self.client.get()?;
         let agent_id = agent_id.to_owned();
         let mut params = twin_core::RunListParams::default();
-        params.status = status;
+        params.status = status.as_deref().map(twin_core::RunStatus::from);
         params.run_id = run_id;
         params.user_email = user_email;
         params.goal = goal;

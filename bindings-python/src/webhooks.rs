@@ -54,7 +54,7 @@ model! {
         /// Where deliveries are POSTed.
         url: String = |m| m.url.clone();
         /// Subscribed event types, e.g. `["run.completed"]`.
-        events: Vec<String> = |m| m.events.clone();
+        events: Vec<String> = |m| m.events.iter().map(ToString::to_string).collect();
         /// `active` or `disabled` (or a newer value).
         status: String = |m| m.status.as_str().to_owned();
         /// When it was created.
@@ -79,7 +79,7 @@ model! {
         /// Where deliveries are POSTed.
         url: String = |m| m.webhook.url.clone();
         /// The run events delivered, e.g. `run.completed`.
-        events: Vec<String> = |m| m.webhook.events.clone();
+        events: Vec<String> = |m| m.webhook.events.iter().map(ToString::to_string).collect();
         /// `active` or `disabled`.
         status: String = |m| m.webhook.status.as_str().to_owned();
         /// When it was created.
@@ -106,7 +106,7 @@ impl WebhooksResource {
         url: &str,
         events: Vec<String>,
     ) -> PyResult<CreatedWebhook> {
-        let events: Vec<&str> = events.iter().map(String::as_str).collect();
+        let events: Vec<_> = events.iter().map(|e| e.as_str().into()).collect();
         self.client
             .call(py, |c| c.webhooks().create(agent_id, url, &events))
             .map(CreatedWebhook::from)
@@ -138,7 +138,7 @@ impl WebhooksResource {
     ) -> PyResult<Webhook> {
         let mut params = twin_core::WebhookUpdateParams::default();
         params.url = url;
-        params.events = events;
+        params.events = events.map(|e| e.iter().map(|e| e.as_str().into()).collect());
         params.status = status.map(twin_core::WebhookStatus::from);
         self.client
             .call(py, |c| c.webhooks().update(agent_id, webhook_id, &params))

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use sha2::Sha256;
 
 use crate::de;
+use crate::resources::runs::{Outcome, RunStatus};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -196,10 +197,20 @@ pub enum WebhookEventKind {
     /// `run.paused`: the run was paused, by a user or while waiting for input.
     RunPaused,
     /// An event name this version does not know, kept as sent.
-    Unknown(String),
+    Other(String),
 }
 
 impl WebhookEventKind {
+    /// The five kinds a webhook can subscribe to (see
+    /// [`WEBHOOK_EVENT_TYPES`](crate::WEBHOOK_EVENT_TYPES) for their names).
+    pub const ALL: [WebhookEventKind; 5] = [
+        WebhookEventKind::RunStarted,
+        WebhookEventKind::RunCompleted,
+        WebhookEventKind::RunFailed,
+        WebhookEventKind::RunStopped,
+        WebhookEventKind::RunPaused,
+    ];
+
     /// Reads an event name such as `run.completed` (ASCII case is ignored).
     pub fn from_name(name: &str) -> WebhookEventKind {
         const KNOWN: [(&str, WebhookEventKind); 5] = [
@@ -212,7 +223,7 @@ impl WebhookEventKind {
         KNOWN
             .into_iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-            .map_or_else(|| WebhookEventKind::Unknown(name.to_owned()), |(_, k)| k)
+            .map_or_else(|| WebhookEventKind::Other(name.to_owned()), |(_, k)| k)
     }
 
     /// The event name, e.g. `run.completed`.
@@ -223,8 +234,28 @@ impl WebhookEventKind {
             WebhookEventKind::RunFailed => "run.failed",
             WebhookEventKind::RunStopped => "run.stopped",
             WebhookEventKind::RunPaused => "run.paused",
-            WebhookEventKind::Unknown(name) => name,
+            WebhookEventKind::Other(name) => name,
         }
+    }
+}
+
+impl From<&str> for WebhookEventKind {
+    /// As [`WebhookEventKind::from_name`].
+    fn from(name: &str) -> WebhookEventKind {
+        WebhookEventKind::from_name(name)
+    }
+}
+
+impl serde::Serialize for WebhookEventKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookEventKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(WebhookEventKind::from_name(&name))
     }
 }
 
@@ -248,10 +279,10 @@ pub struct WebhookEvent {
     pub run_id: String,
     /// The agent the run belongs to (`data.agent_id`).
     pub agent_id: String,
-    /// The run's status, e.g. `completed` (an open set: see twin-api.md 3.1).
-    pub status: Option<String>,
-    /// The run's outcome (`success`, `partial`, `fail`); only on `run.completed`.
-    pub outcome: Option<String>,
+    /// The run's status, e.g. [`RunStatus::Completed`] (an open set: see twin-api.md 3.1).
+    pub status: Option<RunStatus>,
+    /// The run's outcome ([`Outcome::Success`], `Partial`, `Fail`); only on `run.completed`.
+    pub outcome: Option<Outcome>,
     /// When the run finished; only on terminal events.
     pub finished_at: Option<DateTime<Utc>>,
     /// The whole body, as parsed.
@@ -323,8 +354,8 @@ impl WebhookEvent {
             kind: WebhookEventKind::from_name(&event),
             run_id: id("run_id")?,
             agent_id: id("agent_id")?,
-            status: text("status"),
-            outcome: text("outcome"),
+            status: text("status").map(|s| RunStatus::from(s.as_str())),
+            outcome: text("outcome").map(|s| Outcome::from(s.as_str())),
             finished_at: field("finished_at").and_then(de::timestamp_from_value),
             event,
             timestamp,
@@ -682,8 +713,8 @@ mod tests {
         assert_eq!(ev.event, "run.completed");
         assert_eq!(ev.run_id, "run_xyz789");
         assert_eq!(ev.agent_id, "agent_abc123");
-        assert_eq!(ev.status.as_deref(), Some("completed"));
-        assert_eq!(ev.outcome.as_deref(), Some("success"));
+        assert_eq!(ev.status, Some(RunStatus::Completed));
+        assert_eq!(ev.outcome, Some(Outcome::Success));
         assert_eq!(ev.finished_at.map(|t| t.timestamp()), Some(1_773_239_535));
         assert_eq!(ev.timestamp.timestamp(), 1_773_239_535);
         assert_eq!(
@@ -785,7 +816,7 @@ mod tests {
             ("X-COBB-EVENT", "run.resumed"),
         ];
         let ev = unwrap_headers(body, headers, &[SECRET], &opts()).unwrap();
-        assert_eq!(ev.kind, WebhookEventKind::Unknown("run.resumed".into()));
+        assert_eq!(ev.kind, WebhookEventKind::Other("run.resumed".into()));
         assert_eq!(ev.kind.to_string(), "run.resumed");
         assert_eq!(ev.run_id, "r");
         assert_eq!(ev.outcome, None);
@@ -806,7 +837,7 @@ mod tests {
             "run.paused",
         ] {
             let kind = WebhookEventKind::from_name(name);
-            assert!(!matches!(kind, WebhookEventKind::Unknown(_)), "{name}");
+            assert!(!matches!(kind, WebhookEventKind::Other(_)), "{name}");
             assert_eq!(kind.as_str(), name);
         }
         assert_eq!(

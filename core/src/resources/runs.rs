@@ -206,7 +206,7 @@ setters!(RunStartParams {
 pub struct RunListParams {
     /// Only runs with this status (`filter_status`).
     #[serde(rename = "filter_status", skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<RunStatus>,
     /// Only runs started by the user with this email (`filter_user_email`).
     #[serde(rename = "filter_user_email", skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
@@ -243,7 +243,7 @@ pub struct RunListParams {
 }
 
 setters!(RunListParams {
-    into: [status: String, user_email: String, goal: String, run_id: String, started_after: DateTime<Utc>, started_before: DateTime<Utc>, policy_type: String, policy_group: String],
+    into: [status: RunStatus, user_email: String, goal: String, run_id: String, started_after: DateTime<Utc>, started_before: DateTime<Utc>, policy_type: String, policy_group: String],
     some: [page_size: u32],
     set: [],
 });

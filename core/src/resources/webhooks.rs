@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
 use crate::resources::{model, model_list, model_one, open_enum};
+use crate::signature::WebhookEventKind;
 use crate::transport::Idempotency;
 
 /// The five run-lifecycle events a webhook can subscribe to.
@@ -43,7 +44,7 @@ pub struct Webhook {
     pub url: String,
     /// Subscribed event types, e.g. `run.completed`.
     #[serde(default)]
-    pub events: Vec<String>,
+    pub events: Vec<WebhookEventKind>,
     /// `active` or `disabled`.
     pub status: WebhookStatus,
     /// When it was created.
@@ -88,14 +89,14 @@ pub struct WebhookUpdateParams {
     pub url: Option<String>,
     /// A new set of event types.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<String>>,
+    pub events: Option<Vec<WebhookEventKind>>,
     /// `active` or `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WebhookStatus>,
 }
 
 setters!(WebhookUpdateParams {
-    into: [url: String, events: Vec<String>],
+    into: [url: String, events: Vec<WebhookEventKind>],
     some: [status: WebhookStatus],
     set: [],
 });
@@ -103,7 +104,7 @@ setters!(WebhookUpdateParams {
 #[derive(Serialize)]
 struct CreateBody<'a> {
     url: &'a str,
-    events: &'a [&'a str],
+    events: &'a [WebhookEventKind],
 }
 
 fn check_url(url: &str) -> Result<()> {
@@ -116,7 +117,7 @@ fn check_url(url: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_events<S: AsRef<str>>(events: &[S]) -> Result<()> {
+fn check_events(events: &[WebhookEventKind]) -> Result<()> {
     if events.is_empty() {
         return Err(Error::InvalidArgument(
             "a webhook needs at least one event type".into(),
@@ -124,7 +125,7 @@ fn check_events<S: AsRef<str>>(events: &[S]) -> Result<()> {
     }
     if let Some(bad) = events
         .iter()
-        .map(AsRef::as_ref)
+        .map(WebhookEventKind::as_str)
         .find(|e| !WEBHOOK_EVENT_TYPES.contains(e))
     {
         return Err(Error::InvalidArgument(format!(
@@ -140,10 +141,12 @@ fn check_events<S: AsRef<str>>(events: &[S]) -> Result<()> {
 /// ```
 /// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
 /// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::webhooks::WebhookEventKind::{RunCompleted, RunFailed};
 /// use twin_core::{WebhookStatus, WebhookUpdateParams};
 /// # let agent_id = client.agents().create(&Default::default())?.agent_id;
 ///
-/// let created = client.webhooks().create(&agent_id, "https://example.com/hooks", &["run.completed"])?;
+/// let url = "https://example.com/hooks";
+/// let created = client.webhooks().create(&agent_id, url, &[RunCompleted, RunFailed])?;
 /// // Keep `created.signing_secret` to verify deliveries (see `twin_core::webhooks`).
 /// let id = &created.webhook.webhook_id;
 /// let paused = WebhookUpdateParams::default().status(WebhookStatus::Disabled);
@@ -185,7 +188,12 @@ impl Webhooks {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once it
     /// may have reached the service.
-    pub fn create(&self, agent_id: &str, url: &str, events: &[&str]) -> Result<CreatedWebhook> {
+    pub fn create(
+        &self,
+        agent_id: &str,
+        url: &str,
+        events: &[WebhookEventKind],
+    ) -> Result<CreatedWebhook> {
         check_url(url)?;
         check_events(events)?;
         let call = Call::post(&["v1", "agents", agent_id, "webhooks"], Idempotency::Unsafe)
@@ -287,7 +295,8 @@ mod tests {
             r#"{"created_at":"2026-04-22T14:43:55.949962620+00:00","events":["run.started","run.completed"],"signing_secret":"whsec_MARKER","status":"active","url":"https://example.com/hook","webhook_id":"019db5a5-cfac-71b1-9a8f-2d9320d7f3de"}"#,
         );
         assert_eq!(c.webhook.status, WebhookStatus::Active);
-        assert_eq!(c.webhook.events, ["run.started", "run.completed"]);
+        use WebhookEventKind::*;
+        assert_eq!(c.webhook.events, [RunStarted, RunCompleted]);
         assert!(!format!("{c:?}").contains("MARKER"));
     }
 
@@ -295,9 +304,10 @@ mod tests {
     fn local_checks() {
         assert!(check_url("ftp://x").is_err());
         assert!(check_url("https://example.com").is_ok());
-        assert!(check_events::<&str>(&[]).is_err());
-        assert!(check_events(&["run.finished"]).is_err());
-        assert!(check_events(&["run.completed", "run.paused"]).is_ok());
+        use WebhookEventKind::*;
+        assert!(check_events(&[]).is_err());
+        assert!(check_events(&["run.finished".into()]).is_err());
+        assert!(check_events(&[RunCompleted, RunPaused]).is_ok());
         let p = WebhookUpdateParams {
             status: Some(WebhookStatus::Disabled),
             ..Default::default()

@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use tokio::sync::mpsc;
+use twin_core::webhooks::WebhookEventKind::{RunCompleted, RunFailed, RunStarted, RunStopped};
 use twin_core::webhooks::{Verifier, WebhookEvent};
 use twin_core::{AgentCreateParams, AsyncClient, Client, RunStartParams};
 
@@ -71,7 +72,7 @@ async fn subscribe_and_run(
     let id = agent_id.to_owned();
     let hook = client
         .call(move |c| {
-            let events = ["run.started", "run.completed", "run.failed", "run.stopped"];
+            let events = [RunStarted, RunCompleted, RunFailed, RunStopped];
             c.webhooks().create(&id, &url, &events)
         })
         .await?;

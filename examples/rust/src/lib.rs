@@ -17,8 +17,8 @@ pub fn handle_delivery(seen: &mut HashSet<(String, String, String)>, event: &Web
     if !seen.insert(event.dedupe_key()) {
         return false; // a repeated delivery
     }
-    let status = event.status.as_deref().unwrap_or("-");
-    let outcome = event.outcome.as_deref().unwrap_or("-");
+    let status = event.status.as_ref().map_or("-", |s| s.as_str());
+    let outcome = event.outcome.as_ref().map_or("-", |o| o.as_str());
     println!(
         "verified {:<14} run {} status {status} outcome {outcome}",
         event.event, event.run_id

@@ -13,6 +13,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use twin_core::webhooks::WebhookEventKind::{RunCompleted, RunFailed, RunStarted, RunStopped};
 use twin_core::webhooks::{self, UnwrapOptions, WebhookEvent};
 use twin_core::{AgentCreateParams, Client, RunStartParams};
 
@@ -69,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
     let agent = client.agents().create(&AgentCreateParams::default())?;
     let result = (|| -> Result<(), Box<dyn std::error::Error>> {
-        let events = ["run.started", "run.completed", "run.failed", "run.stopped"];
+        let events = [RunStarted, RunCompleted, RunFailed, RunStopped];
         let hook = client.webhooks().create(&agent.agent_id, &url, &events)?;
         let secrets = vec![hook.signing_secret.clone()]; // while rotating: new and old
 
