@@ -16,17 +16,17 @@ model! {
     repr: [agent_id, name];
     fields {
         /// A UUIDv7.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// Its display name; `None` until the agent has been built.
         name: Option<String> = |m| m.name.clone();
         /// The workspace it belongs to.
-        workspace_id: Option<String> = |m| m.workspace_id.clone();
+        workspace_id: Option<String> = |m| m.workspace_id.as_ref().map(ToString::to_string);
         /// `draft`, `deployed`, `not_deployed`, or a newer value.
         deployment_state: Option<String> = |m| m.deployment_state.as_ref().map(|s| s.as_str().to_owned());
         /// It has been run at least once.
         has_runs: bool = |m| m.has_runs;
         /// Its most recent run, if any.
-        latest_run_id: Option<String> = |m| m.latest_run_id.clone();
+        latest_run_id: Option<String> = |m| m.latest_run_id.as_ref().map(ToString::to_string);
         /// The status of its most recent run (`in_progress`, `completed`, ...).
         latest_run_status: Option<String> = |m| m.latest_run_status.as_ref().map(|s| s.as_str().to_owned());
         /// Its most recent run has finished.

@@ -57,9 +57,9 @@ model! {
     repr: [run_id, status, outcome];
     fields {
         /// A UUIDv7.
-        run_id: String = |m| m.run_id.clone();
+        run_id: String = |m| m.run_id.to_string();
         /// The agent that runs.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
         /// when the service sent none (then `is_terminal` goes by `is_finished`).
         status: Option<String> = |m| m.status.as_ref().map(|s| s.as_str().to_owned());

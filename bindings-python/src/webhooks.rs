@@ -35,10 +35,10 @@ impl CoreModel for twin_core::Webhook {
     }
     // The agent id is filled in from the request path when the body lacks it.
     fn extra(&self) -> Option<String> {
-        Some(self.agent_id.clone()).filter(|a| !a.is_empty())
+        Some(self.agent_id.to_string()).filter(|a| !a.is_empty())
     }
     fn apply_extra(&mut self, extra: String) {
-        self.agent_id = extra;
+        self.agent_id = extra.into();
     }
 }
 
@@ -48,9 +48,9 @@ model! {
     repr: [webhook_id, url, status];
     fields {
         /// A UUIDv7.
-        webhook_id: String = |m| m.webhook_id.clone();
+        webhook_id: String = |m| m.webhook_id.to_string();
         /// The agent whose runs it reports.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// Where deliveries are POSTed.
         url: String = |m| m.url.clone();
         /// Subscribed event types, e.g. `["run.completed"]`.
@@ -73,9 +73,9 @@ model! {
         /// The secret deliveries are signed with; store it now.
         signing_secret: String = |m| m.signing_secret.clone();
         /// A UUIDv7.
-        webhook_id: String = |m| m.webhook.webhook_id.clone();
+        webhook_id: String = |m| m.webhook.webhook_id.to_string();
         /// The agent whose runs it reports.
-        agent_id: String = |m| m.webhook.agent_id.clone();
+        agent_id: String = |m| m.webhook.agent_id.to_string();
         /// Where deliveries are POSTed.
         url: String = |m| m.webhook.url.clone();
         /// The run events delivered, e.g. `run.completed`.

@@ -33,7 +33,7 @@ use std::task::{Context, Poll};
 
 use tokio::sync::mpsc;
 
-use crate::{CancelToken, Client, Error, Event, FollowOptions, Result};
+use crate::{AgentIdRef, CancelToken, Client, Error, Event, FollowOptions, Result, RunIdRef};
 
 /// Events read ahead of the stream's consumer before the follow waits for it.
 const FOLLOW_BUFFER: usize = 64;
@@ -96,7 +96,12 @@ impl AsyncClient {
     /// # Panics
     ///
     /// Outside a tokio runtime, as [`tokio::task::spawn_blocking`] does.
-    pub fn follow(&self, agent_id: &str, run_id: &str, opts: &FollowOptions) -> EventStream {
+    pub fn follow<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        opts: &FollowOptions,
+    ) -> EventStream {
         let cancel = opts.cancel.clone().unwrap_or_default();
         let opts = opts.clone().cancel(cancel.clone());
         let follow = self.client.events().follow(agent_id, run_id, &opts);

@@ -74,6 +74,7 @@ pub mod cron;
 mod de;
 mod error;
 mod events;
+mod ids;
 mod pagination;
 mod problem;
 mod resolve;
@@ -84,6 +85,9 @@ mod transport;
 
 pub use error::{AGENT_NOT_FOUND_DETAIL, Error, Result, Source};
 pub use events::{Event, decode_value, final_output};
+pub use ids::{
+    AgentId, AgentIdRef, RunId, RunIdRef, WebhookId, WebhookIdRef, WorkspaceId, WorkspaceIdRef,
+};
 pub use problem::{Problem, reason_phrase};
 pub use signature::SignatureError;
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client, parse_json, unwrap_list};
 use crate::error::Result;
+use crate::ids::{AgentId, AgentIdRef, RunId, WorkspaceId, WorkspaceIdRef};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::resources::runs::RunStatus;
 use crate::resources::{
@@ -30,13 +31,13 @@ open_enum! {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Agent {
     /// A UUIDv7, or the id given at creation.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// Display name; the platform fills it in some time after creation (`agent_name.name`).
     #[serde(rename = "agent_name", default, deserialize_with = "agent_name")]
     pub name: Option<String>,
     /// The workspace it belongs to.
     #[serde(default)]
-    pub workspace_id: Option<String>,
+    pub workspace_id: Option<WorkspaceId>,
     /// `draft`, `deployed`, ... (open set).
     #[serde(default)]
     pub deployment_state: Option<DeploymentState>,
@@ -45,7 +46,7 @@ pub struct Agent {
     pub has_runs: bool,
     /// The latest run's id, if any.
     #[serde(default)]
-    pub latest_run_id: Option<String>,
+    pub latest_run_id: Option<RunId>,
     /// The latest run's status, if any.
     #[serde(default)]
     pub latest_run_status: Option<RunStatus>,
@@ -278,7 +279,8 @@ impl Agents {
     /// id, before anything is sent; a missing or deleted agent (403 from the service) is an
     /// [`Error::Api`](crate::Error::Api) for which
     /// [`Error::is_not_found`](crate::Error::is_not_found) is true.
-    pub fn get(&self, agent_id: &str) -> Result<Agent> {
+    pub fn get<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Agent> {
+        let agent_id = agent_id.into().as_str();
         model_one_lazily(
             &self.client.reply(Call::get(&["v1", "agents", agent_id]))?,
             Some("agent"),
@@ -297,7 +299,8 @@ impl Agents {
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent; a missing agent is an [`Error::Api`](crate::Error::Api) for
     /// which [`Error::is_not_found`](crate::Error::is_not_found) is true.
-    pub fn delete(&self, agent_id: &str) -> Result<()> {
+    pub fn delete<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client.send(Call::delete(&["v1", "agents", agent_id]))
     }
 
@@ -313,7 +316,13 @@ impl Agents {
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
     /// the service answers 2xx but says it was not done.
-    pub fn move_to(&self, agent_id: &str, workspace_id: &str) -> Result<()> {
+    pub fn move_to<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        workspace_id: impl Into<WorkspaceIdRef<'a>>,
+    ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
+        let workspace_id = workspace_id.into().as_str();
         let call = Call::post(&["v1", "agents", agent_id, "move"], Idempotency::Safe)
             .body(&MoveBody { workspace_id });
         self.client.send(call)

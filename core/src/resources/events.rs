@@ -10,6 +10,7 @@ use crate::cancel::{self, CancelToken};
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::ids::{AgentIdRef, RunIdRef};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::transport::BodyLimit;
 
@@ -195,7 +196,14 @@ impl Events {
     /// The run's events in order, fetched lazily 500 (or `limit`) at a time, each page
     /// starting after the last `event_index` seen. A snapshot: use [`Events::follow`] to also
     /// get events still to come. An unknown run has no events (the service does not say 404).
-    pub fn list(&self, agent_id: &str, run_id: &str, params: &EventListParams) -> Pager<Event> {
+    pub fn list<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        params: &EventListParams,
+    ) -> Pager<Event> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         let (client, agent_id, run_id) =
             (self.client.clone(), agent_id.to_owned(), run_id.to_owned());
         let limit = params
@@ -225,7 +233,14 @@ impl Events {
 
     /// Every event of the run as it appears, each once and in order, until the run is
     /// terminal (or paused) and every event has been read. Idle polling backs off.
-    pub fn follow(&self, agent_id: &str, run_id: &str, opts: &FollowOptions) -> Follow {
+    pub fn follow<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        opts: &FollowOptions,
+    ) -> Follow {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         Follow {
             client: self.client.clone(),
             agent_id: agent_id.to_owned(),

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::Result;
+use crate::ids::AgentIdRef;
 use crate::resources::{model, model_list, model_opt};
 use crate::transport::BodyLimit;
 
@@ -124,7 +125,8 @@ impl InstructionsApi {
     /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent.
-    pub fn get(&self, agent_id: &str) -> Result<Option<Instructions>> {
+    pub fn get<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Option<Instructions>> {
+        let agent_id = agent_id.into().as_str();
         model_opt(
             self.client.json(
                 Call::get(&["v1", "agents", agent_id, "instructions"]).limit(BodyLimit::Page),
@@ -149,12 +151,13 @@ impl InstructionsApi {
     /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
     /// the service answers 2xx but says it was not done. Never re-sent once it may have reached the
     /// service (each write is a new version).
-    pub fn update(
+    pub fn update<'a>(
         &self,
-        agent_id: &str,
+        agent_id: impl Into<AgentIdRef<'a>>,
         content: &str,
         params: &InstructionsUpdateParams,
     ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         let started = std::time::Instant::now();
         let mut client = self.client.clone();
         let mut retry = 0;
@@ -207,7 +210,12 @@ impl InstructionsApi {
     /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent.
-    pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
+    pub fn history<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        limit: Option<u32>,
+    ) -> Result<Vec<InstructionVersion>> {
+        let agent_id = agent_id.into().as_str();
         let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
             .query(&HistoryQuery { limit })
             .limit(BodyLimit::Page);

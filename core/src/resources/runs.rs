@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::cancel::{self, CancelToken};
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
+use crate::ids::{AgentId, AgentIdRef, RunId, RunIdRef};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::problem::Problem;
 use crate::resources::{LazyRaw, Model, lazy_model, model_one, open_enum};
@@ -93,9 +94,9 @@ impl std::str::FromStr for RunMode {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Run {
     /// A UUIDv7.
-    pub run_id: String,
+    pub run_id: RunId,
     /// The agent it belongs to.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// Current status; `None` when the service sent `null` (its document allows it): then
     /// [`Run::is_terminal`] goes by `is_finished`.
     #[serde(default)]
@@ -456,7 +457,12 @@ impl Runs {
     /// A run already listed is not listed again (pages shift when runs start meanwhile); four
     /// pages in a row of runs all listed before end the list with [`Error::Decode`], whatever
     /// `total_runs` claims.
-    pub fn list(&self, agent_id: &str, params: &RunListParams) -> Pager<Run> {
+    pub fn list<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        params: &RunListParams,
+    ) -> Pager<Run> {
+        let agent_id = agent_id.into().as_str();
         let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
         let mut listed = crate::pagination::SeenIds::default();
         Pager::new(move |token| {
@@ -506,7 +512,12 @@ impl Runs {
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once it
     /// may have reached the service: on a connection error or timeout, check [`Error::maybe_sent`]
     /// before starting again.
-    pub fn start(&self, agent_id: &str, params: &RunStartParams) -> Result<Run> {
+    pub fn start<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        params: &RunStartParams,
+    ) -> Result<Run> {
+        let agent_id = agent_id.into().as_str();
         let call =
             Call::post(&["v1", "agents", agent_id, "runs"], Idempotency::Unsafe).body(params);
         model_one(self.client.json(call)?, "run")
@@ -522,7 +533,13 @@ impl Runs {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
-    pub fn get(&self, agent_id: &str, run_id: &str) -> Result<Run> {
+    pub fn get<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+    ) -> Result<Run> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         if run_id.is_empty() {
             return Err(Error::InvalidArgument("run_id must not be empty".into()));
         }
@@ -562,12 +579,14 @@ impl Runs {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
     /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
-    pub fn cancel(
+    pub fn cancel<'a>(
         &self,
-        agent_id: &str,
-        run_id: &str,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
         reason: Option<&str>,
     ) -> Result<CancelResult> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         let call = Call::post(
             &["v1", "agents", agent_id, "runs", run_id, "cancel"],
             Idempotency::Safe,
@@ -594,7 +613,13 @@ impl Runs {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
-    pub fn delete(&self, agent_id: &str, run_id: &str) -> Result<()> {
+    pub fn delete<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+    ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "runs", run_id]))
     }
@@ -607,7 +632,14 @@ impl Runs {
     ///
     /// [`Error::Timeout`] when `opts.timeout` passes first, [`Error::Cancelled`] when `opts.cancel`
     /// is cancelled, and any error of [`Runs::get`] from a poll (after its own retries).
-    pub fn wait(&self, agent_id: &str, run_id: &str, opts: &WaitOptions) -> Result<Run> {
+    pub fn wait<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        opts: &WaitOptions,
+    ) -> Result<Run> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         let started = Instant::now();
         let deadline = opts.timeout.map(|t| started + t);
         let token = opts.cancel.as_ref();

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::Result;
+use crate::ids::{AgentId, AgentIdRef};
 use crate::resources::{model, model_list, model_opt};
 use crate::transport::Idempotency;
 
@@ -14,7 +15,7 @@ use crate::transport::Idempotency;
 pub struct Schedule {
     /// The agent it starts.
     #[serde(default)]
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// A 7-field cron expression (`sec min hour day month weekday year`, UTC, 1 = Sunday).
     pub cron: String,
     /// Paused by a user.
@@ -80,7 +81,8 @@ impl Schedules {
     /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent.
-    pub fn get(&self, agent_id: &str) -> Result<Option<Schedule>> {
+    pub fn get<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Option<Schedule>> {
+        let agent_id = agent_id.into().as_str();
         model_opt(
             self.client
                 .json(Call::get(&["v1", "agents", agent_id, "schedule"]))?,
@@ -103,7 +105,8 @@ impl Schedules {
     /// expression [`cron::validate`](crate::cron::validate) refuses, before anything is sent;
     /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but
     /// says it was not done.
-    pub fn set(&self, agent_id: &str, cron: &str) -> Result<()> {
+    pub fn set<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>, cron: &str) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         crate::cron::validate(cron)?;
         self.client.send(
             Call::put(&["v1", "agents", agent_id, "schedule"])
@@ -123,7 +126,8 @@ impl Schedules {
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
     /// the service answers 2xx but says it was not done.
-    pub fn delete(&self, agent_id: &str) -> Result<()> {
+    pub fn delete<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "schedule"]))
     }
@@ -140,7 +144,8 @@ impl Schedules {
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
     /// the service answers 2xx but says it was not done (e.g. no schedule).
-    pub fn pause(&self, agent_id: &str) -> Result<()> {
+    pub fn pause<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client.send(
             Call::post(
                 &["v1", "agents", agent_id, "schedule", "pause"],
@@ -162,7 +167,8 @@ impl Schedules {
     /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
     /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
     /// the service answers 2xx but says it was not done (e.g. no schedule).
-    pub fn resume(&self, agent_id: &str) -> Result<()> {
+    pub fn resume<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client.send(
             Call::post(
                 &["v1", "agents", agent_id, "schedule", "resume"],

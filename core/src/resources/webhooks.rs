@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::ids::{AgentId, AgentIdRef, WebhookId, WebhookIdRef};
 use crate::resources::{model, model_list, model_one, open_enum};
 use crate::signature::WebhookEventKind;
 use crate::transport::Idempotency;
@@ -36,10 +37,10 @@ open_enum! {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Webhook {
     /// A UUIDv7.
-    pub webhook_id: String,
+    pub webhook_id: WebhookId,
     /// The agent it belongs to (filled in from the request when the response omits it).
     #[serde(default)]
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// Where deliveries go.
     pub url: String,
     /// Subscribed event types, e.g. `run.completed`.
@@ -173,7 +174,7 @@ impl Client {
 /// The response lacks `agent_id` on create; the request knows it.
 fn with_agent(mut w: Webhook, agent_id: &str) -> Webhook {
     if w.agent_id.is_empty() {
-        w.agent_id = agent_id.to_owned();
+        w.agent_id = agent_id.into();
     }
     w
 }
@@ -188,12 +189,13 @@ impl Webhooks {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once it
     /// may have reached the service.
-    pub fn create(
+    pub fn create<'a>(
         &self,
-        agent_id: &str,
+        agent_id: impl Into<AgentIdRef<'a>>,
         url: &str,
         events: &[WebhookEventKind],
     ) -> Result<CreatedWebhook> {
+        let agent_id = agent_id.into().as_str();
         check_url(url)?;
         check_events(events)?;
         let call = Call::post(&["v1", "agents", agent_id, "webhooks"], Idempotency::Unsafe)
@@ -212,7 +214,8 @@ impl Webhooks {
     /// no answer came (after the retries the call allows), [`Error::Decode`] or
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent.
-    pub fn list(&self, agent_id: &str) -> Result<Vec<Webhook>> {
+    pub fn list<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Vec<Webhook>> {
+        let agent_id = agent_id.into().as_str();
         let list: Vec<Webhook> = model_list(
             self.client
                 .json(Call::get(&["v1", "agents", agent_id, "webhooks"]))?,
@@ -230,7 +233,13 @@ impl Webhooks {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
-    pub fn get(&self, agent_id: &str, webhook_id: &str) -> Result<Webhook> {
+    pub fn get<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        webhook_id: impl Into<WebhookIdRef<'a>>,
+    ) -> Result<Webhook> {
+        let agent_id = agent_id.into().as_str();
+        let webhook_id = webhook_id.into().as_str();
         let w = model_one(
             self.client.json(Call::get(&[
                 "v1", "agents", agent_id, "webhooks", webhook_id,
@@ -249,12 +258,14 @@ impl Webhooks {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
-    pub fn update(
+    pub fn update<'a>(
         &self,
-        agent_id: &str,
-        webhook_id: &str,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        webhook_id: impl Into<WebhookIdRef<'a>>,
         params: &WebhookUpdateParams,
     ) -> Result<Webhook> {
+        let agent_id = agent_id.into().as_str();
+        let webhook_id = webhook_id.into().as_str();
         if let Some(url) = &params.url {
             check_url(url)?;
         }
@@ -277,7 +288,13 @@ impl Webhooks {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing webhook is an
     /// [`Error::Api`] for which [`Error::is_not_found`] is true.
-    pub fn delete(&self, agent_id: &str, webhook_id: &str) -> Result<()> {
+    pub fn delete<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        webhook_id: impl Into<WebhookIdRef<'a>>,
+    ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
+        let webhook_id = webhook_id.into().as_str();
         self.client.send(Call::delete(&[
             "v1", "agents", agent_id, "webhooks", webhook_id,
         ]))

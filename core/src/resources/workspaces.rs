@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::ids::{WorkspaceId, WorkspaceIdRef};
 use crate::resources::{model, model_list, model_one_of};
 use crate::transport::Idempotency;
 
@@ -13,7 +14,7 @@ use crate::transport::Idempotency;
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Workspace {
     /// A UUIDv7.
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     /// Display name.
     #[serde(default)]
     pub name: String,
@@ -130,12 +131,13 @@ impl Workspaces {
     /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
     /// [`Error::OperationFailed`] when the service answers `{"workspace": null}`.
-    pub fn update(
+    pub fn update<'a>(
         &self,
-        workspace_id: &str,
+        workspace_id: impl Into<WorkspaceIdRef<'a>>,
         name: &str,
         icon_config: Option<&str>,
     ) -> Result<Workspace> {
+        let workspace_id = workspace_id.into().as_str();
         check_name(name)?;
         if let Some(icon) = icon_config {
             serde_json::from_str::<Value>(icon).map_err(|e| {
@@ -158,7 +160,8 @@ impl Workspaces {
     /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
     /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done (`deleted:
     /// false`).
-    pub fn delete(&self, workspace_id: &str) -> Result<()> {
+    pub fn delete<'a>(&self, workspace_id: impl Into<WorkspaceIdRef<'a>>) -> Result<()> {
+        let workspace_id = workspace_id.into().as_str();
         self.client
             .send(Call::delete(&["v1", "workspaces", workspace_id]))
     }

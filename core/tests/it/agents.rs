@@ -70,7 +70,7 @@ fn list_follows_the_cursor_across_pages_keeping_filters() {
         .map(|p| p.unwrap().items.len())
         .collect();
     assert_eq!(pages, [5, 5, 5, 5, 3]);
-    let listed: HashSet<String> = c
+    let listed: HashSet<twin_core::AgentId> = c
         .agents()
         .list(&params)
         .map(|r| r.unwrap().agent_id)

@@ -70,3 +70,10 @@ impl Env {
             .with_timeouts(self.client.timeouts().max_retries(retries).total(total))
     }
 }
+
+/// Starts a run of `agent` with `message` (an `[emulator: ...]` directive); its id.
+pub fn start_run(env: &Env, agent: &str, message: &str) -> String {
+    let params = twin_core::RunStartParams::default().message(message);
+    let run = env.client.runs().start(agent, &params).expect("run starts");
+    run.run_id.into_string()
+}

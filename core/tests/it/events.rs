@@ -1,19 +1,10 @@
 use std::time::{Duration, Instant};
 
 use twin_core::{
-    CancelToken, Error, EventListParams, FollowOptions, RunMode, RunStartParams, RunStatus,
-    WaitOptions, final_output,
+    CancelToken, Error, EventListParams, FollowOptions, RunStatus, WaitOptions, final_output,
 };
 
-use crate::common::env;
-
-fn start(env: &crate::common::Env, agent: &str, msg: &str) -> String {
-    let mut p = RunStartParams::default();
-    p.mode = RunMode::Run;
-    p.message = Some(msg.into());
-    p.skip_deploy_check = None;
-    env.client.runs().start(agent, &p).unwrap().run_id
-}
+use crate::common::{env, start_run as start};
 
 #[test]
 fn list_walks_after_index_past_the_500_cap() {

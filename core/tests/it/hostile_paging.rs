@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use twin_core::{
-    AgentListParams, Error, EventListParams, FollowOptions, Result, RunListParams, RunMode,
-    RunStartParams, WaitOptions,
+    AgentListParams, Error, EventListParams, FollowOptions, Result, RunListParams, WaitOptions,
 };
 
-use crate::common::{Env, env};
+use crate::common::{Env, env, start_run as start};
 
 /// The most items any test here expects is a few thousand (a live run followed for seconds).
 const MAX_ITEMS: usize = 10_000;
@@ -131,17 +130,9 @@ fn assert_few_requests(env: &Env) {
     );
 }
 
-fn start(env: &Env, agent: &str, message: &str) -> String {
-    let mut p = RunStartParams::default();
-    p.mode = RunMode::Run;
-    p.message = Some(message.into());
-    p.skip_deploy_check = None;
-    env.client.runs().start(agent, &p).unwrap().run_id
-}
-
 /// An agent with a finished run of `events` events: (agent, run, its event indexes).
 fn finished_run(env: &Env, events: usize) -> (String, String, Vec<u64>) {
-    let agent = env.agent().agent_id;
+    let agent = env.agent().agent_id.into_string();
     let run = start(
         env,
         &agent,
@@ -249,7 +240,7 @@ fn events_list_with_an_inflated_total_ends_after_every_event_once() {
 #[test]
 fn agents_list_whose_cursor_repeats_ends_with_does_not_advance() {
     let env = env();
-    let made: HashSet<String> = (0..3).map(|_| env.agent().agent_id).collect();
+    let made: HashSet<String> = (0..3).map(|_| env.agent().agent_id.into_string()).collect();
     for limit in [Some(2), None] {
         set_faults(
             &env,
@@ -266,7 +257,7 @@ fn agents_list_whose_cursor_repeats_ends_with_does_not_advance() {
             "limit {limit:?}: {} agents from a list of 3",
             d.items.len()
         );
-        assert!(d.items.iter().all(|a| made.contains(&a.agent_id)));
+        assert!(d.items.iter().all(|a| made.contains(a.agent_id.as_str())));
         assert_few_requests(&env);
     }
 }

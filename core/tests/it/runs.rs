@@ -180,7 +180,7 @@ fn list_pages_by_number_with_every_filter() {
     let listed: Vec<String> = c
         .runs()
         .list(&agent.agent_id, &all)
-        .map(|r| r.unwrap().run_id)
+        .map(|r| r.unwrap().run_id.into_string())
         .collect();
     assert_eq!(
         listed,
