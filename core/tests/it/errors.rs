@@ -100,3 +100,42 @@ fn bad_keys_and_unreachable_servers() {
         Err(Error::InvalidArgument(_))
     ));
 }
+
+/// `with_timeouts` applies the connect timeout it is given (it kept the client's).
+#[test]
+fn with_timeouts_applies_its_connect_timeout() {
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+    // A listener that never accepts: once its queue is full, connecting hangs in the handshake.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    let full =
+        (0..2000).any(
+            |_| match TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+                Ok(stream) => {
+                    held.push(stream);
+                    false
+                }
+                Err(_) => true,
+            },
+        );
+    assert!(full, "{} connections and the queue is not full", held.len());
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_secs(60))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let quick = client.with_timeouts(client.timeouts().connect(Duration::from_millis(300)));
+    let started = Instant::now();
+    let e = quick.me().unwrap_err();
+    let took = started.elapsed();
+    assert!(e.is_timeout() && !e.maybe_sent(), "{e:?}");
+    assert!(
+        took < Duration::from_secs(5),
+        "{took:?}: the client's 60 s applied"
+    );
+    drop(listener);
+}
