@@ -49,8 +49,8 @@ test-crates:
 	$(PYTHON) tests/crates/msrv.py
 	$(CARGO) clippy -p twin-core --all-targets --all-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p twin-core --all-features --no-deps
-	timeout 300 $(CARGO) test -p twin-core --all-features --test tokio
-	timeout 300 $(CARGO) test -p twin-core --all-features --doc
+	timeout 300 $(CARGO) test -p twin-core --features tokio,http --test tokio
+	timeout 300 $(CARGO) test -p twin-core --features tokio,http --doc
 	for tls in native-tls platform-verifier; do timeout 300 $(CARGO) test -p twin-core \
 	  --no-default-features --features $$tls --lib --test tls --test tls_system_store || exit 1; done
 	$(CARGO) publish --dry-run --allow-dirty -p twin-emulator -p twin-core

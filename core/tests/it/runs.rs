@@ -163,7 +163,6 @@ fn list_pages_by_number_with_every_filter() {
             RunMode::Build
         };
         p.message = Some("[emulator: events=7 step_ms=1]".into());
-        p.skip_deploy_check = None;
         ids.push(c.runs().start(&agent.agent_id, &p).unwrap().run_id);
     }
     for id in &ids {

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use twin_core::webhooks::{self, UnwrapOptions, WebhookEventKind};
-use twin_core::{RunMode, RunStartParams, WebhookStatus, WebhookUpdateParams};
+use twin_core::{RunStartParams, WebhookStatus, WebhookUpdateParams};
 
 use crate::common::env;
 
@@ -57,10 +57,7 @@ fn deliveries_unwrap_with_the_secret_from_create() {
     assert_eq!(hook.webhook.status, WebhookStatus::Active);
     assert!(!format!("{hook:?}").contains(&hook.signing_secret));
 
-    let mut p = RunStartParams::default();
-    p.mode = RunMode::Run;
-    p.message = Some("[emulator: outcome=partial]".into());
-    p.skip_deploy_check = None;
+    let p = RunStartParams::default().message("[emulator: outcome=partial]");
     let run = c.runs().start(&agent, &p).unwrap();
     wait_for(&got, 2);
     let received = got.lock().unwrap().clone();
