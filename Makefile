@@ -36,6 +36,7 @@ demo: wheel-python
 # emulators (never against a TWIN_BASE_URL from the environment); the C examples run in test-c.
 test-demo: wheel-python
 	$(CARGO) build -p twin-emulator -p twin-c -p twin-examples
+	$(CARGO) build -p twin-examples --examples
 	$(VPY) -m mypy --strict examples/python
 	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/examples
 
@@ -51,6 +52,22 @@ ui-tools:
 test-ui: wheel-python ui-tools
 	env -u TWIN_API_KEY -u TWIN_BASE_URL $(VPY) -m pytest -q -p no:cacheprovider tests/ui
 test: test-ui
+
+# twin-core and twin-emulator as Rust users get them: the MSRV check (tests/crates/msrv.py),
+# clippy and rustdoc with every feature, the tokio tests and doc tests, the TLS tests with each
+# TLS feature that is not the default, and both crates packaged
+# and built from their packages as `cargo publish` would (a dry run: nothing is uploaded).
+.PHONY: test-crates
+test-crates:
+	$(PYTHON) tests/crates/msrv.py
+	$(CARGO) clippy -p twin-core --all-targets --all-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p twin-core --all-features --no-deps
+	timeout 300 $(CARGO) test -p twin-core --features tokio,http --test tokio
+	timeout 300 $(CARGO) test -p twin-core --features tokio,http --doc
+	for tls in native-tls platform-verifier; do timeout 300 $(CARGO) test -p twin-core \
+	  --no-default-features --features $$tls --lib --test tls --test tls_system_store || exit 1; done
+	$(CARGO) publish --dry-run --allow-dirty -p twin-emulator -p twin-core
+test: test-crates
 
 # Runs the emulator on its own (Ctrl-C stops it): make emulator ARGS="--port 8080"
 emulator:

@@ -374,6 +374,7 @@ mod tests {
                 Error::Connection {
                     message: "x".into(),
                     maybe_sent: true,
+                    source: None,
                 },
                 twin_status::TWIN_ERR_CONNECTION,
             ),
@@ -381,6 +382,7 @@ mod tests {
                 Error::Timeout {
                     message: "x".into(),
                     maybe_sent: false,
+                    source: None,
                 },
                 twin_status::TWIN_ERR_TIMEOUT,
             ),

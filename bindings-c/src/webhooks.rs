@@ -69,6 +69,7 @@ pub extern "C" fn twin_webhooks_create(
         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
         let url = ffi::str_arg(url, "url")?;
         let events = ffi::str_array_arg(events, events_len, "events")?;
+        let events: Vec<_> = events.into_iter().map(Into::into).collect();
         Ok(twin_webhook::from(
             c.webhooks().create(agent_id, url, &events)?,
         ))

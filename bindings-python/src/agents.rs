@@ -16,17 +16,17 @@ model! {
     repr: [agent_id, name];
     fields {
         /// A UUIDv7.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// Its display name; `None` until the agent has been built.
         name: Option<String> = |m| m.name.clone();
         /// The workspace it belongs to.
-        workspace_id: Option<String> = |m| m.workspace_id.clone();
+        workspace_id: Option<String> = |m| m.workspace_id.as_ref().map(ToString::to_string);
         /// `draft`, `deployed`, `not_deployed`, or a newer value.
         deployment_state: Option<String> = |m| m.deployment_state.as_ref().map(|s| s.as_str().to_owned());
         /// It has been run at least once.
         has_runs: bool = |m| m.has_runs;
         /// Its most recent run, if any.
-        latest_run_id: Option<String> = |m| m.latest_run_id.clone();
+        latest_run_id: Option<String> = |m| m.latest_run_id.as_ref().map(ToString::to_string);
         /// The status of its most recent run (`in_progress`, `completed`, ...).
         latest_run_status: Option<String> = |m| m.latest_run_status.as_ref().map(|s| s.as_str().to_owned());
         /// Its most recent run has finished.
@@ -51,10 +51,9 @@ impl AgentsResource {
     #[pyo3(signature = (*, workspace_id=None, limit=None))]
     fn list(&self, workspace_id: Option<String>, limit: Option<u32>) -> PyResult<Pager> {
         self.client.get()?;
-        let params = twin_core::AgentListParams {
-            workspace_id,
-            limit,
-        };
+        let mut params = twin_core::AgentListParams::default();
+        params.workspace_id = workspace_id;
+        params.limit = limit;
         Ok(Pager::new(
             pagination::source(move |c| c.agents().list(&params), Item::Agent),
             self.client.clone(),
@@ -73,13 +72,12 @@ impl AgentsResource {
         derived_from_agent_id: Option<String>,
         agent_id: Option<String>,
     ) -> PyResult<Agent> {
-        let params = twin_core::AgentCreateParams {
-            workspace_id,
-            owner_user_id,
-            is_subagent,
-            derived_from_agent_id,
-            agent_id,
-        };
+        let mut params = twin_core::AgentCreateParams::default();
+        params.workspace_id = workspace_id;
+        params.owner_user_id = owner_user_id;
+        params.is_subagent = is_subagent;
+        params.derived_from_agent_id = derived_from_agent_id;
+        params.agent_id = agent_id;
         self.client
             .call(py, |c| c.agents().create(&params))
             .map(Agent::from)

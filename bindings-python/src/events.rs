@@ -286,7 +286,9 @@ pub fn list(
     limit: Option<u32>,
 ) -> PyResult<Pager> {
     client.get()?;
-    let params = twin_core::EventListParams { after_index, limit };
+    let mut params = twin_core::EventListParams::default();
+    params.after_index = after_index;
+    params.limit = limit;
     let (agent_id, run_id) = (agent_id.to_owned(), run_id.to_owned());
     Ok(Pager::new(
         pagination::source(
@@ -320,12 +322,10 @@ pub fn follow(
         }
     };
     let token = twin_core::CancelToken::new();
-    let opts = twin_core::FollowOptions {
-        after_index,
-        timeout: runs::timeout_option("timeout", timeout, None)?,
-        cancel: Some(token.clone()),
-        ..Default::default()
-    };
+    let mut opts = twin_core::FollowOptions::default();
+    opts.after_index = after_index;
+    opts.timeout = runs::timeout_option("timeout", timeout, None)?;
+    opts.cancel = Some(token.clone());
     let started = Instant::now();
     let follower = core.events().follow(agent_id, run_id, &opts);
     Ok(Follow {
@@ -533,12 +533,12 @@ impl Follow {
                     return Err(errors::to_py(py, e, Ctx::Wait { expired }));
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    if let Some(reporter) = &self.reporter {
-                        if let Err(e) = reporter.bind(py).call_method0("tick") {
-                            self.token.cancel();
-                            state.done = true;
-                            return Err(e);
-                        }
+                    if let Some(reporter) = &self.reporter
+                        && let Err(e) = reporter.bind(py).call_method0("tick")
+                    {
+                        self.token.cancel();
+                        state.done = true;
+                        return Err(e);
                     }
                     if let Err(interrupt) = py.check_signals() {
                         self.token.cancel();

@@ -69,10 +69,9 @@ impl InstructionsResource {
         source_type: Option<String>,
         source_id: Option<String>,
     ) -> PyResult<()> {
-        let params = twin_core::InstructionsUpdateParams {
-            source_type,
-            source_id,
-        };
+        let mut params = twin_core::InstructionsUpdateParams::default();
+        params.source_type = source_type;
+        params.source_id = source_id;
         self.client
             .call(py, |c| c.instructions().update(agent_id, content, &params))
     }

@@ -32,7 +32,7 @@ impl crate::model::CoreModel for twin_core::CancelResult {
             .get("success")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(true);
-        Ok(twin_core::CancelResult { success, note })
+        Ok(twin_core::CancelResult::new(success, note))
     }
 }
 
@@ -57,9 +57,9 @@ model! {
     repr: [run_id, status, outcome];
     fields {
         /// A UUIDv7.
-        run_id: String = |m| m.run_id.clone();
+        run_id: String = |m| m.run_id.to_string();
         /// The agent that runs.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
         /// when the service sent none (then `is_terminal` goes by `is_finished`).
         status: Option<String> = |m| m.status.as_ref().map(|s| s.as_str().to_owned());
@@ -132,11 +132,7 @@ model! {
             if let Some(left) = remaining {
                 let left = convert::seconds("remaining", left)?;
                 let t = core.timeouts();
-                core = core.with_timeouts(twin_core::Timeouts {
-                    total: t.total.min(left),
-                    attempt: t.attempt.min(left),
-                    ..t
-                });
+                core = core.with_timeouts(t.total(t.total.min(left)).attempt(t.attempt.min(left)));
             }
             logging::refresh(py);
             let (agent, run) = (self.inner.agent_id.clone(), self.inner.run_id.clone());
@@ -238,17 +234,16 @@ impl RunsResource {
     ) -> PyResult<Pager> {
         self.client.get()?;
         let agent_id = agent_id.to_owned();
-        let params = twin_core::RunListParams {
-            status,
-            run_id,
-            user_email,
-            goal,
-            started_after,
-            started_before,
-            policy_type,
-            policy_group,
-            page_size,
-        };
+        let mut params = twin_core::RunListParams::default();
+        params.status = status.as_deref().map(twin_core::RunStatus::from);
+        params.run_id = run_id;
+        params.user_email = user_email;
+        params.goal = goal;
+        params.started_after = started_after;
+        params.started_before = started_before;
+        params.policy_type = policy_type;
+        params.policy_group = policy_group;
+        params.page_size = page_size;
         Ok(Pager::new(
             pagination::source(move |c| c.runs().list(&agent_id, &params), Item::Run),
             self.client.clone(),
@@ -268,11 +263,10 @@ impl RunsResource {
         skip_deploy_check: Option<bool>,
     ) -> PyResult<Run> {
         let mode: twin_core::RunMode = mode.parse().map_err(|e| errors::to_py(py, e, Ctx::Call))?;
-        let params = twin_core::RunStartParams {
-            mode,
-            message,
-            skip_deploy_check,
-        };
+        let mut params = twin_core::RunStartParams::default();
+        params.mode = mode;
+        params.message = message;
+        params.skip_deploy_check = skip_deploy_check;
         self.client
             .call(py, |c| c.runs().start(agent_id, &params))
             .map(|r| Run::bound(r, &self.client))

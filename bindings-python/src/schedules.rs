@@ -15,7 +15,7 @@ model! {
     repr: [agent_id, cron, paused];
     fields {
         /// The agent it starts.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// The 7-field cron expression (UTC; day-of-week 1 = Sunday).
         cron: String = |m| m.cron.clone();
         /// Paused by a user: it does not fire.

@@ -37,9 +37,9 @@ model! {
         /// The agent of that run.
         agent_id: String = |m| m.agent_id.clone();
         /// The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`, `paused`).
-        status: Option<String> = |m| m.status.clone();
+        status: Option<String> = |m| m.status.as_ref().map(|s| s.as_str().to_owned());
         /// `success`, `partial` or `fail`; only on `run.completed`.
-        outcome: Option<String> = |m| m.outcome.clone();
+        outcome: Option<String> = |m| m.outcome.as_ref().map(|o| o.as_str().to_owned());
         /// When the run ended (terminal events only).
         finished_at: Option<DateTime<Utc>> = |m| m.finished_at;
         /// `(agent_id, run_id, event)`: deliveries repeat, so drop ones already handled.
@@ -95,11 +95,10 @@ pub fn webhooks_unwrap(
             )));
         }
     };
-    let opts = UnwrapOptions {
-        tolerance,
-        max_body,
-        now,
-    };
+    let mut opts = UnwrapOptions::default();
+    opts.tolerance = tolerance;
+    opts.max_body = max_body;
+    opts.now = now;
     webhooks::unwrap(body, signature, event, &secrets, &opts)
         .map(WebhookEvent::from)
         .map_err(|e| fail(py, e))

@@ -35,10 +35,10 @@ impl CoreModel for twin_core::Webhook {
     }
     // The agent id is filled in from the request path when the body lacks it.
     fn extra(&self) -> Option<String> {
-        Some(self.agent_id.clone()).filter(|a| !a.is_empty())
+        Some(self.agent_id.to_string()).filter(|a| !a.is_empty())
     }
     fn apply_extra(&mut self, extra: String) {
-        self.agent_id = extra;
+        self.agent_id = extra.into();
     }
 }
 
@@ -48,13 +48,13 @@ model! {
     repr: [webhook_id, url, status];
     fields {
         /// A UUIDv7.
-        webhook_id: String = |m| m.webhook_id.clone();
+        webhook_id: String = |m| m.webhook_id.to_string();
         /// The agent whose runs it reports.
-        agent_id: String = |m| m.agent_id.clone();
+        agent_id: String = |m| m.agent_id.to_string();
         /// Where deliveries are POSTed.
         url: String = |m| m.url.clone();
         /// Subscribed event types, e.g. `["run.completed"]`.
-        events: Vec<String> = |m| m.events.clone();
+        events: Vec<String> = |m| m.events.iter().map(ToString::to_string).collect();
         /// `active` or `disabled` (or a newer value).
         status: String = |m| m.status.as_str().to_owned();
         /// When it was created.
@@ -73,13 +73,13 @@ model! {
         /// The secret deliveries are signed with; store it now.
         signing_secret: String = |m| m.signing_secret.clone();
         /// A UUIDv7.
-        webhook_id: String = |m| m.webhook.webhook_id.clone();
+        webhook_id: String = |m| m.webhook.webhook_id.to_string();
         /// The agent whose runs it reports.
-        agent_id: String = |m| m.webhook.agent_id.clone();
+        agent_id: String = |m| m.webhook.agent_id.to_string();
         /// Where deliveries are POSTed.
         url: String = |m| m.webhook.url.clone();
         /// The run events delivered, e.g. `run.completed`.
-        events: Vec<String> = |m| m.webhook.events.clone();
+        events: Vec<String> = |m| m.webhook.events.iter().map(ToString::to_string).collect();
         /// `active` or `disabled`.
         status: String = |m| m.webhook.status.as_str().to_owned();
         /// When it was created.
@@ -106,7 +106,7 @@ impl WebhooksResource {
         url: &str,
         events: Vec<String>,
     ) -> PyResult<CreatedWebhook> {
-        let events: Vec<&str> = events.iter().map(String::as_str).collect();
+        let events: Vec<_> = events.iter().map(|e| e.as_str().into()).collect();
         self.client
             .call(py, |c| c.webhooks().create(agent_id, url, &events))
             .map(CreatedWebhook::from)
@@ -136,11 +136,10 @@ impl WebhooksResource {
         events: Option<Vec<String>>,
         status: Option<&str>,
     ) -> PyResult<Webhook> {
-        let params = twin_core::WebhookUpdateParams {
-            url,
-            events,
-            status: status.map(twin_core::WebhookStatus::from),
-        };
+        let mut params = twin_core::WebhookUpdateParams::default();
+        params.url = url;
+        params.events = events.map(|e| e.iter().map(|e| e.as_str().into()).collect());
+        params.status = status.map(twin_core::WebhookStatus::from);
         self.client
             .call(py, |c| c.webhooks().update(agent_id, webhook_id, &params))
             .map(Webhook::from)

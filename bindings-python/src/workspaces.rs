@@ -14,7 +14,7 @@ model! {
     repr: [workspace_id, name];
     fields {
         /// A UUIDv7.
-        workspace_id: String = |m| m.workspace_id.clone();
+        workspace_id: String = |m| m.workspace_id.to_string();
         /// Its display name.
         name: String = |m| m.name.clone();
         /// Order among the account's workspaces.

@@ -137,17 +137,16 @@ fn main() {
     };
     let agent = match opt("--agent") {
         Some(a) => a,
-        None => {
-            twin_core::Client::builder()
-                .api_key(&key)
-                .base_url(&url)
-                .build()
-                .expect("client")
-                .agents()
-                .create(&Default::default())
-                .expect("create agent")
-                .agent_id
-        }
+        None => twin_core::Client::builder()
+            .api_key(&key)
+            .base_url(&url)
+            .build()
+            .expect("client")
+            .agents()
+            .create(&Default::default())
+            .expect("create agent")
+            .agent_id
+            .into_string(),
     };
 
     if let Some(side) = opt("--serve") {

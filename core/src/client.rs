@@ -65,6 +65,7 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`]. Explicit values win over the environment (`TWIN_API_KEY`,
 /// `TWIN_BASE_URL`), which wins over the defaults.
 #[derive(Default)]
+#[must_use = "a builder does nothing until `build()`"]
 pub struct ClientBuilder {
     api_key: Option<String>,
     base_url: Option<String>,
@@ -148,6 +149,12 @@ impl ClientBuilder {
 
     /// Builds the client. Fails with [`Error::InvalidArgument`] when no API key is given or
     /// set in the environment, or the base URL is not an http(s) URL.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when no API key is given or set in `TWIN_API_KEY` (or it is blank
+    /// or has control characters), the base URL is not an http(s) URL without a query, a timeout is
+    /// zero, or an added root certificate is not a PEM certificate. Nothing is sent.
     pub fn build(self) -> Result<Client> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let api_key = self.api_key.or_else(|| env(ENV_API_KEY)).ok_or_else(|| {
@@ -206,10 +213,43 @@ fn check_base_url(url: &str) -> Result<String> {
     Ok(trimmed.to_string())
 }
 
-/// The roots a client trusts: Mozilla's (built in), the system's (unless turned off) and the
-/// added certificates, all together.
+#[cfg(not(any(
+    feature = "rustls",
+    feature = "platform-verifier",
+    feature = "native-tls"
+)))]
+compile_error!(
+    "twin-core needs a TLS feature: rustls (the default), platform-verifier or native-tls"
+);
+
+/// The TLS library and verifier chosen by the crate's features (see docs/RUST.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TlsFeature {
+    /// rustls with a list of roots: Mozilla's, the system's (unless turned off), the added.
+    Rustls,
+    /// rustls with the operating system's verifier.
+    PlatformVerifier,
+    /// The system's TLS library with its own roots.
+    NativeTls,
+}
+
+/// The feature in force: native-tls over platform-verifier over rustls.
+const TLS: TlsFeature = if cfg!(feature = "native-tls") {
+    TlsFeature::NativeTls
+} else if cfg!(feature = "platform-verifier") {
+    TlsFeature::PlatformVerifier
+} else {
+    TlsFeature::Rustls
+};
+
+/// The roots a client trusts. With the `rustls` feature: Mozilla's (built in), the system's
+/// (unless turned off) and the added certificates, all together. With `platform-verifier` or
+/// `native-tls`: the operating system's verifier or TLS library with its own roots; but when
+/// certificates are added or the system store is turned off, the same list as `rustls` (the
+/// platform's verifier cannot take extra roots through ureq), so an added certificate always
+/// adds to the roots and never replaces them.
 fn tls_config(pems: &[Vec<u8>], system: bool) -> Result<ureq::tls::TlsConfig> {
-    use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
+    use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
     let mut added: Vec<Certificate<'static>> = Vec::new();
     for pem in pems {
         for item in ureq::tls::parse_pem(pem) {
@@ -229,13 +269,24 @@ fn tls_config(pems: &[Vec<u8>], system: bool) -> Result<ureq::tls::TlsConfig> {
             "no certificate in the root certificate pem".into(),
         ));
     }
-    let roots = default_roots(system);
-    let roots = if added.is_empty() {
-        RootCerts::Specific(roots)
-    } else {
-        RootCerts::new_with_certs(&[roots.as_slice(), &added].concat())
+    let provider = match TLS {
+        TlsFeature::NativeTls => TlsProvider::NativeTls,
+        TlsFeature::Rustls | TlsFeature::PlatformVerifier => TlsProvider::Rustls,
     };
-    Ok(TlsConfig::builder().root_certs(roots).build())
+    let roots = if TLS != TlsFeature::Rustls && system && added.is_empty() {
+        RootCerts::PlatformVerifier
+    } else {
+        let roots = default_roots(system);
+        if added.is_empty() {
+            RootCerts::Specific(roots)
+        } else {
+            RootCerts::new_with_certs(&[roots.as_slice(), &added].concat())
+        }
+    };
+    Ok(TlsConfig::builder()
+        .provider(provider)
+        .root_certs(roots)
+        .build())
 }
 
 /// Mozilla's roots, and the system's when asked for; computed once per process.
@@ -276,6 +327,11 @@ impl Client {
     }
 
     /// A client configured from `TWIN_API_KEY` and `TWIN_BASE_URL` alone.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`]: [`Error::InvalidArgument`] when `TWIN_API_KEY` is not set or
+    /// `TWIN_BASE_URL` is not an http(s) URL.
     pub fn from_env() -> Result<Client> {
         Client::builder().build()
     }
@@ -291,7 +347,9 @@ impl Client {
     }
 
     /// A client that shares this one's connections but uses other limits, for one call or
-    /// several: `client.with_timeouts(Timeouts { max_retries: 0, ..client.timeouts() })`.
+    /// several: `client.with_timeouts(client.timeouts().max_retries(0))`. Every limit applies,
+    /// the connect timeout included.
+    #[must_use]
     pub fn with_timeouts(&self, timeouts: Timeouts) -> Client {
         Client {
             inner: self.inner.clone(),
@@ -350,6 +408,7 @@ impl Client {
         self.until(started + total).ok_or_else(|| Error::Timeout {
             message: format!("call took longer than {total:?}"),
             maybe_sent: true,
+            source: None,
         })
     }
 
@@ -887,16 +946,27 @@ mod tests {
 
     #[test]
     fn added_certificates_add_to_the_default_roots() {
+        use ureq::tls::{RootCerts, TlsProvider};
         let count =
             |pems: &[Vec<u8>], system: bool| match tls_config(pems, system).unwrap().root_certs() {
-                ureq::tls::RootCerts::Specific(certs) => certs.len(),
+                RootCerts::Specific(certs) => certs.len(),
                 other => panic!("{other:?}"),
             };
         let mozilla = count(&[], false);
         assert_eq!(mozilla, webpki_root_certs::TLS_SERVER_ROOT_CERTS.len());
         assert!(mozilla > 100, "{mozilla}");
-        let with_system = count(&[], true);
+        let with_system = default_roots(true).len();
         assert!(with_system >= mozilla);
+        // The feature's own verifier, unless certificates are added or the system is not trusted.
+        let plain = tls_config(&[], true).unwrap();
+        match TLS {
+            TlsFeature::Rustls => assert_eq!(count(&[], true), with_system),
+            TlsFeature::PlatformVerifier | TlsFeature::NativeTls => {
+                assert!(matches!(plain.root_certs(), RootCerts::PlatformVerifier))
+            }
+        }
+        let native = TLS == TlsFeature::NativeTls;
+        assert_eq!(plain.provider() == TlsProvider::NativeTls, native);
         // A private CA is one more root, beside all the others.
         let private = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
         let cert = private.cert.pem().into_bytes();

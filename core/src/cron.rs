@@ -41,6 +41,10 @@ const FIELDS: [(&str, &str); FIELD_COUNT] = [
 const FORMAT_HINT: &str = "expected 7 fields: second minute hour day-of-month month day-of-week year, e.g. \"0 0 9 * * * *\"";
 
 /// Checks that `expr` is a valid Twin schedule, with a message that names the faulty field.
+///
+/// # Errors
+///
+/// [`Error::InvalidCron`] naming what is wrong with the expression.
 pub fn validate(expr: &str) -> Result<()> {
     parse(expr).map(drop)
 }
@@ -48,6 +52,10 @@ pub fn validate(expr: &str) -> Result<()> {
 /// The next `n` fire times of `expr` strictly after `after`, in UTC and in order. Fewer are
 /// returned when the schedule runs out (a past year, a date that never exists); `n` may be at
 /// most [`MAX_TIMES`].
+///
+/// # Errors
+///
+/// [`Error::InvalidCron`] when the expression is not a valid 7-field Twin schedule.
 pub fn next_times(expr: &str, after: DateTime<Utc>, n: usize) -> Result<Vec<DateTime<Utc>>> {
     if n > MAX_TIMES {
         return Err(Error::InvalidArgument(format!(
@@ -78,6 +86,10 @@ pub fn next_times(expr: &str, after: DateTime<Utc>, n: usize) -> Result<Vec<Date
 }
 
 /// The next fire time of `expr` strictly after `after`, if there is one.
+///
+/// # Errors
+///
+/// [`Error::InvalidCron`] when the expression is not a valid 7-field Twin schedule.
 pub fn next_time(expr: &str, after: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
     next_times(expr, after, 1).map(|times| times.into_iter().next())
 }

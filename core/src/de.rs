@@ -233,10 +233,10 @@ pub(crate) fn opt_string_or_id<'de, D: Deserializer<'de>>(
     if none_if_empty(&v) {
         return Ok(None);
     }
-    if let Value::Object(map) = &v {
-        if map.get("id").is_none_or(Value::is_null) {
-            return Ok(None);
-        }
+    if let Value::Object(map) = &v
+        && map.get("id").is_none_or(Value::is_null)
+    {
+        return Ok(None);
     }
     string_or_id_from_value(&v)
         .map(Some)

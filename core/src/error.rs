@@ -7,6 +7,9 @@ use crate::problem::Problem;
 use crate::scrub::{Secrets, clean_text};
 use crate::signature::SignatureError;
 
+/// The underlying cause of an [`Error::Connection`] or [`Error::Timeout`].
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A `Result` whose error is [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -47,6 +50,9 @@ pub enum Error {
         /// Whether the request may have reached the service (and been acted on): see
         /// [`Error::maybe_sent`].
         maybe_sent: bool,
+        /// The underlying failure, when there was one (an [`std::io::Error`] for refused,
+        /// reset or unreachable: see [`Error::io_error_kind`]); also [`std::error::Error::source`].
+        source: Option<Source>,
     },
     /// The call, an attempt or a wait ran past its time limit.
     #[error("timed out: {message}{}", MaybeSent(*maybe_sent))]
@@ -55,6 +61,10 @@ pub enum Error {
         message: String,
         /// Whether the request may have reached the service: see [`Error::maybe_sent`].
         maybe_sent: bool,
+        /// The underlying failure for a timeout of the connection or of an attempt: an
+        /// [`std::io::Error`] of kind [`std::io::ErrorKind::TimedOut`]; `None` for the call's
+        /// or a wait's own deadline. Also [`std::error::Error::source`].
+        source: Option<Source>,
     },
     /// A response could not be read as the expected answer: JSON that is not the expected
     /// object, a body over the endpoint's size limit (`response too large`), or a list whose
@@ -193,6 +203,40 @@ impl Error {
     /// True for [`Error::Connection`] (a timeout is reported separately, see [`Error::is_timeout`]).
     pub fn is_connection(&self) -> bool {
         matches!(self, Error::Connection { .. })
+    }
+
+    /// True for a 401 Unauthorized: the API key is missing, wrong or revoked.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Error::Api { status: 401, .. })
+    }
+
+    /// Whether the same call may succeed if made again later: a connection failure, a
+    /// timeout, or an answer of 408, 429, 500, 502, 503 or 504 (wait [`Error::retry_after`]
+    /// first when it is set). The client already retried such failures as far as its
+    /// [`Timeouts`](crate::Timeouts) allowed, and only when the call is safe to repeat: for a
+    /// call that is not (starting a run, creating an object without an id), check
+    /// [`Error::maybe_sent`] first, since the first attempt may have been acted on. False for
+    /// every other error: a 4xx, a decoding error, an invalid argument, a cancellation.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connection { .. } | Error::Timeout { .. } => true,
+            Error::Api { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// The [`std::io::ErrorKind`] of the I/O failure behind an [`Error::Connection`] or
+    /// [`Error::Timeout`], found along the [`source`](std::error::Error::source) chain: e.g.
+    /// `ConnectionRefused`, `ConnectionReset`, `TimedOut`. `None` when no I/O error caused it.
+    pub fn io_error_kind(&self) -> Option<std::io::ErrorKind> {
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                return Some(io.kind());
+            }
+            next = e.source();
+        }
+        None
     }
 
     /// Whether the request may have reached the service and been acted on although no usable
@@ -366,6 +410,7 @@ mod tests {
             Error::Connection {
                 message: "connection refused".into(),
                 maybe_sent: false,
+                source: None,
             }
             .to_string(),
             "connection failed: connection refused"
@@ -373,6 +418,7 @@ mod tests {
         let dropped = Error::Connection {
             message: "connection reset".into(),
             maybe_sent: true,
+            source: None,
         };
         assert!(dropped.maybe_sent());
         assert_eq!(
@@ -410,6 +456,21 @@ mod tests {
     }
 
     #[test]
+    fn retryable_and_unauthorized() {
+        assert!(api(401, None).is_unauthorized());
+        assert!(!api(403, None).is_unauthorized() && !Error::Cancelled.is_unauthorized());
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(api(status, None).is_retryable(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 422, 501] {
+            assert!(!api(status, None).is_retryable(), "{status}");
+        }
+        assert!(!Error::Cancelled.is_retryable());
+        assert!(!Error::InvalidArgument("x".into()).is_retryable());
+        assert_eq!(api(503, None).io_error_kind(), None);
+    }
+
+    #[test]
     fn helpers() {
         let e = api(429, None);
         assert!(e.is_rate_limited());
@@ -424,6 +485,7 @@ mod tests {
         let t = Error::Timeout {
             message: "x".into(),
             maybe_sent: false,
+            source: None,
         };
         assert!(t.is_timeout() && !t.is_connection());
         assert_eq!(t.status(), None);
@@ -432,6 +494,7 @@ mod tests {
             Error::Connection {
                 message: "x".into(),
                 maybe_sent: false,
+                source: None,
             }
             .is_connection()
         );

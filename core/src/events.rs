@@ -73,6 +73,11 @@ impl PartialEq for Event {
 impl Event {
     /// Reads one event item. Fails with [`Error::Decode`] when the item is not an object, has no
     /// `event_index`/`index`, or no type can be found in it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the value is not an event object (no `event_index`, a type of the
+    /// wrong shape).
     pub fn from_value(raw: Value) -> Result<Event> {
         let fail = |message: &str, raw: &Value| Error::Decode {
             message: message.to_owned(),
@@ -146,6 +151,10 @@ impl Event {
     /// read costs a fraction of decoding it whole. Text that this pass does not read plainly
     /// (an unusual shape, deep nesting, escapes or numbers a `Value` might refuse) is parsed
     /// whole, with the same result and errors as `from_value`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the text is not JSON or not an event object.
     pub fn from_json(text: &str) -> Result<Event> {
         if let Some(event) = lazy::read(text) {
             return Ok(event);

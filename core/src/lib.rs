@@ -14,10 +14,7 @@
 //! let agent = client.agents().create(&AgentCreateParams::default())?;
 //! client.instructions().update(&agent.agent_id, "Say hello.", &Default::default())?;
 //!
-//! let run = client.runs().start(&agent.agent_id, &RunStartParams {
-//!     message: Some("Hello!".into()),
-//!     ..Default::default()
-//! })?;
+//! let run = client.runs().start(&agent.agent_id, &RunStartParams::default().message("Hello!"))?;
 //! for event in client.events().follow(&agent.agent_id, &run.run_id, &Default::default()) {
 //!     println!("{}", event?.kind); // Started, RunPolicyInitialized, ..., Finished
 //! }
@@ -64,13 +61,20 @@
 //! Through the `log` crate, at debug level: one line per attempt (method, path, status,
 //! attempt, elapsed). Never the API key, a signing secret or an event body.
 #![deny(missing_docs)]
+// Every fallible public function says when it fails (`make lint` denies warnings).
+#![warn(clippy::missing_errors_doc)]
 
+#[macro_use]
+mod setters;
+#[cfg(feature = "tokio")]
+mod async_client;
 mod cancel;
 mod client;
 pub mod cron;
 mod de;
 mod error;
 mod events;
+mod ids;
 mod pagination;
 mod problem;
 mod resolve;
@@ -79,11 +83,16 @@ mod scrub;
 mod signature;
 mod transport;
 
-pub use error::{AGENT_NOT_FOUND_DETAIL, Error, Result};
+pub use error::{AGENT_NOT_FOUND_DETAIL, Error, Result, Source};
 pub use events::{Event, decode_value, final_output};
+pub use ids::{
+    AgentId, AgentIdRef, RunId, RunIdRef, WebhookId, WebhookIdRef, WorkspaceId, WorkspaceIdRef,
+};
 pub use problem::{Problem, reason_phrase};
 pub use signature::SignatureError;
 
+#[cfg(feature = "tokio")]
+pub use async_client::{AsyncClient, EventStream};
 pub use cancel::CancelToken;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL};
 pub use pagination::{Page, Pager, Pages};
@@ -112,6 +121,8 @@ pub use transport::Timeouts;
 /// Always verify the raw body bytes, before parsing them. Pass several secrets while rotating
 /// from an old webhook to a new one.
 pub mod webhooks {
+    #[cfg(feature = "http")]
+    pub use crate::signature::unwrap_header_map;
     pub use crate::signature::{
         DEFAULT_MAX_BODY, DEFAULT_TOLERANCE, EVENT_HEADER, SIGNATURE_HEADER, SIGNATURE_PREFIX,
         SignatureError, UnwrapOptions, Verifier, WebhookEvent, WebhookEventKind, sign, unwrap,

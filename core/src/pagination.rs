@@ -97,6 +97,7 @@ type Fetch<T> = Box<dyn FnMut(Option<&PageToken>) -> Result<Page<T>> + Send>;
 /// A lazily fetched list: iterate it for items, or call [`Pager::pages`] for pages.
 ///
 /// After an error the pager ends (it yields the error once, then `None`).
+#[must_use = "a list fetches nothing until it is iterated"]
 pub struct Pager<T> {
     fetch: Fetch<T>,
     /// `None` when no page is left; `Some(None)` before the first page.
@@ -177,6 +178,7 @@ impl<T> Iterator for Pager<T> {
 }
 
 /// The pages of a [`Pager`]; from [`Pager::pages`].
+#[must_use = "pages are fetched only when iterated"]
 pub struct Pages<T>(Pager<T>);
 
 impl<T> Iterator for Pages<T> {

@@ -27,6 +27,7 @@ const MAX_SCANNED_BODY_BYTES: usize = 256 * 1024;
 /// Built by [`Problem::from_response`] from whatever the service sent. Deserializing a `Problem`
 /// directly from JSON is tolerant in the same way (a numeric-string `status`, a missing `title`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// A URI reference naming the problem type; `about:blank` when the body did not say.
     #[serde(rename = "type")]

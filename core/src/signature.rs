@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use sha2::Sha256;
 
 use crate::de;
+use crate::resources::runs::{Outcome, RunStatus};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -112,6 +113,11 @@ fn mac(secret: &str) -> HmacSha256 {
 /// The header is trimmed and must start with `sha256=`; the hex may be upper or lower case.
 /// Comparison is constant-time. Empty secrets are ignored (an empty key is a configuration
 /// mistake, not a secret), and a list with no usable secret is [`SignatureError::NoSecrets`].
+///
+/// # Errors
+///
+/// a [`SignatureError`] saying which check failed: no or malformed `X-Cobb-Signature`, no secret
+/// given, or no secret matching.
 pub fn verify<S: AsRef<str>>(
     body: &[u8],
     signature_header: Option<&str>,
@@ -149,6 +155,7 @@ pub fn verify<S: AsRef<str>>(
 
 /// How [`unwrap`] checks a delivery beyond its signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UnwrapOptions {
     /// Largest allowed difference between the body's `timestamp` and now, in either direction;
     /// `None` turns the check off. Default 300 s.
@@ -158,6 +165,12 @@ pub struct UnwrapOptions {
     /// The time to compare timestamps with; `None` means the system clock (set it in tests).
     pub now: Option<DateTime<Utc>>,
 }
+
+setters!(UnwrapOptions {
+    into: [now: DateTime<Utc>],
+    some: [tolerance: Duration],
+    set: [max_body: usize],
+});
 
 impl Default for UnwrapOptions {
     fn default() -> Self {
@@ -184,10 +197,20 @@ pub enum WebhookEventKind {
     /// `run.paused`: the run was paused, by a user or while waiting for input.
     RunPaused,
     /// An event name this version does not know, kept as sent.
-    Unknown(String),
+    Other(String),
 }
 
 impl WebhookEventKind {
+    /// The five kinds a webhook can subscribe to (see
+    /// [`WEBHOOK_EVENT_TYPES`](crate::WEBHOOK_EVENT_TYPES) for their names).
+    pub const ALL: [WebhookEventKind; 5] = [
+        WebhookEventKind::RunStarted,
+        WebhookEventKind::RunCompleted,
+        WebhookEventKind::RunFailed,
+        WebhookEventKind::RunStopped,
+        WebhookEventKind::RunPaused,
+    ];
+
     /// Reads an event name such as `run.completed` (ASCII case is ignored).
     pub fn from_name(name: &str) -> WebhookEventKind {
         const KNOWN: [(&str, WebhookEventKind); 5] = [
@@ -200,7 +223,7 @@ impl WebhookEventKind {
         KNOWN
             .into_iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-            .map_or_else(|| WebhookEventKind::Unknown(name.to_owned()), |(_, k)| k)
+            .map_or_else(|| WebhookEventKind::Other(name.to_owned()), |(_, k)| k)
     }
 
     /// The event name, e.g. `run.completed`.
@@ -211,8 +234,28 @@ impl WebhookEventKind {
             WebhookEventKind::RunFailed => "run.failed",
             WebhookEventKind::RunStopped => "run.stopped",
             WebhookEventKind::RunPaused => "run.paused",
-            WebhookEventKind::Unknown(name) => name,
+            WebhookEventKind::Other(name) => name,
         }
+    }
+}
+
+impl From<&str> for WebhookEventKind {
+    /// As [`WebhookEventKind::from_name`].
+    fn from(name: &str) -> WebhookEventKind {
+        WebhookEventKind::from_name(name)
+    }
+}
+
+impl serde::Serialize for WebhookEventKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookEventKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(WebhookEventKind::from_name(&name))
     }
 }
 
@@ -224,6 +267,7 @@ impl fmt::Display for WebhookEventKind {
 
 /// A verified webhook delivery (twin-api.md 3.7).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookEvent {
     /// The event's type.
     pub kind: WebhookEventKind,
@@ -235,10 +279,10 @@ pub struct WebhookEvent {
     pub run_id: String,
     /// The agent the run belongs to (`data.agent_id`).
     pub agent_id: String,
-    /// The run's status, e.g. `completed` (an open set: see twin-api.md 3.1).
-    pub status: Option<String>,
-    /// The run's outcome (`success`, `partial`, `fail`); only on `run.completed`.
-    pub outcome: Option<String>,
+    /// The run's status, e.g. [`RunStatus::Completed`] (an open set: see twin-api.md 3.1).
+    pub status: Option<RunStatus>,
+    /// The run's outcome ([`Outcome::Success`], `Partial`, `Fail`); only on `run.completed`.
+    pub outcome: Option<Outcome>,
     /// When the run finished; only on terminal events.
     pub finished_at: Option<DateTime<Utc>>,
     /// The whole body, as parsed.
@@ -258,6 +302,11 @@ impl WebhookEvent {
 
     /// Reads a payload that was already verified. Fails with
     /// [`SignatureError::InvalidPayload`] if it is not the documented shape.
+    ///
+    /// # Errors
+    ///
+    /// a [`SignatureError`] saying which check failed: the body is not JSON or not a webhook
+    /// payload.
     pub fn from_payload(body: &[u8]) -> Result<WebhookEvent, SignatureError> {
         let raw: Value = serde_json::from_slice(body)
             .map_err(|_| SignatureError::InvalidPayload("body is not json".into()))?;
@@ -265,6 +314,10 @@ impl WebhookEvent {
     }
 
     /// Like [`WebhookEvent::from_payload`], from parsed JSON.
+    ///
+    /// # Errors
+    ///
+    /// a [`SignatureError`] saying which check failed: the value is not a webhook payload.
     pub fn from_value(raw: Value) -> Result<WebhookEvent, SignatureError> {
         let invalid = |m: &str| SignatureError::InvalidPayload(m.to_owned());
         let obj = raw
@@ -301,8 +354,8 @@ impl WebhookEvent {
             kind: WebhookEventKind::from_name(&event),
             run_id: id("run_id")?,
             agent_id: id("agent_id")?,
-            status: text("status"),
-            outcome: text("outcome"),
+            status: text("status").map(|s| RunStatus::from(s.as_str())),
+            outcome: text("outcome").map(|s| Outcome::from(s.as_str())),
             finished_at: field("finished_at").and_then(de::timestamp_from_value),
             event,
             timestamp,
@@ -320,6 +373,12 @@ impl WebhookEvent {
 /// 5. the body's `timestamp` must be within `opts.tolerance` of now, either way.
 ///
 /// Deliveries can repeat: deduplicate with [`WebhookEvent::dedupe_key`].
+///
+/// # Errors
+///
+/// a [`SignatureError`] saying which check failed, in this order: the body over `opts.max_body`,
+/// the signature (see [`verify`]), the payload, `X-Cobb-Event` differing from the payload's event,
+/// a timestamp outside `opts.tolerance`.
 pub fn unwrap<S: AsRef<str>>(
     body: &[u8],
     signature_header: Option<&str>,
@@ -334,24 +393,24 @@ pub fn unwrap<S: AsRef<str>>(
     }
     verify(body, signature_header, secrets)?;
     let event = WebhookEvent::from_payload(body)?;
-    if let Some(header) = event_header.map(str::trim).filter(|h| !h.is_empty()) {
-        if !header.eq_ignore_ascii_case(event.event.trim()) {
-            return Err(SignatureError::EventMismatch {
-                header: header.to_owned(),
-                body: event.event,
-            });
-        }
+    if let Some(header) = event_header.map(str::trim).filter(|h| !h.is_empty())
+        && !header.eq_ignore_ascii_case(event.event.trim())
+    {
+        return Err(SignatureError::EventMismatch {
+            header: header.to_owned(),
+            body: event.event,
+        });
     }
     if let Some(tolerance) = opts.tolerance {
         let now = opts.now.unwrap_or_else(Utc::now);
         let skew = now.signed_duration_since(event.timestamp);
         // A tolerance too large for chrono is no limit at all.
-        if let Ok(limit) = TimeDelta::from_std(tolerance) {
-            if skew.abs() > limit {
-                return Err(SignatureError::StaleTimestamp {
-                    skew_secs: skew.num_seconds(),
-                });
-            }
+        if let Ok(limit) = TimeDelta::from_std(tolerance)
+            && skew.abs() > limit
+        {
+            return Err(SignatureError::StaleTimestamp {
+                skew_secs: skew.num_seconds(),
+            });
         }
     }
     Ok(event)
@@ -359,6 +418,10 @@ pub fn unwrap<S: AsRef<str>>(
 
 /// [`unwrap`] with the request's headers as `(name, value)` pairs: `X-Cobb-Signature` and
 /// `X-Cobb-Event` are looked up without regard to case (the first of each counts).
+///
+/// # Errors
+///
+/// As [`unwrap`].
 pub fn unwrap_headers<I, K, V, S>(
     body: &[u8],
     headers: I,
@@ -381,6 +444,42 @@ where
             event = Some(value.as_ref().to_owned());
         }
     }
+    unwrap(body, signature.as_deref(), event.as_deref(), secrets, opts)
+}
+
+/// [`unwrap`] with the request's [`http::HeaderMap`], as axum, hyper and other `http`-based
+/// servers give it (cargo feature `http`). A header value that is not text is read lossily,
+/// so a damaged signature fails as malformed rather than missing.
+///
+/// ```
+/// use twin_core::webhooks::{self, UnwrapOptions};
+///
+/// let body = br#"{"event":"run.completed","timestamp":"2026-05-01T12:00:00Z","run_id":"r","agent_id":"a"}"#;
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("x-cobb-signature", webhooks::sign(body, "whsec_test").parse().unwrap());
+/// headers.insert("x-cobb-event", "run.completed".parse().unwrap());
+/// let opts = UnwrapOptions::default().tolerance(std::time::Duration::MAX);
+/// let event = webhooks::unwrap_header_map(body, &headers, &["whsec_test"], &opts)?;
+/// assert_eq!(event.run_id, "r");
+/// # Ok::<(), webhooks::SignatureError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`unwrap`].
+#[cfg(feature = "http")]
+pub fn unwrap_header_map<S: AsRef<str>>(
+    body: &[u8],
+    headers: &http::HeaderMap,
+    secrets: &[S],
+    opts: &UnwrapOptions,
+) -> Result<WebhookEvent, SignatureError> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    let (signature, event) = (header(SIGNATURE_HEADER), header(EVENT_HEADER));
     unwrap(body, signature.as_deref(), event.as_deref(), secrets, opts)
 }
 
@@ -417,6 +516,10 @@ impl Verifier {
     }
 
     /// See [`verify`].
+    ///
+    /// # Errors
+    ///
+    /// As [`verify`].
     pub fn verify(
         &self,
         body: &[u8],
@@ -426,6 +529,10 @@ impl Verifier {
     }
 
     /// See [`unwrap`].
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`].
     pub fn unwrap(
         &self,
         body: &[u8],
@@ -441,7 +548,25 @@ impl Verifier {
         )
     }
 
+    /// See [`unwrap_header_map`] (cargo feature `http`).
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`].
+    #[cfg(feature = "http")]
+    pub fn unwrap_header_map(
+        &self,
+        body: &[u8],
+        headers: &http::HeaderMap,
+    ) -> Result<WebhookEvent, SignatureError> {
+        unwrap_header_map(body, headers, &self.secrets, &self.options)
+    }
+
     /// See [`unwrap_headers`].
+    ///
+    /// # Errors
+    ///
+    /// As [`unwrap`].
     pub fn unwrap_headers<I, K, V>(
         &self,
         body: &[u8],
@@ -588,8 +713,8 @@ mod tests {
         assert_eq!(ev.event, "run.completed");
         assert_eq!(ev.run_id, "run_xyz789");
         assert_eq!(ev.agent_id, "agent_abc123");
-        assert_eq!(ev.status.as_deref(), Some("completed"));
-        assert_eq!(ev.outcome.as_deref(), Some("success"));
+        assert_eq!(ev.status, Some(RunStatus::Completed));
+        assert_eq!(ev.outcome, Some(Outcome::Success));
         assert_eq!(ev.finished_at.map(|t| t.timestamp()), Some(1_773_239_535));
         assert_eq!(ev.timestamp.timestamp(), 1_773_239_535);
         assert_eq!(
@@ -691,7 +816,7 @@ mod tests {
             ("X-COBB-EVENT", "run.resumed"),
         ];
         let ev = unwrap_headers(body, headers, &[SECRET], &opts()).unwrap();
-        assert_eq!(ev.kind, WebhookEventKind::Unknown("run.resumed".into()));
+        assert_eq!(ev.kind, WebhookEventKind::Other("run.resumed".into()));
         assert_eq!(ev.kind.to_string(), "run.resumed");
         assert_eq!(ev.run_id, "r");
         assert_eq!(ev.outcome, None);
@@ -712,7 +837,7 @@ mod tests {
             "run.paused",
         ] {
             let kind = WebhookEventKind::from_name(name);
-            assert!(!matches!(kind, WebhookEventKind::Unknown(_)), "{name}");
+            assert!(!matches!(kind, WebhookEventKind::Other(_)), "{name}");
             assert_eq!(kind.as_str(), name);
         }
         assert_eq!(

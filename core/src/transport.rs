@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ureq::Agent;
 use ureq::http::{self, Method};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Source};
 use crate::scrub::{Secrets, clean_text};
 
 /// Cap of one backoff pause.
@@ -58,6 +58,7 @@ impl BodyLimit {
 
 /// Time limits and retries, per client and overridable per call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Establishing a connection (default 10 s).
     pub connect: Duration,
@@ -68,6 +69,12 @@ pub struct Timeouts {
     /// Retries after the first attempt (default 2).
     pub max_retries: u32,
 }
+
+setters!(Timeouts {
+    into: [],
+    some: [],
+    set: [connect: Duration, attempt: Duration, total: Duration, max_retries: u32],
+});
 
 impl Default for Timeouts {
     fn default() -> Self {
@@ -142,6 +149,8 @@ pub(crate) struct Transport {
     /// The agent's own per-call limit (the client's attempt timeout): a call within it needs
     /// no request-level configuration (a copy of the whole ureq config per request).
     attempt_limit: Duration,
+    /// The agent's own connect limit; another one (`Client::with_timeouts`) is set per request.
+    connect_limit: Duration,
 }
 
 impl Transport {
@@ -169,6 +178,7 @@ impl Transport {
             agent,
             api_key: api_key.into(),
             attempt_limit: timeouts.attempt,
+            connect_limit: timeouts.connect,
         }
     }
 
@@ -190,14 +200,15 @@ impl Transport {
                 return Err(Error::Timeout {
                     message: format!("call took longer than {:?}", timeouts.total),
                     maybe_sent: maybe_delivered,
+                    source: None,
                 });
             };
-            let outcome =
-                self.attempt(req, timeouts.attempt.min(left), &secrets)
-                    .map(|mut reply| {
-                        reply.retried_after_delivery = maybe_delivered;
-                        reply
-                    });
+            let outcome = self
+                .attempt(req, timeouts.attempt.min(left), timeouts.connect, &secrets)
+                .map(|mut reply| {
+                    reply.retried_after_delivery = maybe_delivered;
+                    reply
+                });
             let elapsed = now.elapsed();
             let retry = match &outcome {
                 Ok(reply) => {
@@ -255,6 +266,7 @@ impl Transport {
         &self,
         req: &Outgoing<'_>,
         limit: Duration,
+        connect: Duration,
         secrets: &Secrets,
     ) -> std::result::Result<Reply, Failure> {
         let mut builder = http::Request::builder()
@@ -270,12 +282,13 @@ impl Transport {
             .map_err(|e| {
                 Failure::unsent(Error::InvalidArgument(format!("cannot build request: {e}")))
             })?;
-        let request = if limit == self.attempt_limit {
-            request // the agent's own limit applies
+        let request = if limit == self.attempt_limit && connect == self.connect_limit {
+            request // the agent's own limits apply
         } else {
             self.agent
                 .configure_request(request)
                 .timeout_global(Some(limit))
+                .timeout_connect(Some(connect))
                 .build()
         };
         let mut response = self.agent.run(request).map_err(Failure::from_ureq)?;
@@ -343,28 +356,22 @@ impl Failure {
             ureq::Error::Timeout(phase) => {
                 let unsent = matches!(phase, T::Resolve | T::Connect);
                 (
-                    Error::Timeout {
-                        message: format!("no response in time ({phase})"),
-                        maybe_sent: !unsent,
-                    },
+                    timeout(format!("no response in time ({phase})"), e),
                     !unsent,
                 )
             }
-            ureq::Error::HostNotFound => (connection("host not found"), false),
-            ureq::Error::ConnectionFailed => (connection("connection failed"), false),
+            ureq::Error::HostNotFound => (connection("host not found", e), false),
+            ureq::Error::ConnectionFailed => (connection("connection failed", e), false),
             ureq::Error::Io(io) => {
                 let unsent = matches!(
                     io.kind(),
                     ErrorKind::ConnectionRefused | ErrorKind::AddrNotAvailable
                 );
-                (connection(&io.to_string()), !unsent)
+                (connection(&io.to_string(), ureq::Error::Io(io)), !unsent)
             }
             ureq::Error::BadUri(uri) => (Error::InvalidArgument(format!("bad url: {uri}")), false),
-            ureq::Error::Tls(_)
-            | ureq::Error::Rustls(_)
-            | ureq::Error::Pem(_)
-            | ureq::Error::TlsRequired => (connection(&format!("tls: {e}")), false),
-            other => (connection(&other.to_string()), true),
+            e if is_tls(&e) => (connection(&format!("tls: {e}"), e), false),
+            other => (connection(&other.to_string(), other), true),
         };
         Failure { error, maybe_sent }
     }
@@ -373,10 +380,7 @@ impl Failure {
     /// the limit is not retried (it would be as large again).
     fn body(e: ureq::Error, limit: u64) -> Failure {
         let error = match e {
-            ureq::Error::Timeout(_) => Error::Timeout {
-                message: "response body too slow".into(),
-                maybe_sent: true,
-            },
+            ureq::Error::Timeout(_) => timeout("response body too slow".into(), e),
             ureq::Error::BodyExceedsLimit(_) => Error::Decode {
                 message: format!(
                     "{TOO_LARGE}: over {} MiB, this endpoint's limit",
@@ -384,7 +388,7 @@ impl Failure {
                 ),
                 excerpt: String::new(),
             },
-            other => connection(&format!("response body cut off: {other}")),
+            other => connection(&format!("response body cut off: {other}"), other),
         };
         Failure {
             error,
@@ -393,10 +397,42 @@ impl Failure {
     }
 }
 
-fn connection(message: &str) -> Error {
+/// A TLS failure (a refused certificate, a failed handshake): before anything was sent. Its
+/// variants depend on the TLS feature.
+fn is_tls(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Tls(_) | ureq::Error::TlsRequired | ureq::Error::Pem(_) => true,
+        #[cfg(any(feature = "rustls", feature = "platform-verifier"))]
+        ureq::Error::Rustls(_) => true,
+        #[cfg(feature = "native-tls")]
+        ureq::Error::NativeTls(_) | ureq::Error::Der(_) => true,
+        _ => false,
+    }
+}
+
+/// ureq's error as a source: its `io::Error` itself when it has one (so that
+/// [`Error::io_error_kind`] finds the kind).
+fn source(e: ureq::Error) -> Source {
+    match e {
+        ureq::Error::Io(io) => Box::new(io),
+        other => Box::new(other),
+    }
+}
+
+fn connection(message: &str, cause: ureq::Error) -> Error {
     Error::Connection {
         message: message.to_lowercase(),
         maybe_sent: false, // set by `send` from what the attempts did
+        source: Some(source(cause)),
+    }
+}
+
+/// A timeout of ureq's: its source is an `io::Error` of kind `TimedOut` wrapping ureq's error.
+fn timeout(message: String, cause: ureq::Error) -> Error {
+    Error::Timeout {
+        message,
+        maybe_sent: true, // set by `send` from what the attempts did
+        source: Some(Box::new(std::io::Error::new(ErrorKind::TimedOut, cause))),
     }
 }
 
@@ -562,21 +598,26 @@ mod tests {
     #[test]
     fn failures_before_sending_are_always_retried() {
         use Idempotency::*;
-        let refused = Failure {
-            error: connection("refused"),
-            maybe_sent: false,
-        };
-        let dropped = Failure {
-            error: connection("reset"),
-            maybe_sent: true,
-        };
-        let timeout = Failure {
-            error: Error::Timeout {
-                message: "t".into(),
-                maybe_sent: true,
-            },
-            maybe_sent: true,
-        };
+        let io = |kind: ErrorKind| Failure::from_ureq(ureq::Error::Io(kind.into()));
+        let refused = io(ErrorKind::ConnectionRefused);
+        assert!(!refused.maybe_sent);
+        assert_eq!(
+            refused.error.io_error_kind(),
+            Some(ErrorKind::ConnectionRefused)
+        );
+        let dropped = io(ErrorKind::ConnectionReset);
+        assert!(dropped.maybe_sent && dropped.error.is_retryable());
+        assert_eq!(
+            dropped.error.io_error_kind(),
+            Some(ErrorKind::ConnectionReset)
+        );
+        let timeout = Failure::from_ureq(ureq::Error::Timeout(ureq::Timeout::RecvResponse));
+        assert!(timeout.maybe_sent && timeout.error.is_timeout());
+        assert_eq!(timeout.error.io_error_kind(), Some(ErrorKind::TimedOut));
+        let source = std::error::Error::source(&timeout.error).expect("a source");
+        assert!(source.to_string().contains("timeout"), "{source}");
+        let unsent = Failure::from_ureq(ureq::Error::Timeout(ureq::Timeout::Connect));
+        assert!(!unsent.maybe_sent);
         let too_large = Failure::body(ureq::Error::BodyExceedsLimit(9), 4 << 20);
         assert!(
             retry_failure(&too_large, Safe).is_none(),

@@ -105,10 +105,14 @@ impl Emulator {
             options.step_ms,
             api_key.clone(),
         ));
-        let listener = runtime.block_on(tokio::net::TcpListener::bind(SocketAddr::new(
-            options.host,
-            options.port,
-        )))?;
+        // Bound with std and handed to the runtime (no `block_on`), so that starting works
+        // inside another runtime too, e.g. in `#[tokio::test]`.
+        let listener = std::net::TcpListener::bind(SocketAddr::new(options.host, options.port))?;
+        listener.set_nonblocking(true)?;
+        let listener = {
+            let _inside = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
         let addr = listener.local_addr()?;
         let (stop, stopped) = watch::channel(false);
         let router = routes::router(app.clone());
@@ -147,7 +151,10 @@ fn start_key(key: &str, rng: &mut impl RngCore) -> store::ApiKey {
     }
 }
 
-/// A running emulator. Dropping it shuts it down.
+/// How long open connections get to finish when an emulator stops.
+const STOP_GRACE: Duration = Duration::from_millis(500);
+
+/// A running emulator. Dropping it shuts it down; both work in an async context too.
 pub struct Running {
     url: String,
     api_key: String,
@@ -190,7 +197,13 @@ impl Running {
     fn stop_now(&mut self) {
         let _ = self.stop.send(true);
         if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_timeout(Duration::from_millis(500));
+            if tokio::runtime::Handle::try_current().is_ok() {
+                // Inside an async context (`#[tokio::test]`), where blocking panics: the
+                // runtime is shut down on a thread of its own.
+                std::thread::spawn(move || runtime.shutdown_timeout(STOP_GRACE));
+            } else {
+                runtime.shutdown_timeout(STOP_GRACE);
+            }
         }
     }
 }

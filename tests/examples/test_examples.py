@@ -62,6 +62,24 @@ def test_rust_example(name: str, env: dict[str, str]) -> None:
     check(name, result.stdout)
 
 
+# The async Rust programs (cargo examples in examples/rust/examples/, twin-core's `tokio` and
+# `http` features): the webhook receiver in axum, and a run followed as a Stream.
+RUST_ASYNC = {
+    "axum_receiver": EXPECTED["receive_webhook"],
+    "tokio_follow": [r"^started run \S+$", r"^\s+\d+\s+Started$", r"^\s+\d+\s+Finished$", r"^\d+ events; run completed$"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUST_ASYNC))
+def test_rust_async_example(name: str, env: dict[str, str]) -> None:
+    binary = RUST_BIN / "examples" / name
+    assert binary.is_file(), "build first: cargo build -p twin-examples --examples (make test-demo does)"
+    result = run([str(binary)], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for pattern in RUST_ASYNC[name]:
+        assert re.search(pattern, result.stdout, re.M), (pattern, result.stdout)
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_examples_fail_loudly_without_a_key(name: str, clean_env: dict[str, str]) -> None:
     """No key: an error and a non-zero status, before anything is attempted."""

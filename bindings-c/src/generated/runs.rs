@@ -323,7 +323,7 @@ pub extern "C" fn twin_run_list_params_set_status(
     ffi::set(params, "params", |h| {
         let p = &mut h.inner;
         let v = ffi::opt_str_arg(status, "status")?;
-        p.status = v.map(str::to_owned);
+        p.status = v.map(Into::into);
         Ok(())
     })
 }

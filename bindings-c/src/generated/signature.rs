@@ -63,7 +63,8 @@ pub extern "C" fn twin_delivery_agent_id(delivery: *const twin_delivery) -> *con
 pub extern "C" fn twin_delivery_status(delivery: *const twin_delivery) -> *const c_char {
     ffi::get(delivery, "delivery", std::ptr::null(), |h| {
         let m = &h.inner;
-        h.strings.get_opt("status", m.status.as_deref())
+        h.strings
+            .get_opt("status", m.status.as_ref().map(|v| v.as_str()))
     })
 }
 
@@ -72,7 +73,8 @@ pub extern "C" fn twin_delivery_status(delivery: *const twin_delivery) -> *const
 pub extern "C" fn twin_delivery_outcome(delivery: *const twin_delivery) -> *const c_char {
     ffi::get(delivery, "delivery", std::ptr::null(), |h| {
         let m = &h.inner;
-        h.strings.get_opt("outcome", m.outcome.as_deref())
+        h.strings
+            .get_opt("outcome", m.outcome.as_ref().map(|v| v.as_str()))
     })
 }
 

@@ -196,7 +196,7 @@ pub extern "C" fn twin_webhook_update_params_set_events(
     ffi::set(params, "params", |h| {
         let p = &mut h.inner;
         let v = ffi::opt_str_array_arg(events, events_len, "events")?;
-        p.events = v.map(|v| v.into_iter().map(str::to_owned).collect());
+        p.events = v.map(|v| v.into_iter().map(Into::into).collect());
         Ok(())
     })
 }

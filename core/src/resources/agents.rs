@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client, parse_json, unwrap_list};
 use crate::error::Result;
+use crate::ids::{AgentId, AgentIdRef, RunId, WorkspaceId, WorkspaceIdRef};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::resources::runs::RunStatus;
 use crate::resources::{
@@ -30,13 +31,13 @@ open_enum! {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Agent {
     /// A UUIDv7, or the id given at creation.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// Display name; the platform fills it in some time after creation (`agent_name.name`).
     #[serde(rename = "agent_name", default, deserialize_with = "agent_name")]
     pub name: Option<String>,
     /// The workspace it belongs to.
     #[serde(default)]
-    pub workspace_id: Option<String>,
+    pub workspace_id: Option<WorkspaceId>,
     /// `draft`, `deployed`, ... (open set).
     #[serde(default)]
     pub deployment_state: Option<DeploymentState>,
@@ -45,7 +46,7 @@ pub struct Agent {
     pub has_runs: bool,
     /// The latest run's id, if any.
     #[serde(default)]
-    pub latest_run_id: Option<String>,
+    pub latest_run_id: Option<RunId>,
     /// The latest run's status, if any.
     #[serde(default)]
     pub latest_run_status: Option<RunStatus>,
@@ -78,6 +79,7 @@ fn agent_name<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Str
 
 /// Filters and page size for [`Agents::list`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AgentListParams {
     /// Only agents of this workspace.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -87,9 +89,16 @@ pub struct AgentListParams {
     pub limit: Option<u32>,
 }
 
+setters!(AgentListParams {
+    into: [workspace_id: String],
+    some: [limit: u32],
+    set: [],
+});
+
 /// What a new agent gets; every field optional. The API has no name or instructions here:
 /// set instructions afterwards with [`Client::instructions`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct AgentCreateParams {
     /// Target workspace; without it the agent lands in the user's default workspace.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,6 +117,12 @@ pub struct AgentCreateParams {
     pub agent_id: Option<String>,
 }
 
+setters!(AgentCreateParams {
+    into: [workspace_id: String, owner_user_id: String, derived_from_agent_id: String, agent_id: String],
+    some: [is_subagent: bool],
+    set: [],
+});
+
 #[derive(Serialize)]
 struct MoveBody<'a> {
     workspace_id: &'a str,
@@ -122,6 +137,21 @@ struct CursorQuery<'a> {
 }
 
 /// Agent endpoints; from [`Client::agents`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{AgentCreateParams, AgentListParams};
+/// # let ws = client.workspaces().create("Team")?;
+///
+/// let agent = client.agents().create(&AgentCreateParams::default().workspace_id(&ws.workspace_id))?;
+/// assert_eq!(client.agents().get(&agent.agent_id)?.agent_id, agent.agent_id);
+/// let in_team = client.agents().list(&AgentListParams::default().workspace_id(&ws.workspace_id));
+/// assert_eq!(in_team.count(), 1);
+/// client.agents().delete(&agent.agent_id)?;
+/// assert!(client.agents().get(&agent.agent_id).unwrap_err().is_not_found());
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Agents {
     client: Client,
@@ -209,6 +239,17 @@ impl Agents {
     /// Creates an agent. Retried on failure only when `agent_id` is given; then a 409 Conflict
     /// after an attempt that may have reached the service means that attempt created it, and
     /// the agent is read back instead of failing.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent. Without `agent_id` the call is never re-sent once it may have
+    /// reached the service: check [`Error::maybe_sent`](crate::Error::maybe_sent).
     pub fn create(&self, params: &AgentCreateParams) -> Result<Agent> {
         let Some(agent_id) = &params.agent_id else {
             let call = Call::post(&["v1", "agents"], Idempotency::Unsafe).body(params);
@@ -226,7 +267,20 @@ impl Agents {
 
     /// One agent. An unknown or deleted agent is a 403 "you do not have access to this agent"
     /// (the service never says 404 here); [`crate::Error::is_not_found`] covers both.
-    pub fn get(&self, agent_id: &str) -> Result<Agent> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; a missing or deleted agent (403 from the service) is an
+    /// [`Error::Api`](crate::Error::Api) for which
+    /// [`Error::is_not_found`](crate::Error::is_not_found) is true.
+    pub fn get<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Agent> {
+        let agent_id = agent_id.into().as_str();
         model_one_lazily(
             &self.client.reply(Call::get(&["v1", "agents", agent_id]))?,
             Some("agent"),
@@ -234,12 +288,41 @@ impl Agents {
     }
 
     /// Deletes an agent and its runs.
-    pub fn delete(&self, agent_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; a missing agent is an [`Error::Api`](crate::Error::Api) for
+    /// which [`Error::is_not_found`](crate::Error::is_not_found) is true.
+    pub fn delete<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client.send(Call::delete(&["v1", "agents", agent_id]))
     }
 
     /// Moves an agent to another workspace.
-    pub fn move_to(&self, agent_id: &str, workspace_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done.
+    pub fn move_to<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        workspace_id: impl Into<WorkspaceIdRef<'a>>,
+    ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
+        let workspace_id = workspace_id.into().as_str();
         let call = Call::post(&["v1", "agents", agent_id, "move"], Idempotency::Safe)
             .body(&MoveBody { workspace_id });
         self.client.send(call)

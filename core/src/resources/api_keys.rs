@@ -70,6 +70,16 @@ impl fmt::Debug for CreatedApiKey {
 }
 
 /// API-key endpoints; from [`Client::api_keys`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// let created = client.api_keys().create("ci")?;
+/// // `created.api_key` is shown once: store it now.
+/// assert!(client.api_keys().list()?.iter().any(|k| k.key_id == created.key.key_id));
+/// client.api_keys().revoke(&created.key.key_id)?;
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ApiKeys {
     client: Client,
@@ -91,11 +101,25 @@ impl Client {
 
 impl ApiKeys {
     /// Every key of the account (not paginated).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON.
     pub fn list(&self) -> Result<Vec<ApiKey>> {
         model_list(self.client.json(Call::get(&PATH))?, "keys")
     }
 
     /// Creates a key named `name` (1 to 128 characters). Never retried once sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for a name longer than [`MAX_KEY_NAME_CHARS`]. Never re-sent once
+    /// it may have reached the service.
     pub fn create(&self, name: &str) -> Result<CreatedApiKey> {
         let chars = name.chars().count();
         if name.trim().is_empty() || chars > MAX_KEY_NAME_CHARS {
@@ -110,6 +134,15 @@ impl ApiKeys {
     }
 
     /// Revokes a key: requests using it fail from now on.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done (`revoked:
+    /// false`).
     pub fn revoke(&self, key_id: &str) -> Result<()> {
         self.client.send(Call::delete(&[
             "api",

@@ -10,6 +10,7 @@ use crate::cancel::{self, CancelToken};
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::ids::{AgentIdRef, RunIdRef};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::transport::BodyLimit;
 
@@ -18,6 +19,7 @@ pub const MAX_EVENTS_PER_PAGE: u32 = 500;
 
 /// Where to start and how many per page, for [`Events::list`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct EventListParams {
     /// Only events with an `event_index` greater than this (omit for the first event).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -27,8 +29,15 @@ pub struct EventListParams {
     pub limit: Option<u32>,
 }
 
+setters!(EventListParams {
+    into: [],
+    some: [after_index: u64, limit: u32],
+    set: [],
+});
+
 /// How [`Events::follow`] polls.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct FollowOptions {
     /// Start after this `event_index` (default: from the first event).
     pub after_index: Option<u64>,
@@ -43,6 +52,12 @@ pub struct FollowOptions {
     pub cancel: Option<CancelToken>,
 }
 
+setters!(FollowOptions {
+    into: [],
+    some: [after_index: u64, timeout: Duration, cancel: CancelToken],
+    set: [poll_interval: Duration, max_poll_interval: Duration],
+});
+
 impl Default for FollowOptions {
     fn default() -> Self {
         FollowOptions {
@@ -56,6 +71,22 @@ impl Default for FollowOptions {
 }
 
 /// Event endpoints; from [`Client::events`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{EventListParams, RunStartParams};
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+///
+/// let run = client.runs().start(&agent_id, &RunStartParams::default().message("Hello!"))?;
+/// // Live, until the run ends; then the same events again as a list, after the first one.
+/// let live: Vec<_> = client.events().follow(&agent_id, &run.run_id, &Default::default())
+///     .collect::<Result<_, _>>()?;
+/// let first = live[0].index;
+/// let rest = client.events().list(&agent_id, &run.run_id, &EventListParams::default().after_index(first));
+/// assert_eq!(rest.count(), live.len() - 1);
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Events {
     client: Client,
@@ -165,7 +196,14 @@ impl Events {
     /// The run's events in order, fetched lazily 500 (or `limit`) at a time, each page
     /// starting after the last `event_index` seen. A snapshot: use [`Events::follow`] to also
     /// get events still to come. An unknown run has no events (the service does not say 404).
-    pub fn list(&self, agent_id: &str, run_id: &str, params: &EventListParams) -> Pager<Event> {
+    pub fn list<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        params: &EventListParams,
+    ) -> Pager<Event> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         let (client, agent_id, run_id) =
             (self.client.clone(), agent_id.to_owned(), run_id.to_owned());
         let limit = params
@@ -195,7 +233,14 @@ impl Events {
 
     /// Every event of the run as it appears, each once and in order, until the run is
     /// terminal (or paused) and every event has been read. Idle polling backs off.
-    pub fn follow(&self, agent_id: &str, run_id: &str, opts: &FollowOptions) -> Follow {
+    pub fn follow<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        opts: &FollowOptions,
+    ) -> Follow {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         Follow {
             client: self.client.clone(),
             agent_id: agent_id.to_owned(),
@@ -216,6 +261,7 @@ impl Events {
 /// Live events of a run; from [`Events::follow`]. Yields `Err` once (then ends) on a failure,
 /// a timeout or a cancellation.
 #[derive(Debug)]
+#[must_use = "a follow polls nothing until it is iterated"]
 pub struct Follow {
     client: Client,
     agent_id: String,
@@ -252,6 +298,7 @@ impl Follow {
         Error::Timeout {
             message: format!("following run {} took too long", self.run_id),
             maybe_sent: false,
+            source: None,
         }
     }
 
@@ -267,7 +314,7 @@ impl Follow {
         // slowest (the run is idle), that request replaces the events poll: one request per
         // pause, as `max_poll_interval` promises; while the pause still grows, both are made,
         // so no poll is blind while events may still be coming quickly.
-        let status_due = self.idle_polls > 0 && self.idle_polls % STATUS_EVERY == 0;
+        let status_due = self.idle_polls > 0 && self.idle_polls.is_multiple_of(STATUS_EVERY);
         let slowest = self.opts.max_poll_interval.max(self.opts.poll_interval);
         let status_instead =
             status_due && !self.saw_finish && !self.run_ended && self.pause >= slowest;

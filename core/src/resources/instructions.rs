@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::Result;
+use crate::ids::AgentIdRef;
 use crate::resources::{model, model_list, model_opt};
 use crate::transport::BodyLimit;
 
@@ -55,6 +56,7 @@ model!(Instructions, InstructionVersion);
 
 /// What [`InstructionsApi::update`] writes besides the content.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct InstructionsUpdateParams {
     /// Where the text comes from; unset, the service records `checkpoint` with a `source_id`
     /// of its own (tests/vectors/real/live-calls.json calls 14 and 16).
@@ -64,6 +66,12 @@ pub struct InstructionsUpdateParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
 }
+
+setters!(InstructionsUpdateParams {
+    into: [source_type: String, source_id: String],
+    some: [],
+    set: [],
+});
 
 #[derive(Serialize)]
 struct UpdateBody<'a> {
@@ -79,6 +87,18 @@ struct HistoryQuery {
 }
 
 /// Instruction endpoints; from [`Client::instructions`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+/// client.instructions().update(&agent_id, "Say hello.", &Default::default())?;
+/// client.instructions().update(&agent_id, "Say hello, politely.", &Default::default())?;
+/// let current = client.instructions().get(&agent_id)?.expect("written above");
+/// assert_eq!(current.content, "Say hello, politely.");
+/// assert_eq!(client.instructions().history(&agent_id, None)?.len(), 2);
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct InstructionsApi {
     client: Client,
@@ -95,7 +115,18 @@ impl Client {
 
 impl InstructionsApi {
     /// The current instructions, or `None` (the service answers `{}`).
-    pub fn get(&self, agent_id: &str) -> Result<Option<Instructions>> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent.
+    pub fn get<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Option<Instructions>> {
+        let agent_id = agent_id.into().as_str();
         model_opt(
             self.client.json(
                 Call::get(&["v1", "agents", agent_id, "instructions"]).limit(BodyLimit::Page),
@@ -108,12 +139,25 @@ impl InstructionsApi {
     /// answer was lost is not sent again blindly: the instructions are read back, the call
     /// succeeds if they hold `content`, and only otherwise is the write sent again (as after a
     /// 429), within the client's retries and total timeout.
-    pub fn update(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done. Never re-sent once it may have reached the
+    /// service (each write is a new version).
+    pub fn update<'a>(
         &self,
-        agent_id: &str,
+        agent_id: impl Into<AgentIdRef<'a>>,
         content: &str,
         params: &InstructionsUpdateParams,
     ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         let started = std::time::Instant::now();
         let mut client = self.client.clone();
         let mut retry = 0;
@@ -156,7 +200,22 @@ impl InstructionsApi {
 
     /// Every version, the current one included, newest first as the service orders them (one
     /// version was captured live); all of them unless `limit`.
-    pub fn history(&self, agent_id: &str, limit: Option<u32>) -> Result<Vec<InstructionVersion>> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent.
+    pub fn history<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        limit: Option<u32>,
+    ) -> Result<Vec<InstructionVersion>> {
+        let agent_id = agent_id.into().as_str();
         let call = Call::get(&["v1", "agents", agent_id, "instructions", "history"])
             .query(&HistoryQuery { limit })
             .limit(BodyLimit::Page);

@@ -24,6 +24,11 @@ pub trait Model: DeserializeOwned + Sized {
 
     /// Decodes a model from JSON as the API returns it (without the envelope), e.g. from a
     /// stored copy. Unknown fields are kept in [`Model::raw`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`](crate::Error::Decode) when the value does not have the model's shape (a
+    /// required field missing or of the wrong type).
     fn from_value(value: Value) -> Result<Self>;
 }
 

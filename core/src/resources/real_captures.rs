@@ -17,7 +17,7 @@ use crate::events::Event;
 fn calls() -> Vec<Value> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../tests/vectors/real/live-calls.json"
+        "/tests/vectors/real/live-calls.json"
     );
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("capture file")).unwrap();

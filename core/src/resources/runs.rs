@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::cancel::{self, CancelToken};
 use crate::client::{Call, Client, unwrap_list};
 use crate::error::{Error, Result};
+use crate::ids::{AgentId, AgentIdRef, RunId, RunIdRef};
 use crate::pagination::{Page, PageToken, Pager, stalled};
 use crate::problem::Problem;
 use crate::resources::{LazyRaw, Model, lazy_model, model_one, open_enum};
@@ -55,6 +56,7 @@ open_enum! {
 /// Which policy a run uses. Sent lowercase, the only form the service accepts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum RunMode {
     /// Run the agent (`runner_v2`).
     #[default]
@@ -92,9 +94,9 @@ impl std::str::FromStr for RunMode {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Run {
     /// A UUIDv7.
-    pub run_id: String,
+    pub run_id: RunId,
     /// The agent it belongs to.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// Current status; `None` when the service sent `null` (its document allows it): then
     /// [`Run::is_terminal`] goes by `is_finished`.
     #[serde(default)]
@@ -180,6 +182,7 @@ impl Run {
 
 /// What [`Runs::start`] sends.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RunStartParams {
     /// `run` (default) or `build`.
     #[serde(rename = "run_mode")]
@@ -192,12 +195,19 @@ pub struct RunStartParams {
     pub skip_deploy_check: Option<bool>,
 }
 
+setters!(RunStartParams {
+    into: [message: String],
+    some: [skip_deploy_check: bool],
+    set: [mode: RunMode],
+});
+
 /// Filters and page size for [`Runs::list`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RunListParams {
     /// Only runs with this status (`filter_status`).
     #[serde(rename = "filter_status", skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<RunStatus>,
     /// Only runs started by the user with this email (`filter_user_email`).
     #[serde(rename = "filter_user_email", skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
@@ -233,6 +243,12 @@ pub struct RunListParams {
     pub page_size: Option<u32>,
 }
 
+setters!(RunListParams {
+    into: [status: RunStatus, user_email: String, goal: String, run_id: String, started_after: DateTime<Utc>, started_before: DateTime<Utc>, policy_type: String, policy_group: String],
+    some: [page_size: u32],
+    set: [],
+});
+
 #[derive(Serialize)]
 struct PageQuery<'a> {
     #[serde(flatten)]
@@ -243,11 +259,19 @@ struct PageQuery<'a> {
 /// The answer to a cancel. Cancelling is best-effort and idempotent: a run that already
 /// finished still gives success, with a note such as `run already completed`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CancelResult {
     /// Always true for a returned result (a refusal is an error).
     pub success: bool,
     /// The service's informational `error` string, if any.
     pub note: Option<String>,
+}
+
+impl CancelResult {
+    /// A result as the service would give it, e.g. from a stored copy.
+    pub fn new(success: bool, note: Option<String>) -> CancelResult {
+        CancelResult { success, note }
+    }
 }
 
 #[derive(Serialize)]
@@ -258,6 +282,7 @@ struct CancelBody<'a> {
 
 /// How [`Runs::wait`] polls.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up with [`Error::Timeout`] after this long (default 10 minutes; `None`: never).
     pub timeout: Option<Duration>,
@@ -268,6 +293,12 @@ pub struct WaitOptions {
     /// Stops the wait with [`Error::Cancelled`] when cancelled from another thread.
     pub cancel: Option<CancelToken>,
 }
+
+setters!(WaitOptions {
+    into: [],
+    some: [timeout: Duration, cancel: CancelToken],
+    set: [poll_interval: Duration, max_poll_interval: Duration],
+});
 
 impl Default for WaitOptions {
     fn default() -> Self {
@@ -281,6 +312,20 @@ impl Default for WaitOptions {
 }
 
 /// Run endpoints; from [`Client::runs`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// use twin_core::{RunListParams, RunStartParams, RunStatus, WaitOptions};
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+///
+/// let run = client.runs().start(&agent_id, &RunStartParams::default().message("Hello!"))?;
+/// let run = client.runs().wait(&agent_id, &run.run_id, &WaitOptions::default())?;
+/// assert_eq!(run.status, Some(RunStatus::Completed));
+/// let done = client.runs().list(&agent_id, &RunListParams::default().status("completed"));
+/// assert_eq!(done.count(), 1);
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Runs {
     client: Client,
@@ -412,7 +457,12 @@ impl Runs {
     /// A run already listed is not listed again (pages shift when runs start meanwhile); four
     /// pages in a row of runs all listed before end the list with [`Error::Decode`], whatever
     /// `total_runs` claims.
-    pub fn list(&self, agent_id: &str, params: &RunListParams) -> Pager<Run> {
+    pub fn list<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        params: &RunListParams,
+    ) -> Pager<Run> {
+        let agent_id = agent_id.into().as_str();
         let (client, agent_id, params) = (self.client.clone(), agent_id.to_owned(), params.clone());
         let mut listed = crate::pagination::SeenIds::default();
         Pager::new(move |token| {
@@ -453,7 +503,21 @@ impl Runs {
 
     /// Starts a run; `mode` is sent lowercase. Never retried once it may have reached the
     /// service (a repeat could start, and bill, a second run).
-    pub fn start(&self, agent_id: &str, params: &RunStartParams) -> Result<Run> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent. Never re-sent once it
+    /// may have reached the service: on a connection error or timeout, check [`Error::maybe_sent`]
+    /// before starting again.
+    pub fn start<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        params: &RunStartParams,
+    ) -> Result<Run> {
+        let agent_id = agent_id.into().as_str();
         let call =
             Call::post(&["v1", "agents", agent_id, "runs"], Idempotency::Unsafe).body(params);
         model_one(self.client.json(call)?, "run")
@@ -461,7 +525,21 @@ impl Runs {
 
     /// One run. The API has no "get run" route; this lists with `filter_run_id`. A missing run
     /// is an [`Error::Api`] with status 404 ([`Error::is_not_found`]).
-    pub fn get(&self, agent_id: &str, run_id: &str) -> Result<Run> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
+    pub fn get<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+    ) -> Result<Run> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         if run_id.is_empty() {
             return Err(Error::InvalidArgument("run_id must not be empty".into()));
         }
@@ -493,12 +571,22 @@ impl Runs {
 
     /// Cancels a run. Success unless the service says `success: false`; its `error` string is
     /// kept as [`CancelResult::note`] (e.g. `run already completed`).
-    pub fn cancel(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
+    pub fn cancel<'a>(
         &self,
-        agent_id: &str,
-        run_id: &str,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
         reason: Option<&str>,
     ) -> Result<CancelResult> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         let call = Call::post(
             &["v1", "agents", agent_id, "runs", run_id, "cancel"],
             Idempotency::Safe,
@@ -517,7 +605,21 @@ impl Runs {
     }
 
     /// Deletes a run.
-    pub fn delete(&self, agent_id: &str, run_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent; a missing run is an
+    /// [`Error::Api`] for which [`Error::is_not_found`] is true.
+    pub fn delete<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+    ) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "runs", run_id]))
     }
@@ -525,13 +627,26 @@ impl Runs {
     /// Polls until the run is terminal or paused (a person must act), with a growing pause.
     /// Each poll gets at most the time the wait has left, so the wait ends within its timeout
     /// however slowly the service answers.
-    pub fn wait(&self, agent_id: &str, run_id: &str, opts: &WaitOptions) -> Result<Run> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Timeout`] when `opts.timeout` passes first, [`Error::Cancelled`] when `opts.cancel`
+    /// is cancelled, and any error of [`Runs::get`] from a poll (after its own retries).
+    pub fn wait<'a>(
+        &self,
+        agent_id: impl Into<AgentIdRef<'a>>,
+        run_id: impl Into<RunIdRef<'a>>,
+        opts: &WaitOptions,
+    ) -> Result<Run> {
+        let agent_id = agent_id.into().as_str();
+        let run_id = run_id.into().as_str();
         let started = Instant::now();
         let deadline = opts.timeout.map(|t| started + t);
         let token = opts.cancel.as_ref();
         let timed_out = |status: &str| Error::Timeout {
             message: format!("run {run_id} {status} after {:?}", started.elapsed()),
             maybe_sent: false,
+            source: None,
         };
         let mut pause = opts.poll_interval;
         loop {

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::Result;
+use crate::ids::{AgentId, AgentIdRef};
 use crate::resources::{model, model_list, model_opt};
 use crate::transport::Idempotency;
 
@@ -14,7 +15,7 @@ use crate::transport::Idempotency;
 pub struct Schedule {
     /// The agent it starts.
     #[serde(default)]
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// A 7-field cron expression (`sec min hour day month weekday year`, UTC, 1 = Sunday).
     pub cron: String,
     /// Paused by a user.
@@ -40,6 +41,20 @@ struct CronBody<'a> {
 }
 
 /// Schedule endpoints; from [`Client::schedules`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// # let agent_id = client.agents().create(&Default::default())?.agent_id;
+/// // Every weekday at 09:00 UTC (Twin's 7 fields: seconds first, years last).
+/// client.schedules().set(&agent_id, "0 0 9 * * Mon-Fri *")?;
+/// client.schedules().pause(&agent_id)?;
+/// let schedule = client.schedules().get(&agent_id)?.expect("set above");
+/// assert!(schedule.paused);
+/// client.schedules().delete(&agent_id)?;
+/// assert!(client.schedules().get(&agent_id)?.is_none());
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Schedules {
     client: Client,
@@ -56,7 +71,18 @@ impl Client {
 
 impl Schedules {
     /// The agent's schedule, or `None` (the service answers `{}`).
-    pub fn get(&self, agent_id: &str) -> Result<Option<Schedule>> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent.
+    pub fn get<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<Option<Schedule>> {
+        let agent_id = agent_id.into().as_str();
         model_opt(
             self.client
                 .json(Call::get(&["v1", "agents", agent_id, "schedule"]))?,
@@ -66,7 +92,21 @@ impl Schedules {
 
     /// Creates or replaces the schedule. The expression is checked locally first
     /// ([`crate::Error::InvalidCron`], no request sent).
-    pub fn set(&self, agent_id: &str, cron: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::InvalidCron`](crate::Error::InvalidCron) for an
+    /// expression [`cron::validate`](crate::cron::validate) refuses, before anything is sent;
+    /// [`Error::OperationFailed`](crate::Error::OperationFailed) when the service answers 2xx but
+    /// says it was not done.
+    pub fn set<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>, cron: &str) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         crate::cron::validate(cron)?;
         self.client.send(
             Call::put(&["v1", "agents", agent_id, "schedule"])
@@ -75,13 +115,37 @@ impl Schedules {
     }
 
     /// Removes the schedule.
-    pub fn delete(&self, agent_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done.
+    pub fn delete<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client
             .send(Call::delete(&["v1", "agents", agent_id, "schedule"]))
     }
 
     /// Stops the schedule from firing until resumed.
-    pub fn pause(&self, agent_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done (e.g. no schedule).
+    pub fn pause<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client.send(
             Call::post(
                 &["v1", "agents", agent_id, "schedule", "pause"],
@@ -92,7 +156,19 @@ impl Schedules {
     }
 
     /// Lets a paused schedule fire again.
-    pub fn resume(&self, agent_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON; [`Error::InvalidArgument`](crate::Error::InvalidArgument) for an empty
+    /// id, before anything is sent; [`Error::OperationFailed`](crate::Error::OperationFailed) when
+    /// the service answers 2xx but says it was not done (e.g. no schedule).
+    pub fn resume<'a>(&self, agent_id: impl Into<AgentIdRef<'a>>) -> Result<()> {
+        let agent_id = agent_id.into().as_str();
         self.client.send(
             Call::post(
                 &["v1", "agents", agent_id, "schedule", "resume"],
@@ -103,6 +179,15 @@ impl Schedules {
     }
 
     /// Every schedule of the user, across agents.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](crate::Error::Api) for an answer outside 2xx,
+    /// [`Error::Connection`](crate::Error::Connection) or [`Error::Timeout`](crate::Error::Timeout)
+    /// when no answer came (after the retries the call allows),
+    /// [`Error::Decode`](crate::Error::Decode) or
+    /// [`Error::UnexpectedResponse`](crate::Error::UnexpectedResponse) for an answer that is not
+    /// the expected JSON.
     pub fn list(&self) -> Result<Vec<Schedule>> {
         model_list(
             self.client.json(Call::get(&["v1", "schedules"]))?,

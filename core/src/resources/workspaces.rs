@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::client::{Call, Client};
 use crate::error::{Error, Result};
+use crate::ids::{WorkspaceId, WorkspaceIdRef};
 use crate::resources::{model, model_list, model_one_of};
 use crate::transport::Idempotency;
 
@@ -13,7 +14,7 @@ use crate::transport::Idempotency;
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Workspace {
     /// A UUIDv7.
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     /// Display name.
     #[serde(default)]
     pub name: String,
@@ -38,6 +39,19 @@ pub struct Workspace {
 model!(Workspace);
 
 /// Workspace endpoints; from [`Client::workspaces`].
+///
+/// ```
+/// # let emulator = twin_emulator::Emulator::start(Default::default()).unwrap();
+/// # let client = twin_core::Client::builder().api_key(emulator.api_key()).base_url(emulator.url()).build()?;
+/// let a = client.workspaces().create("Research")?;
+/// let b = client.workspaces().create("Ops")?;
+/// client.workspaces().reorder(&[&b.workspace_id, &a.workspace_id])?;
+/// let renamed = client.workspaces().update(&a.workspace_id, "Research 2", None)?;
+/// assert_eq!(renamed.name, "Research 2");
+/// client.workspaces().delete(&b.workspace_id)?;
+/// assert!(client.workspaces().list()?.iter().all(|w| w.workspace_id != b.workspace_id));
+/// # Ok::<(), twin_core::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Workspaces {
     client: Client,
@@ -75,6 +89,12 @@ impl Client {
 
 impl Workspaces {
     /// Every workspace, in display order (not paginated).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON.
     pub fn list(&self) -> Result<Vec<Workspace>> {
         model_list(
             self.client.json(Call::get(&["v1", "workspaces"]))?,
@@ -83,6 +103,13 @@ impl Workspaces {
     }
 
     /// Creates a workspace; it goes first in the display order. Never retried once sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON. Never re-sent
+    /// once it may have reached the service.
     pub fn create(&self, name: &str) -> Result<Workspace> {
         check_name(name)?;
         let call = Call::post(&["v1", "workspaces"], Idempotency::Unsafe).body(&NameBody {
@@ -96,12 +123,21 @@ impl Workspaces {
     /// Renames a workspace and optionally sets its icon. An answer of `{"workspace": null}` (the
     /// service did not update it) is [`Error::OperationFailed`]. `icon_config` must be a JSON-encoded
     /// string (the service refuses an object), e.g. `{"icon":"Code"}`; it is checked here.
-    pub fn update(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers `{"workspace": null}`.
+    pub fn update<'a>(
         &self,
-        workspace_id: &str,
+        workspace_id: impl Into<WorkspaceIdRef<'a>>,
         name: &str,
         icon_config: Option<&str>,
     ) -> Result<Workspace> {
+        let workspace_id = workspace_id.into().as_str();
         check_name(name)?;
         if let Some(icon) = icon_config {
             serde_json::from_str::<Value>(icon).map_err(|e| {
@@ -115,12 +151,30 @@ impl Workspaces {
     }
 
     /// Deletes a workspace **and every agent in it**.
-    pub fn delete(&self, workspace_id: &str) -> Result<()> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done (`deleted:
+    /// false`).
+    pub fn delete<'a>(&self, workspace_id: impl Into<WorkspaceIdRef<'a>>) -> Result<()> {
+        let workspace_id = workspace_id.into().as_str();
         self.client
             .send(Call::delete(&["v1", "workspaces", workspace_id]))
     }
 
     /// Puts the given workspaces first, in this order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer outside 2xx, [`Error::Connection`] or [`Error::Timeout`] when
+    /// no answer came (after the retries the call allows), [`Error::Decode`] or
+    /// [`Error::UnexpectedResponse`] for an answer that is not the expected JSON;
+    /// [`Error::InvalidArgument`] for an empty id, before anything is sent;
+    /// [`Error::OperationFailed`] when the service answers 2xx but says it was not done.
     pub fn reorder(&self, workspace_ids: &[&str]) -> Result<()> {
         if workspace_ids.is_empty() {
             return Err(Error::InvalidArgument(

@@ -14,10 +14,7 @@ fn create_get_list_move_delete() {
     let ws = c.workspaces().create("Agents here").unwrap();
     let a = c
         .agents()
-        .create(&AgentCreateParams {
-            workspace_id: Some(ws.workspace_id.clone()),
-            ..Default::default()
-        })
+        .create(&AgentCreateParams::default().workspace_id(&ws.workspace_id))
         .unwrap();
     assert_eq!(a.workspace_id.as_deref(), Some(ws.workspace_id.as_str()));
     assert_eq!(a.deployment_state, Some(DeploymentState::Draft));
@@ -38,10 +35,7 @@ fn create_get_list_move_delete() {
     c.agents().move_to(&d1.agent_id, &ws.workspace_id).unwrap();
     let in_ws: Vec<_> = c
         .agents()
-        .list(&AgentListParams {
-            workspace_id: Some(ws.workspace_id.clone()),
-            ..Default::default()
-        })
+        .list(&AgentListParams::default().workspace_id(&ws.workspace_id))
         .map(|r| r.unwrap().agent_id)
         .collect();
     assert_eq!(
@@ -62,17 +56,13 @@ fn list_follows_the_cursor_across_pages_keeping_filters() {
     let ws = c.workspaces().create("Many").unwrap();
     let mut made = HashSet::new();
     for _ in 0..23 {
-        let p = AgentCreateParams {
-            workspace_id: Some(ws.workspace_id.clone()),
-            ..Default::default()
-        };
+        let p = AgentCreateParams::default().workspace_id(ws.workspace_id.clone());
         made.insert(c.agents().create(&p).unwrap().agent_id);
     }
     c.agents().create(&AgentCreateParams::default()).unwrap(); // elsewhere: must not appear
-    let params = AgentListParams {
-        workspace_id: Some(ws.workspace_id.clone()),
-        limit: Some(5),
-    };
+    let params = AgentListParams::default()
+        .workspace_id(ws.workspace_id.clone())
+        .limit(5);
     let pages: Vec<usize> = c
         .agents()
         .list(&params)
@@ -80,7 +70,7 @@ fn list_follows_the_cursor_across_pages_keeping_filters() {
         .map(|p| p.unwrap().items.len())
         .collect();
     assert_eq!(pages, [5, 5, 5, 5, 3]);
-    let listed: HashSet<String> = c
+    let listed: HashSet<twin_core::AgentId> = c
         .agents()
         .list(&params)
         .map(|r| r.unwrap().agent_id)
@@ -103,10 +93,7 @@ fn explicit_ids_with_reserved_characters_are_one_path_segment() {
     ] {
         let made = c
             .agents()
-            .create(&AgentCreateParams {
-                agent_id: Some(id.into()),
-                ..Default::default()
-            })
+            .create(&AgentCreateParams::default().agent_id(id))
             .unwrap();
         assert_eq!(made.agent_id, id);
         assert_eq!(c.agents().get(id).unwrap().agent_id, id, "get {id:?}");

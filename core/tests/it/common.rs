@@ -66,10 +66,14 @@ impl Env {
 
     /// A client whose retries are quick to observe: same emulator, other limits.
     pub fn client_with(&self, retries: u32, total: Duration) -> Client {
-        self.client.with_timeouts(twin_core::Timeouts {
-            max_retries: retries,
-            total,
-            ..self.client.timeouts()
-        })
+        self.client
+            .with_timeouts(self.client.timeouts().max_retries(retries).total(total))
     }
+}
+
+/// Starts a run of `agent` with `message` (an `[emulator: ...]` directive); its id.
+pub fn start_run(env: &Env, agent: &str, message: &str) -> String {
+    let params = twin_core::RunStartParams::default().message(message);
+    let run = env.client.runs().start(agent, &params).expect("run starts");
+    run.run_id.into_string()
 }

@@ -52,6 +52,7 @@ fn bad_keys_and_unreachable_servers() {
         .unwrap();
     let e = bad.me().unwrap_err();
     assert_eq!(e.status(), Some(401));
+    assert!(e.is_unauthorized() && !e.is_retryable());
     assert!(!e.to_string().contains("twin_nope"));
 
     let nowhere = Client::builder()
@@ -60,12 +61,81 @@ fn bad_keys_and_unreachable_servers() {
         .max_retries(0)
         .build()
         .unwrap();
-    assert!(matches!(
-        nowhere.me().unwrap_err(),
-        Error::Connection { .. }
-    ));
+    let refused = nowhere.me().unwrap_err();
+    assert!(matches!(refused, Error::Connection { .. }), "{refused:?}");
+    assert!(refused.is_retryable() && !refused.maybe_sent());
+    // The cause is kept: the chain reaches the io::Error and its kind.
+    assert_eq!(
+        refused.io_error_kind(),
+        Some(std::io::ErrorKind::ConnectionRefused)
+    );
+    let cause = std::error::Error::source(&refused).expect("a source");
+    assert!(
+        cause.downcast_ref::<std::io::Error>().is_some(),
+        "{cause:?}"
+    );
+
+    // A server that accepts and never answers: the attempt's timeout, with its cause.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let slow = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://{}", silent.local_addr().unwrap()))
+        .timeout(std::time::Duration::from_millis(300))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let timed_out = slow.me().unwrap_err();
+    assert!(
+        timed_out.is_timeout() && timed_out.is_retryable(),
+        "{timed_out:?}"
+    );
+    assert!(timed_out.maybe_sent());
+    assert_eq!(
+        timed_out.io_error_kind(),
+        Some(std::io::ErrorKind::TimedOut)
+    );
+    drop(silent);
     assert!(matches!(
         Client::builder().api_key("k").base_url("not a url").build(),
         Err(Error::InvalidArgument(_))
     ));
+}
+
+/// `with_timeouts` applies the connect timeout it is given (it kept the client's).
+#[test]
+fn with_timeouts_applies_its_connect_timeout() {
+    use std::net::{TcpListener, TcpStream};
+    use std::time::{Duration, Instant};
+    // A listener that never accepts: once its queue is full, connecting hangs in the handshake.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    let full =
+        (0..2000).any(
+            |_| match TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+                Ok(stream) => {
+                    held.push(stream);
+                    false
+                }
+                Err(_) => true,
+            },
+        );
+    assert!(full, "{} connections and the queue is not full", held.len());
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_secs(60))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let quick = client.with_timeouts(client.timeouts().connect(Duration::from_millis(300)));
+    let started = Instant::now();
+    let e = quick.me().unwrap_err();
+    let took = started.elapsed();
+    assert!(e.is_timeout() && !e.maybe_sent(), "{e:?}");
+    assert!(
+        took < Duration::from_secs(5),
+        "{took:?}: the client's 60 s applied"
+    );
+    drop(listener);
 }

@@ -1,30 +1,18 @@
 use std::time::{Duration, Instant};
 
 use twin_core::{
-    CancelToken, Error, EventListParams, FollowOptions, RunMode, RunStartParams, RunStatus,
-    WaitOptions, final_output,
+    CancelToken, Error, EventListParams, FollowOptions, RunStatus, WaitOptions, final_output,
 };
 
-use crate::common::env;
-
-fn start(env: &crate::common::Env, agent: &str, msg: &str) -> String {
-    let p = RunStartParams {
-        mode: RunMode::Run,
-        message: Some(msg.into()),
-        skip_deploy_check: None,
-    };
-    env.client.runs().start(agent, &p).unwrap().run_id
-}
+use crate::common::{env, start_run as start};
 
 #[test]
 fn list_walks_after_index_past_the_500_cap() {
     let env = env();
     let agent = env.agent().agent_id;
     let run = start(&env, &agent, "[emulator: events=1203 step_ms=0]");
-    let wait = WaitOptions {
-        poll_interval: Duration::from_millis(50),
-        ..Default::default()
-    };
+    let mut wait = WaitOptions::default();
+    wait.poll_interval = Duration::from_millis(50);
     env.client.runs().wait(&agent, &run, &wait).unwrap();
 
     let events = env.client.events();
@@ -50,10 +38,9 @@ fn list_walks_after_index_past_the_500_cap() {
     let answer = final_output(&all).expect("the llm call carries the answer");
     assert_eq!(answer["outcome"], "success");
 
-    let small = EventListParams {
-        limit: Some(100),
-        after_index: Some(all[9].index),
-    };
+    let small = EventListParams::default()
+        .limit(100)
+        .after_index(all[9].index);
     let rest: Vec<_> = events
         .list(&agent, &run, &small)
         .map(|e| e.unwrap().index)
@@ -90,10 +77,7 @@ fn follow_yields_each_event_once_in_order_until_the_run_ends() {
 
     // Resuming from an index yields only what came after it.
     let from = followed[29].index;
-    let opts = FollowOptions {
-        after_index: Some(from),
-        ..Default::default()
-    };
+    let opts = FollowOptions::default().after_index(from);
     assert_eq!(env.client.events().follow(&agent, &run, &opts).count(), 10);
 }
 
@@ -136,10 +120,7 @@ fn follow_has_a_deadline_and_a_cancel_token() {
     let env = env();
     let agent = env.agent().agent_id;
     let run = start(&env, &agent, "[emulator: slow events=100]");
-    let opts = FollowOptions {
-        timeout: Some(Duration::from_millis(400)),
-        ..Default::default()
-    };
+    let opts = FollowOptions::default().timeout(Duration::from_millis(400));
     let last = env
         .client
         .events()
@@ -149,10 +130,7 @@ fn follow_has_a_deadline_and_a_cancel_token() {
     assert!(matches!(last, Err(Error::Timeout { .. })), "{last:?}");
 
     let token = CancelToken::new();
-    let opts = FollowOptions {
-        cancel: Some(token.clone()),
-        ..Default::default()
-    };
+    let opts = FollowOptions::default().cancel(token.clone());
     let mut follow = env.client.events().follow(&agent, &run, &opts);
     assert!(follow.next().unwrap().is_ok());
     token.cancel();
@@ -172,12 +150,10 @@ fn an_idle_follow_makes_one_request_per_pause() {
     // Its second event is a minute away: the follower soon polls at its slowest.
     let run = start(&env, &agent, "[emulator: events=7 step_ms=60000]");
     let cancel = CancelToken::new();
-    let opts = FollowOptions {
-        poll_interval: Duration::from_millis(20),
-        max_poll_interval: Duration::from_millis(50),
-        cancel: Some(cancel.clone()),
-        ..Default::default()
-    };
+    let mut opts = FollowOptions::default();
+    opts.poll_interval = Duration::from_millis(20);
+    opts.max_poll_interval = Duration::from_millis(50);
+    opts.cancel = Some(cancel.clone());
     let follow = env.client.events().follow(&agent, &run, &opts);
     let worker = std::thread::spawn(move || follow.count());
     std::thread::sleep(Duration::from_millis(400));

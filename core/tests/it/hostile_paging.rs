@@ -12,11 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use twin_core::{
-    AgentListParams, Error, EventListParams, FollowOptions, Result, RunListParams, RunMode,
-    RunStartParams, WaitOptions,
+    AgentListParams, Error, EventListParams, FollowOptions, Result, RunListParams, WaitOptions,
 };
 
-use crate::common::{Env, env};
+use crate::common::{Env, env, start_run as start};
 
 /// The most items any test here expects is a few thousand (a live run followed for seconds).
 const MAX_ITEMS: usize = 10_000;
@@ -131,28 +130,17 @@ fn assert_few_requests(env: &Env) {
     );
 }
 
-fn start(env: &Env, agent: &str, message: &str) -> String {
-    let p = RunStartParams {
-        mode: RunMode::Run,
-        message: Some(message.into()),
-        skip_deploy_check: None,
-    };
-    env.client.runs().start(agent, &p).unwrap().run_id
-}
-
 /// An agent with a finished run of `events` events: (agent, run, its event indexes).
 fn finished_run(env: &Env, events: usize) -> (String, String, Vec<u64>) {
-    let agent = env.agent().agent_id;
+    let agent = env.agent().agent_id.into_string();
     let run = start(
         env,
         &agent,
         &format!("[emulator: events={events} step_ms=1]"),
     );
-    let wait = WaitOptions {
-        poll_interval: Duration::from_millis(20),
-        timeout: Some(Duration::from_secs(30)),
-        ..Default::default()
-    };
+    let mut wait = WaitOptions::default();
+    wait.poll_interval = Duration::from_millis(20);
+    wait.timeout = Some(Duration::from_secs(30));
     env.client.runs().wait(&agent, &run, &wait).unwrap();
     let all: Vec<u64> = env
         .client
@@ -183,10 +171,9 @@ fn events_list_whose_after_index_is_ignored_ends_with_does_not_advance() {
         json!({ "ignore_after_index": true, "route": events_route(&agent, &run) }),
     );
     // Full pages of 3: the second page is the first again.
-    let params = EventListParams {
-        limit: Some(3),
-        after_index: None,
-    };
+    let mut params = EventListParams::default();
+    params.limit = Some(3);
+    params.after_index = None;
     let d = drain(env.client.events().list(&agent, &run, &params), LIST_BOUND);
     let got = indexes(&d);
     assert_increasing(&got);
@@ -230,10 +217,9 @@ fn events_list_with_an_inflated_total_ends_after_every_event_once() {
         json!({ "inflate_totals": true, "route": events_route(&agent, &run) }),
     );
     for limit in [None, Some(5)] {
-        let params = EventListParams {
-            limit,
-            after_index: None,
-        };
+        let mut params = EventListParams::default();
+        params.limit = limit;
+        params.after_index = None;
         let d = drain(env.client.events().list(&agent, &run, &params), LIST_BOUND);
         let got = indexes(&d);
         assert_increasing(&got);
@@ -254,16 +240,15 @@ fn events_list_with_an_inflated_total_ends_after_every_event_once() {
 #[test]
 fn agents_list_whose_cursor_repeats_ends_with_does_not_advance() {
     let env = env();
-    let made: HashSet<String> = (0..3).map(|_| env.agent().agent_id).collect();
+    let made: HashSet<String> = (0..3).map(|_| env.agent().agent_id.into_string()).collect();
     for limit in [Some(2), None] {
         set_faults(
             &env,
             json!({ "repeat_cursor": true, "route": "/v1/agents", "methods": ["GET"] }),
         );
-        let params = AgentListParams {
-            workspace_id: None,
-            limit,
-        };
+        let mut params = AgentListParams::default();
+        params.workspace_id = None;
+        params.limit = limit;
         let d = drain(env.client.agents().list(&params), LIST_BOUND);
         assert_does_not_advance(&d);
         let page = limit.unwrap_or(10).min(3) as usize;
@@ -272,7 +257,7 @@ fn agents_list_whose_cursor_repeats_ends_with_does_not_advance() {
             "limit {limit:?}: {} agents from a list of 3",
             d.items.len()
         );
-        assert!(d.items.iter().all(|a| made.contains(&a.agent_id)));
+        assert!(d.items.iter().all(|a| made.contains(a.agent_id.as_str())));
         assert_few_requests(&env);
     }
 }
@@ -293,10 +278,8 @@ fn runs_list_with_a_total_of_two_to_the_63_lists_each_run_once_and_ends() {
             &env,
             json!({ "inflate_totals": true, "route": format!("/v1/agents/{agent}/runs") }),
         );
-        let params = RunListParams {
-            page_size,
-            ..Default::default()
-        };
+        let mut params = RunListParams::default();
+        params.page_size = page_size;
         let d = drain(env.client.runs().list(&agent, &params), LIST_BOUND);
         let ids: Vec<&str> = d.items.iter().map(|r| r.run_id.as_str()).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
@@ -321,10 +304,7 @@ fn runs_list_with_a_total_of_two_to_the_63_lists_each_run_once_and_ends() {
 // ---------------------------------------------------------------------------------- follow
 
 fn follow_opts() -> FollowOptions {
-    FollowOptions {
-        timeout: Some(FOLLOW_TIMEOUT),
-        ..Default::default()
-    }
+    FollowOptions::default().timeout(FOLLOW_TIMEOUT)
 }
 
 #[track_caller]

@@ -67,10 +67,7 @@ fn workspaces_crud_and_reorder() {
     );
     let agent = c
         .agents()
-        .create(&twin_core::AgentCreateParams {
-            workspace_id: Some(a.workspace_id.clone()),
-            ..Default::default()
-        })
+        .create(&twin_core::AgentCreateParams::default().workspace_id(&a.workspace_id))
         .unwrap();
     c.workspaces().delete(&a.workspace_id).unwrap();
     assert!(

@@ -32,13 +32,7 @@ fn every_refusal_of_the_live_document_is_an_operation_failure() {
     let message = "[emulator: slow events=50]".to_string();
     let run = c
         .runs()
-        .start(
-            &agent,
-            &RunStartParams {
-                message: Some(message),
-                ..Default::default()
-            },
-        )
+        .start(&agent, &RunStartParams::default().message(message))
         .unwrap();
 
     env.faults(json!({ "refuse": true, "refuse_error": "nope" }));

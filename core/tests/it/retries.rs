@@ -139,17 +139,11 @@ fn creating_with_an_explicit_id_survives_a_lost_answer() {
     for i in 0..8 {
         env.faults(json!({ "drop_rate": 1.0, "times": 1, "methods": ["POST"] }));
         let id = format!("lost-answer-{i}");
-        let p = twin_core::AgentCreateParams {
-            agent_id: Some(id.clone()),
-            ..Default::default()
-        };
+        let p = twin_core::AgentCreateParams::default().agent_id(id.clone());
         assert_eq!(c.agents().create(&p).unwrap().agent_id, id);
     }
     // A genuine conflict, with no earlier attempt, is still an error.
-    let p = twin_core::AgentCreateParams {
-        agent_id: Some("lost-answer-0".into()),
-        ..Default::default()
-    };
+    let p = twin_core::AgentCreateParams::default().agent_id("lost-answer-0");
     assert_eq!(c.agents().create(&p).unwrap_err().status(), Some(409));
 }
 

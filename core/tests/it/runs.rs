@@ -7,19 +7,13 @@ use twin_core::{
 use crate::common::env;
 
 fn start(msg: &str) -> RunStartParams {
-    RunStartParams {
-        mode: RunMode::Run,
-        message: Some(msg.into()),
-        skip_deploy_check: None,
-    }
+    RunStartParams::default().mode(RunMode::Run).message(msg)
 }
 
 fn quick_wait() -> WaitOptions {
-    WaitOptions {
-        poll_interval: Duration::from_millis(20),
-        timeout: Some(Duration::from_secs(20)),
-        ..Default::default()
-    }
+    WaitOptions::default()
+        .poll_interval(Duration::from_millis(20))
+        .timeout(Duration::from_secs(20))
 }
 
 #[test]
@@ -131,11 +125,9 @@ fn wait_times_out_and_can_be_cancelled_from_another_thread() {
         .runs()
         .start(&agent.agent_id, &start("[emulator: slow events=100]"))
         .unwrap();
-    let opts = WaitOptions {
-        timeout: Some(Duration::from_millis(300)),
-        poll_interval: Duration::from_millis(50),
-        ..Default::default()
-    };
+    let mut opts = WaitOptions::default();
+    opts.timeout = Some(Duration::from_millis(300));
+    opts.poll_interval = Duration::from_millis(50);
     let started = Instant::now();
     let e = c
         .runs()
@@ -145,11 +137,9 @@ fn wait_times_out_and_can_be_cancelled_from_another_thread() {
     assert!(started.elapsed() < Duration::from_secs(3));
 
     let token = CancelToken::new();
-    let opts = WaitOptions {
-        timeout: None,
-        cancel: Some(token.clone()),
-        ..Default::default()
-    };
+    let mut opts = WaitOptions::default();
+    opts.timeout = None;
+    opts.cancel = Some(token.clone());
     let (c2, a, r) = (c.clone(), agent.agent_id.clone(), run.run_id.clone());
     let waiter = std::thread::spawn(move || c2.runs().wait(&a, &r, &opts));
     std::thread::sleep(Duration::from_millis(200));
@@ -166,24 +156,19 @@ fn list_pages_by_number_with_every_filter() {
     let (c, agent) = (&env.client, env.agent());
     let mut ids = Vec::new();
     for i in 0..7 {
-        let p = RunStartParams {
-            mode: if i % 2 == 0 {
-                RunMode::Run
-            } else {
-                RunMode::Build
-            },
-            message: Some("[emulator: events=7 step_ms=1]".into()),
-            skip_deploy_check: None,
+        let mut p = RunStartParams::default();
+        p.mode = if i % 2 == 0 {
+            RunMode::Run
+        } else {
+            RunMode::Build
         };
+        p.message = Some("[emulator: events=7 step_ms=1]".into());
         ids.push(c.runs().start(&agent.agent_id, &p).unwrap().run_id);
     }
     for id in &ids {
         c.runs().wait(&agent.agent_id, id, &quick_wait()).unwrap();
     }
-    let all = RunListParams {
-        page_size: Some(3),
-        ..Default::default()
-    };
+    let all = RunListParams::default().page_size(3);
     let sizes: Vec<usize> = c
         .runs()
         .list(&agent.agent_id, &all)
@@ -194,18 +179,16 @@ fn list_pages_by_number_with_every_filter() {
     let listed: Vec<String> = c
         .runs()
         .list(&agent.agent_id, &all)
-        .map(|r| r.unwrap().run_id)
+        .map(|r| r.unwrap().run_id.into_string())
         .collect();
     assert_eq!(
         listed,
         ids.iter().rev().cloned().collect::<Vec<_>>(),
         "newest first, each once"
     );
-    let builds = RunListParams {
-        policy_group: Some("builder".into()),
-        page_size: Some(2),
-        ..Default::default()
-    };
+    let builds = RunListParams::default()
+        .policy_group("builder")
+        .page_size(2);
     let b: Vec<_> = c
         .runs()
         .list(&agent.agent_id, &builds)
@@ -217,20 +200,13 @@ fn list_pages_by_number_with_every_filter() {
             .all(|r| r.policy_type.as_deref() == Some("builder_v3")
                 && r.outcome == Some(Outcome::Success))
     );
-    let typed = RunListParams {
-        policy_type: Some("runner_v2".into()),
-        status: Some("completed".into()),
-        ..Default::default()
-    };
+    let typed = RunListParams::default()
+        .policy_type("runner_v2")
+        .status("completed");
     assert_eq!(c.runs().list(&agent.agent_id, &typed).count(), 4);
-    let future = RunListParams {
-        started_after: Some(chrono::Utc::now() + chrono::TimeDelta::hours(1)),
-        ..Default::default()
-    };
+    let future =
+        RunListParams::default().started_after(chrono::Utc::now() + chrono::TimeDelta::hours(1));
     assert_eq!(c.runs().list(&agent.agent_id, &future).count(), 0);
-    let past = RunListParams {
-        started_before: Some(chrono::Utc::now()),
-        ..Default::default()
-    };
+    let past = RunListParams::default().started_before(chrono::Utc::now());
     assert_eq!(c.runs().list(&agent.agent_id, &past).count(), 7);
 }

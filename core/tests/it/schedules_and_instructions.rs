@@ -48,10 +48,9 @@ fn instructions_are_versioned() {
     c.instructions()
         .update(&agent, "# Greeter\nSay hi.", &Default::default())
         .unwrap();
-    let p = InstructionsUpdateParams {
-        source_type: Some("api".into()),
-        source_id: Some("test-2".into()),
-    };
+    let p = InstructionsUpdateParams::default()
+        .source_type("api")
+        .source_id("test-2");
     c.instructions()
         .update(&agent, "# Greeter\nSay hello.", &p)
         .unwrap();

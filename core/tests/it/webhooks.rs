@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use twin_core::webhooks::{self, UnwrapOptions, WebhookEventKind};
-use twin_core::{RunMode, RunStartParams, WEBHOOK_EVENT_TYPES, WebhookStatus, WebhookUpdateParams};
+use twin_core::{RunStartParams, WebhookStatus, WebhookUpdateParams};
 
 use crate::common::env;
 
@@ -51,17 +51,13 @@ fn deliveries_unwrap_with_the_secret_from_create() {
     let (url, got, _rt) = receiver();
     let hook = c
         .webhooks()
-        .create(&agent, &url, &WEBHOOK_EVENT_TYPES)
+        .create(&agent, &url, &WebhookEventKind::ALL)
         .unwrap();
     assert_eq!(hook.webhook.agent_id, agent);
     assert_eq!(hook.webhook.status, WebhookStatus::Active);
     assert!(!format!("{hook:?}").contains(&hook.signing_secret));
 
-    let p = RunStartParams {
-        mode: RunMode::Run,
-        message: Some("[emulator: outcome=partial]".into()),
-        skip_deploy_check: None,
-    };
+    let p = RunStartParams::default().message("[emulator: outcome=partial]");
     let run = c.runs().start(&agent, &p).unwrap();
     wait_for(&got, 2);
     let received = got.lock().unwrap().clone();
@@ -78,7 +74,7 @@ fn deliveries_unwrap_with_the_secret_from_create() {
         assert_eq!(event.agent_id, agent);
         kinds.push(event.kind.clone());
         if event.kind == WebhookEventKind::RunCompleted {
-            assert_eq!(event.outcome.as_deref(), Some("partial"));
+            assert_eq!(event.outcome, Some(twin_core::Outcome::Partial));
         }
         // The wrong secret, or a tampered body, does not pass.
         let sig = headers.get("x-cobb-signature").unwrap().to_str().unwrap();
@@ -100,21 +96,24 @@ fn list_get_update_delete() {
     let (c, agent) = (&env.client, env.agent().agent_id);
     let hook = c
         .webhooks()
-        .create(&agent, "https://example.com/hook", &["run.completed"])
+        .create(
+            &agent,
+            "https://example.com/hook",
+            &[WebhookEventKind::RunCompleted],
+        )
         .unwrap();
     let id = hook.webhook.webhook_id.clone();
     assert_eq!(c.webhooks().list(&agent).unwrap().len(), 1);
     let got = c.webhooks().get(&agent, &id).unwrap();
     assert_eq!(got.url, "https://example.com/hook");
-    let up = WebhookUpdateParams {
-        status: Some(WebhookStatus::Disabled),
-        events: Some(vec!["run.failed".into()]),
-        url: None,
-    };
+    let mut up = WebhookUpdateParams::default();
+    up.status = Some(WebhookStatus::Disabled);
+    up.events = Some(vec![WebhookEventKind::RunFailed]);
+    up.url = None;
     let updated = c.webhooks().update(&agent, &id, &up).unwrap();
     assert_eq!(
         (updated.status, updated.events.clone()),
-        (WebhookStatus::Disabled, vec!["run.failed".to_string()])
+        (WebhookStatus::Disabled, vec![WebhookEventKind::RunFailed])
     );
     assert!(updated.updated_at >= got.updated_at);
     c.webhooks().delete(&agent, &id).unwrap();
@@ -125,7 +124,7 @@ fn list_get_update_delete() {
     // Refused before any request.
     assert!(
         c.webhooks()
-            .create(&agent, "ftp://x", &["run.completed"])
+            .create(&agent, "ftp://x", &[WebhookEventKind::RunCompleted])
             .is_err()
     );
     assert!(c.webhooks().create(&agent, "https://x", &[]).is_err());

@@ -17,15 +17,9 @@ fn main() -> twin_core::Result<()> {
 }
 
 fn follow(client: &Client, agent_id: &str) -> twin_core::Result<()> {
-    let params = RunStartParams {
-        message: Some("Plan my week".into()),
-        ..Default::default()
-    };
+    let params = RunStartParams::default().message("Plan my week");
     let run = client.runs().start(agent_id, &params)?;
-    let opts = FollowOptions {
-        timeout: Some(Duration::from_secs(600)),
-        ..Default::default()
-    };
+    let opts = FollowOptions::default().timeout(Duration::from_secs(600));
     let mut events = client.events().follow(agent_id, &run.run_id, &opts);
     for event in &mut events {
         let event = event?;
@@ -37,7 +31,7 @@ fn follow(client: &Client, agent_id: &str) -> twin_core::Result<()> {
             .unwrap_or("");
         println!("{:>12}  {:<24} {tool}", event.index, event.kind);
     }
-    // Resume from here later with FollowOptions { after_index, .. }.
+    // Resume from here later with FollowOptions::default().after_index(last).
     println!("last event index: {:?}", events.last_index());
     let run = client.runs().get(agent_id, &run.run_id)?;
     println!("run {}", run.status_str());

@@ -15,10 +15,7 @@ fn main() -> twin_core::Result<()> {
 
 fn list(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     for i in 0..5 {
-        let params = RunStartParams {
-            message: Some(format!("Task {i}")),
-            ..Default::default()
-        };
+        let params = RunStartParams::default().message(format!("Task {i}"));
         let run = client.runs().start(agent_id, &params)?;
         client
             .runs()
@@ -26,21 +23,14 @@ fn list(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     }
 
     // Items: each page is fetched when the previous one is used up.
-    let params = RunListParams {
-        status: Some("completed".into()),
-        page_size: Some(2),
-        ..Default::default()
-    };
+    let params = RunListParams::default().status("completed").page_size(2);
     for run in client.runs().list(agent_id, &params) {
         let run = run?;
         println!("{}  {}", run.run_id, run.status_str());
     }
 
     // Whole pages.
-    let params = RunListParams {
-        page_size: Some(2),
-        ..Default::default()
-    };
+    let params = RunListParams::default().page_size(2);
     for (number, page) in client.runs().list(agent_id, &params).pages().enumerate() {
         let page = page?;
         println!(
@@ -52,10 +42,7 @@ fn list(client: &Client, agent_id: &str) -> twin_core::Result<()> {
     }
 
     // Stop early: only the pages needed are requested.
-    let params = AgentListParams {
-        limit: Some(2),
-        ..Default::default()
-    };
+    let params = AgentListParams::default().limit(2);
     let first: Vec<_> = client
         .agents()
         .list(&params)

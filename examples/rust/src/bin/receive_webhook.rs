@@ -13,6 +13,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use twin_core::webhooks::WebhookEventKind::{RunCompleted, RunFailed, RunStarted, RunStopped};
 use twin_core::webhooks::{self, UnwrapOptions, WebhookEvent};
 use twin_core::{AgentCreateParams, Client, RunStartParams};
 
@@ -69,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
     let agent = client.agents().create(&AgentCreateParams::default())?;
     let result = (|| -> Result<(), Box<dyn std::error::Error>> {
-        let events = ["run.started", "run.completed", "run.failed", "run.stopped"];
+        let events = [RunStarted, RunCompleted, RunFailed, RunStopped];
         let hook = client.webhooks().create(&agent.agent_id, &url, &events)?;
         let secrets = vec![hook.signing_secret.clone()]; // while rotating: new and old
 
@@ -77,35 +78,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let mut stream = stream;
-                if let Ok(Some(event)) = handle(&mut stream, &secrets) {
-                    if tx.send(event).is_err() {
-                        break;
-                    }
+                if let Ok(Some(event)) = handle(&mut stream, &secrets)
+                    && tx.send(event).is_err()
+                {
+                    break;
                 }
             }
         });
 
-        let params = RunStartParams {
-            message: Some("Say hello".into()),
-            ..Default::default()
-        };
+        let params = RunStartParams::default().message("Say hello");
         client.runs().start(&agent.agent_id, &params)?;
         let mut seen = HashSet::new();
         loop {
             let event = rx.recv_timeout(Duration::from_secs(120))?;
-            if !seen.insert(event.dedupe_key()) {
-                continue; // a repeated delivery
-            }
-            let status = event.status.as_deref().unwrap_or("-");
-            let outcome = event.outcome.as_deref().unwrap_or("-");
-            println!(
-                "verified {:<14} run {} status {status} outcome {outcome}",
-                event.event, event.run_id
-            );
-            if matches!(
-                event.event.as_str(),
-                "run.completed" | "run.failed" | "run.stopped"
-            ) {
+            if twin_examples::handle_delivery(&mut seen, &event) {
                 return Ok(());
             }
         }

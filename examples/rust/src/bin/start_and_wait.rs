@@ -19,18 +19,12 @@ fn start_and_wait(client: &Client, agent_id: &str) -> twin_core::Result<()> {
         "Summarise my unread mail in three bullets.",
         &Default::default(),
     )?;
-    let params = RunStartParams {
-        message: Some("Summarise the inbox".into()),
-        ..Default::default()
-    };
+    let params = RunStartParams::default().message("Summarise the inbox");
     let run = client.runs().start(agent_id, &params)?;
     println!("started run {}", run.run_id);
 
     // Polls with growing pauses until the run is completed, failed, stopped or paused.
-    let opts = WaitOptions {
-        timeout: Some(Duration::from_secs(600)),
-        ..Default::default()
-    };
+    let opts = WaitOptions::default().timeout(Duration::from_secs(600));
     let run = client.runs().wait(agent_id, &run.run_id, &opts)?;
     let outcome = run.outcome.as_ref().map(|o| o.as_str()).unwrap_or("-");
     println!(
