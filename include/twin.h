@@ -1450,8 +1450,9 @@ void twin_run_cancel_params_free(twin_run_cancel_params *params);
 twin_wait_options *twin_wait_options_new(void);
 
 /**
- * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default 600000); UINT64_MAX (any
- * value too large to represent as a deadline) waits without a limit.
+ * Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default 600000); the run is
+ * looked at once even with 0; UINT64_MAX (any value too large to represent as a deadline) waits
+ * without a limit.
  */
 TWIN_NODISCARD
 twin_status twin_wait_options_set_timeout_ms(twin_wait_options *options,

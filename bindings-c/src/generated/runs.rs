@@ -617,8 +617,9 @@ impl twin_wait_options {
     }
 }
 
-/// Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default 600000); UINT64_MAX (any
-/// value too large to represent as a deadline) waits without a limit.
+/// Give up with TWIN_ERR_TIMEOUT after this many milliseconds (default 600000); the run is
+/// looked at once even with 0; UINT64_MAX (any value too large to represent as a deadline) waits
+/// without a limit.
 #[must_use]
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_wait_options_set_timeout_ms(

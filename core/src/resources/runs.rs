@@ -284,7 +284,8 @@ struct CancelBody<'a> {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct WaitOptions {
-    /// Give up with [`Error::Timeout`] after this long (default 10 minutes; `None`: never).
+    /// Give up with [`Error::Timeout`] after this long (default 10 minutes; `None`: never). The
+    /// run is looked at once even when this is zero.
     pub timeout: Option<Duration>,
     /// First pause between polls (default 0.5 s); it grows by half each poll...
     pub poll_interval: Duration,
@@ -649,15 +650,18 @@ impl Runs {
             source: None,
         };
         let mut pause = opts.poll_interval;
+        let mut first = true;
         loop {
             cancel::check(token)?;
-            let client = match deadline {
+            // The run is always looked at once, even when the limit has already passed (a
+            // timeout of 0 asks "is it over?"); later polls must fit before the deadline.
+            let client = match deadline.map(|d| self.client.until(d)) {
                 None => self.client.clone(),
-                Some(d) => self
-                    .client
-                    .until(d)
-                    .ok_or_else(|| timed_out("did not finish"))?,
+                Some(Some(bounded)) => bounded,
+                Some(None) if first => self.client.clone(),
+                Some(None) => return Err(timed_out("did not finish")),
             };
+            first = false;
             let run = match client.runs().get(agent_id, run_id) {
                 Err(e) if e.is_timeout() && deadline.is_some_and(|d| Instant::now() >= d) => {
                     return Err(timed_out("did not finish"));

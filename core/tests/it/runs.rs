@@ -151,6 +151,31 @@ fn wait_times_out_and_can_be_cancelled_from_another_thread() {
 }
 
 #[test]
+fn a_wait_with_no_time_left_still_looks_at_the_run_once() {
+    let env = env();
+    let (c, agent) = (&env.client, env.agent());
+    let run = c
+        .runs()
+        .start(&agent.agent_id, &start("[emulator: events=7 step_ms=1]"))
+        .unwrap();
+    c.runs()
+        .wait(&agent.agent_id, &run.run_id, &quick_wait())
+        .unwrap();
+    let now = WaitOptions::default().timeout(Duration::ZERO);
+    let done = c.runs().wait(&agent.agent_id, &run.run_id, &now).unwrap();
+    assert_eq!(done.status, Some(RunStatus::Completed));
+    let slow = c
+        .runs()
+        .start(&agent.agent_id, &start("[emulator: slow events=100]"))
+        .unwrap();
+    let e = c
+        .runs()
+        .wait(&agent.agent_id, &slow.run_id, &now)
+        .unwrap_err();
+    assert!(e.to_string().contains("still in_progress"), "{e}");
+}
+
+#[test]
 fn list_pages_by_number_with_every_filter() {
     let env = env();
     let (c, agent) = (&env.client, env.agent());
