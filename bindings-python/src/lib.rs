@@ -48,7 +48,6 @@ fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__build__", BUILD)?;
 
     m.add_class::<client::Client>()?;
-    m.add_class::<cancel::CancelToken>()?;
     m.add_class::<pagination::Pager>()?;
     m.add_class::<pagination::Page>()?;
     m.add_class::<pagination::PageIterator>()?;

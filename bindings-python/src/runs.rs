@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::cancel::{self, CancelToken};
+use crate::cancel;
 use crate::client::{ClientRef, resource};
 use crate::errors::{self, Ctx};
 use crate::events::{self, Follow};
@@ -118,7 +118,7 @@ model! {
             if let Some(progress) = wanted(progress)? {
                 return batch(py, "wait_one", (slf.clone(),), timeout, poll_interval, progress);
             }
-            let run = wait(py, &client, &this.inner.agent_id, &this.inner.run_id, timeout, poll_interval, None)?;
+            let run = wait(py, &client, &this.inner.agent_id, &this.inner.run_id, timeout, poll_interval)?;
             Ok(Bound::new(py, run)?.into_any())
         }
 
@@ -309,8 +309,7 @@ impl RunsResource {
     /// the first pause (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True`
     /// shows a live line (Jupyter display, `\r` line on a terminal, nothing otherwise); a
     /// callable gets a `twin.Progress` at each update.
-    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, progress=None, _cancel=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, progress=None))]
     fn wait<'py>(
         &self,
         py: Python<'py>,
@@ -319,21 +318,12 @@ impl RunsResource {
         timeout: Option<f64>,
         poll_interval: Option<f64>,
         progress: Option<Bound<'py, PyAny>>,
-        _cancel: Option<Bound<'py, CancelToken>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         if let Some(progress) = wanted(progress)? {
             let run = Bound::new(py, self.get(py, agent_id, run_id)?)?;
             return batch(py, "wait_one", (run,), timeout, poll_interval, progress);
         }
-        let run = wait(
-            py,
-            &self.client,
-            agent_id,
-            run_id,
-            timeout,
-            poll_interval,
-            _cancel.map(|t| t.get().0.clone()),
-        )?;
+        let run = wait(py, &self.client, agent_id, run_id, timeout, poll_interval)?;
         Ok(Bound::new(py, run)?.into_any())
     }
 
@@ -436,14 +426,13 @@ fn wait(
     run_id: &str,
     timeout: Option<f64>,
     poll_interval: Option<f64>,
-    cancel: Option<twin_core::CancelToken>,
 ) -> PyResult<Run> {
     let mut opts = twin_core::WaitOptions::default();
     opts.timeout = timeout_option("timeout", timeout, opts.timeout)?;
     if let Some(p) = poll_interval {
         opts.poll_interval = convert::seconds("poll_interval", p)?;
     }
-    let token = cancel.unwrap_or_default();
+    let token = twin_core::CancelToken::default();
     opts.cancel = Some(token.clone());
     let core = client.get()?;
     logging::refresh(py);

@@ -7,7 +7,7 @@ call each (``GET`` of the run, bounded by the time the wait has left and interru
 Ctrl-C), at the pace of the core's ``wait``: the first pause between two polls of a run is
 ``poll_interval`` (default 0.5 s), then it grows by half each round up to 5 s. The time a round
 of polls takes counts in the pause. No thread is held per run: the sync versions poll from the
-calling thread, the async ones run each poll in a worker thread (``asyncio.to_thread``) and
+calling thread, the async ones run each poll on the SDK's executor (``twin._async``) and
 sleep with ``asyncio.sleep`` in between, so the event loop keeps running.
 
 ``timeout`` is as ``run.wait()``'s, for the whole batch: ``None`` is the default of 600 s,
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import AsyncIterator, Iterable, Iterator, Optional
+from typing import AsyncGenerator, AsyncIterator, Iterable, Iterator, Optional
 
 from ._exceptions import APITimeoutError, WaitTimeoutError
 from ._html import ModelList
@@ -311,7 +311,7 @@ async def _apoll(batch: _Batch, i: int) -> Run:
         raise
 
 
-async def _aiterate(batch: _Batch) -> AsyncIterator[Run]:
+async def _aiterate(batch: _Batch) -> AsyncGenerator[Run, None]:
     import asyncio
 
     batch.start()
@@ -353,7 +353,7 @@ def async_as_completed(
     timeout: Optional[float] = None,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
-) -> AsyncIterator[Run]:
+) -> AsyncGenerator[Run, None]:
     """``AsyncClient.runs.as_completed``: an async iterator (not a coroutine)."""
     return _aiterate(_Batch("as_completed", runs, timeout, poll_interval, progress))
 

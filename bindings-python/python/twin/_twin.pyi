@@ -21,7 +21,6 @@ __all__ = [
     "ApiKey",
     "ApiKeysResource",
     "CancelResult",
-    "CancelToken",
     "Client",
     "CreatedApiKey",
     "CreatedWebhook",
@@ -563,6 +562,12 @@ class Follow:
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Event: ...
+    def _next_ready(self) -> tuple[bool, Optional[Event]]:
+        """One look without waiting, for `AsyncFollow` (which sleeps on the event loop between
+        looks): `(True, event)`, `(True, None)` once the follow ended, `(False, None)` when no
+        event is ready yet. An event is taken from the follower only when it is returned, so a
+        cancelled `__anext__` loses none.
+        """
     @property
     def last_index(self) -> Optional[int]:
         """The `index` of the last event yielded (or the `after_index` it started from): pass it as
@@ -574,17 +579,6 @@ class Follow:
         """
     def __enter__(self) -> Self: ...
     def __exit__(self, *_args: object) -> None: ...
-
-@final
-class CancelToken:
-    """Stops a ``wait`` from another thread (used by ``AsyncClient``)."""
-
-    def __new__(cls) -> Self: ...
-    def cancel(self) -> None:
-        """Asks every wait and follow holding this token to stop."""
-    @property
-    def cancelled(self) -> bool:
-        """Whether `cancel()` was called."""
 
 @final
 class ApiKeysResource:
@@ -683,7 +677,6 @@ class RunsResource:
         timeout: Optional[float] = None,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
-        _cancel: Optional[CancelToken] = None,
     ) -> Run:
         """Polls until the run is terminal or paused and returns it. `timeout` in seconds (default 600;
         `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is the first pause
