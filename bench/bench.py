@@ -515,7 +515,7 @@ def row2(ctx: Ctx) -> Result:
     count = len(page["events"])
 
     def ours() -> list[str]:
-        first = next(client.events.list(agent_id, run_id, limit=500).pages())
+        first = next(client.events.list(agent_id, run_id, page_size=500).pages())
         return [e.kind for e in first]
 
     sides: dict[str, Callable[[], Any]] = {"twin": ours}
@@ -558,7 +558,7 @@ def row11(ctx: Ctx) -> Result:
     std = StdlibClient(ctx.emu.url, ctx.emu.key)
 
     def page() -> Any:
-        return next(client.events.list(agent_id, run_id, limit=500).pages())
+        return next(client.events.list(agent_id, run_id, page_size=500).pages())
 
     def payloads() -> list[Any]:
         return [e.payload for e in page()]
@@ -597,7 +597,7 @@ def row11(ctx: Ctx) -> Result:
     ]
     r.notes.append(
         f"The run of row 2 (`{EVENTS_DIRECTIVE}`, about 0.94 MB a page with the emulator's re-stamped real events). Ours, one figure each: "
-        "`next(client.events.list(agent, run, limit=500).pages())`, then `e.payload` for every "
+        "`next(client.events.list(agent, run, page_size=500).pages())`, then `e.payload` for every "
         "event (its body as plain data, every protobuf Value tree in it decoded), or `e.raw` "
         "for every event (the whole item as plain data). Baselines: the same page with "
         "`requests.Session` + `.json()` (`json.loads`), or `http.client` + `json.loads`, then "

@@ -47,13 +47,14 @@ resource! {
 
 #[pymethods]
 impl AgentsResource {
-    /// The agents, fetched lazily page by page (by cursor).
-    #[pyo3(signature = (*, workspace_id=None, limit=None))]
-    fn list(&self, workspace_id: Option<String>, limit: Option<u32>) -> PyResult<Pager> {
+    /// The agents, fetched lazily page by page (by cursor); `page_size` agents a page (the
+    /// service's default is 10).
+    #[pyo3(signature = (*, workspace_id=None, page_size=None))]
+    fn list(&self, workspace_id: Option<String>, page_size: Option<u32>) -> PyResult<Pager> {
         self.client.get()?;
         let params = twin_core::AgentListParams {
             workspace_id,
-            limit,
+            limit: page_size,
         };
         Ok(Pager::new(
             pagination::source(move |c| c.agents().list(&params), Item::Agent),
@@ -98,8 +99,9 @@ impl AgentsResource {
         self.client.call(py, |c| c.agents().delete(agent_id))
     }
 
-    /// Moves an agent to another workspace.
-    #[pyo3(name = "move")]
+    /// Moves an agent to another workspace (`workspace_id` by keyword: two ids side by side
+    /// are easy to swap).
+    #[pyo3(name = "move", signature = (agent_id, *, workspace_id))]
     fn move_to(&self, py: Python<'_>, agent_id: &str, workspace_id: &str) -> PyResult<()> {
         self.client
             .call(py, |c| c.agents().move_to(agent_id, workspace_id))

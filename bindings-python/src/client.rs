@@ -48,8 +48,10 @@ impl ClientRef {
 /// A client of the Twin API. One client serves many threads; every call releases the GIL.
 ///
 /// `api_key` defaults to `TWIN_API_KEY` and `base_url` to `TWIN_BASE_URL`, else
-/// `https://build.twin.so`. Timeouts are in seconds: `timeout` per attempt,
-/// `connect_timeout` to connect, `total_timeout` for a call including its retries.
+/// `https://build.twin.so`; without a key, or with a base URL that is not an http(s) URL, it
+/// raises `twin.ConfigurationError`. Timeouts are in seconds, `None` for no limit: `timeout`
+/// per attempt (default 60), `connect_timeout` to connect (10), `total_timeout` for a call
+/// including its retries (120).
 /// HTTPS certificates are always verified, against Mozilla's roots and, unless
 /// `system_roots=False`, the system's trust store (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set);
 /// `ca_cert_pem` (PEM text or bytes) adds certificates to those, e.g. a private CA's.
@@ -87,26 +89,32 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None, system_roots=true))]
+    #[pyo3(
+        signature = (api_key=None, base_url=None, *, timeout=Some(60.0), connect_timeout=Some(10.0), total_timeout=Some(120.0), max_retries=2, ca_cert_pem=None, system_roots=true),
+        text_signature = "(api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None, system_roots=True)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<String>,
         base_url: Option<String>,
-        timeout: f64,
-        connect_timeout: f64,
-        total_timeout: f64,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        total_timeout: Option<f64>,
         max_retries: u32,
         ca_cert_pem: Option<Pem>,
         system_roots: bool,
     ) -> PyResult<Self> {
-        let mut builder = twin_core::Client::builder()
-            .system_roots(system_roots)
-            .timeout(convert::seconds("timeout", timeout)?)
-            .connect_timeout(convert::seconds("connect_timeout", connect_timeout)?)
-            .total_timeout(convert::seconds("total_timeout", total_timeout)?)
-            .max_retries(max_retries)
-            .user_agent_suffix(python_suffix(py));
+        let config = || -> PyResult<twin_core::ClientBuilder> {
+            Ok(twin_core::Client::builder()
+                .system_roots(system_roots)
+                .timeout(convert::limit("timeout", timeout)?)
+                .connect_timeout(convert::limit("connect_timeout", connect_timeout)?)
+                .total_timeout(convert::limit("total_timeout", total_timeout)?)
+                .max_retries(max_retries)
+                .user_agent_suffix(python_suffix(py)))
+        };
+        let mut builder = config().map_err(|e| errors::configuration(py, e))?;
         if let Some(key) = api_key {
             builder = builder.api_key(key);
         }
@@ -121,7 +129,7 @@ impl Client {
         }
         let core = builder
             .build()
-            .map_err(|e| errors::to_py(py, e, Ctx::Call))?;
+            .map_err(|e| errors::to_py(py, e, Ctx::Config))?;
         let base_url = core.base_url().to_owned();
         let timeouts = core.timeouts();
         let inner = ClientRef(Arc::new(RwLock::new(Some(core))));
@@ -146,22 +154,22 @@ impl Client {
         &self.base_url
     }
 
-    /// Seconds allowed for one attempt.
+    /// Seconds allowed for one attempt; `None`: no limit.
     #[getter]
-    fn timeout(&self) -> f64 {
-        self.timeouts.attempt.as_secs_f64()
+    fn timeout(&self) -> Option<f64> {
+        convert::limit_secs(self.timeouts.attempt)
     }
 
-    /// Seconds allowed to connect.
+    /// Seconds allowed to connect; `None`: no limit.
     #[getter]
-    fn connect_timeout(&self) -> f64 {
-        self.timeouts.connect.as_secs_f64()
+    fn connect_timeout(&self) -> Option<f64> {
+        convert::limit_secs(self.timeouts.connect)
     }
 
-    /// Seconds allowed for a whole call, retries included.
+    /// Seconds allowed for a whole call, retries included; `None`: no limit.
     #[getter]
-    fn total_timeout(&self) -> f64 {
-        self.timeouts.total.as_secs_f64()
+    fn total_timeout(&self) -> Option<f64> {
+        convert::limit_secs(self.timeouts.total)
     }
 
     /// Retries after the first attempt.

@@ -283,10 +283,13 @@ pub fn list(
     agent_id: &str,
     run_id: &str,
     after_index: Option<u64>,
-    limit: Option<u32>,
+    page_size: Option<u32>,
 ) -> PyResult<Pager> {
     client.get()?;
-    let params = twin_core::EventListParams { after_index, limit };
+    let params = twin_core::EventListParams {
+        after_index,
+        limit: page_size,
+    };
     let (agent_id, run_id) = (agent_id.to_owned(), run_id.to_owned());
     Ok(Pager::new(
         pagination::source(
@@ -322,7 +325,7 @@ pub fn follow(
     let token = twin_core::CancelToken::new();
     let opts = twin_core::FollowOptions {
         after_index,
-        timeout: runs::timeout_option("timeout", timeout, None)?,
+        timeout: runs::timeout_option("timeout", timeout)?,
         cancel: Some(token.clone()),
         ..Default::default()
     };
@@ -344,21 +347,22 @@ pub fn follow(
 
 #[pymethods]
 impl EventsResource {
-    /// The run's events so far, paged lazily by `after_index` (at most 500 a page).
-    #[pyo3(signature = (agent_id, run_id, *, after_index=None, limit=None))]
+    /// The run's events so far, paged lazily by `after_index`; `page_size` events a page (at
+    /// most and by default 500).
+    #[pyo3(signature = (agent_id, run_id, *, after_index=None, page_size=None))]
     fn list(
         &self,
         agent_id: &str,
         run_id: &str,
         after_index: Option<u64>,
-        limit: Option<u32>,
+        page_size: Option<u32>,
     ) -> PyResult<Pager> {
-        list(&self.client, agent_id, run_id, after_index, limit)
+        list(&self.client, agent_id, run_id, after_index, page_size)
     }
 
     /// The run's events as they happen: iterating blocks until the next event, and ends once
-    /// the run is terminal or paused and every event was seen. `timeout` (seconds, default
-    /// none) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
+    /// the run is terminal or paused and every event was seen. `timeout` (seconds; default
+    /// `None`, no limit) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
     /// `progress=True` shows a live line while iterating (events seen, last kind, elapsed:
     /// Jupyter display, `\r` line on a terminal, nothing otherwise); a callable gets a
     /// `twin.Progress` at each update.

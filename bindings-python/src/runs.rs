@@ -105,7 +105,7 @@ model! {
 
         /// Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
         /// shows a live line (status, elapsed); a callable gets a `twin.Progress` per update.
-        #[pyo3(signature = (*, timeout=None, poll_interval=None, progress=None))]
+        #[pyo3(signature = (*, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, *, timeout=600.0, poll_interval=None, progress=None)")]
         fn wait<'py>(
             slf: &Bound<'py, Self>,
             timeout: Option<f64>,
@@ -171,11 +171,11 @@ model! {
             }
         }
 
-        /// The run's events so far, paged lazily.
-        #[pyo3(signature = (*, after_index=None, limit=None))]
-        fn events(&self, after_index: Option<u64>, limit: Option<u32>) -> PyResult<Pager> {
+        /// The run's events so far, paged lazily (`page_size` events a page, at most 500).
+        #[pyo3(signature = (*, after_index=None, page_size=None))]
+        fn events(&self, after_index: Option<u64>, page_size: Option<u32>) -> PyResult<Pager> {
             let client = self.client()?;
-            events::list(&client, &self.inner.agent_id, &self.inner.run_id, after_index, limit)
+            events::list(&client, &self.inner.agent_id, &self.inner.run_id, after_index, page_size)
         }
 
         /// The run's events as they happen, until it ends; see `client.events.follow`.
@@ -305,11 +305,11 @@ impl RunsResource {
     }
 
     /// Polls until the run is terminal or paused and returns it. `timeout` in seconds
-    /// (default 600; `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is
+    /// (default 600; `None` for no limit) raises `WaitTimeoutError`; `poll_interval` is
     /// the first pause (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True`
     /// shows a live line (Jupyter display, `\r` line on a terminal, nothing otherwise); a
     /// callable gets a `twin.Progress` at each update.
-    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, progress=None))]
+    #[pyo3(signature = (agent_id, run_id, *, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, agent_id, run_id, *, timeout=600.0, poll_interval=None, progress=None)")]
     fn wait<'py>(
         &self,
         py: Python<'py>,
@@ -331,11 +331,11 @@ impl RunsResource {
     /// refreshed, in the order given (a `twin.ModelList`). Polls only the unfinished runs,
     /// one short call each, at `wait`'s pace (first pause `poll_interval`, default 0.5 s,
     /// growing by half to 5 s); no thread is held per run. `timeout` (seconds, the whole
-    /// batch; default 600 as `wait`, `float("inf")` for none) raises `WaitTimeoutError`
+    /// batch; default 600 as `wait`, `None` for no limit) raises `WaitTimeoutError`
     /// with `.finished` and `.unfinished` (the runs as last seen). Ctrl-C interrupts it.
     /// `progress=True` shows a live line (`runs: 5/8 finished (4 completed, 1 error) · 12
     /// s`); a callable gets a `twin.Progress` at each update.
-    #[pyo3(signature = (runs, *, timeout=None, poll_interval=None, progress=None))]
+    #[pyo3(signature = (runs, *, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, runs, *, timeout=600.0, poll_interval=None, progress=None)")]
     fn wait_all<'py>(
         &self,
         py: Python<'py>,
@@ -351,7 +351,7 @@ impl RunsResource {
     /// An iterator that yields each run (refreshed) as soon as it is terminal or paused, in
     /// the order they finish; same polling, `timeout`, `progress` and errors as
     /// `wait_all` (`WaitTimeoutError.finished` holds the runs already yielded).
-    #[pyo3(signature = (runs, *, timeout=None, poll_interval=None, progress=None))]
+    #[pyo3(signature = (runs, *, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, runs, *, timeout=600.0, poll_interval=None, progress=None)")]
     fn as_completed<'py>(
         &self,
         py: Python<'py>,
@@ -406,19 +406,22 @@ fn batch<'py>(
         .call(args, Some(&kwargs))
 }
 
-/// A wait timeout: `None` is the core's default, infinity is no limit.
-pub fn timeout_option(
-    name: &str,
-    value: Option<f64>,
-    default: Option<Duration>,
-) -> PyResult<Option<Duration>> {
+/// The default `timeout` of the waits, in seconds (the core's `WaitOptions` default; the
+/// `text_signature`s above spell it out for `inspect.signature`).
+const DEFAULT_WAIT: f64 = 600.0;
+
+/// A wait's or a follow's `timeout`: `None` (or infinity) is no limit.
+pub fn timeout_option(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
     match value {
-        None => Ok(default),
+        None => Ok(None),
         Some(v) if v == f64::INFINITY => Ok(None),
         Some(v) => convert::seconds(name, v).map(Some),
     }
 }
 
+// Options set field by field, not `WaitOptions { .., ..Default::default() }`: that form stops
+// compiling once the core's options are `#[non_exhaustive]`.
+#[allow(clippy::field_reassign_with_default)]
 fn wait(
     py: Python<'_>,
     client: &ClientRef,
@@ -428,7 +431,7 @@ fn wait(
     poll_interval: Option<f64>,
 ) -> PyResult<Run> {
     let mut opts = twin_core::WaitOptions::default();
-    opts.timeout = timeout_option("timeout", timeout, opts.timeout)?;
+    opts.timeout = timeout_option("timeout", timeout)?;
     if let Some(p) = poll_interval {
         opts.poll_interval = convert::seconds("poll_interval", p)?;
     }

@@ -79,6 +79,8 @@ SURFACE: dict[str, tuple[str, str]] = {
 
 # Wire name -> Python (and C) name, where they differ. Anything not listed keeps its wire name.
 PYTHON_NAMES: dict[tuple[str, str], str] = {
+    ("list_agents", "limit"): "page_size",
+    ("list_run_events", "limit"): "page_size",
     ("list_runs", "filter_status"): "status",
     ("list_runs", "filter_run_id"): "run_id",
     ("list_runs", "filter_user_email"): "user_email",

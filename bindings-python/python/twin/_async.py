@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
     from ._progress import ProgressArg
+    from ._twin import _Outcome, _RunMode, _RunStatus, _WebhookEventName, _WebhookStatus
 
 #: Threads of the SDK's executor, shared by every ``AsyncClient`` of the process. Each call on
 #: it is short (a wait is many polls), so a few serve many concurrent waits.
@@ -283,17 +284,17 @@ class AsyncRun:
     if TYPE_CHECKING:
         run_id: str
         agent_id: str
-        status: Optional[str]
+        status: Optional[_RunStatus]
         is_finished: bool
         goal: Optional[str]
         user_email: Optional[str]
         is_terminal: bool
         is_paused: bool
-        outcome: Optional[str]
+        outcome: Optional[_Outcome]
         summary: Optional[str]
         credits_consumed: Optional[int]
         run_number: Optional[int]
-        run_kind: Optional[str]
+        run_kind: Optional[_RunMode]
         policy_type: Optional[str]
         policy_model: Optional[str]
         started_at: Optional[datetime.datetime]
@@ -326,7 +327,7 @@ class AsyncRun:
     async def wait(
         self,
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> AsyncRun:
@@ -345,10 +346,10 @@ class AsyncRun:
         """As ``Run.final_output`` (reads all the run's events)."""
         return await _call(self._run.final_output)
 
-    def events(self, *, after_index: Optional[int] = None, limit: Optional[int] = None) -> AsyncPager[Event]:
+    def events(self, *, after_index: Optional[int] = None, page_size: Optional[int] = None) -> AsyncPager[Event]:
         """Not a coroutine: the run's events so far, an async iterator that fetches pages as it
         goes."""
-        return AsyncPager(self._run.events(after_index=after_index, limit=limit))
+        return AsyncPager(self._run.events(after_index=after_index, page_size=page_size))
 
     def follow(
         self, *, after_index: Optional[int] = None, timeout: Optional[float] = None, progress: ProgressArg = None
@@ -422,10 +423,10 @@ class AsyncAgents(_Resource):
     ``Client().agents``)."""
 
     def list(
-        self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None
+        self, *, workspace_id: Optional[str] = None, page_size: Optional[int] = None
     ) -> AsyncPager[Agent]:
         """Not a coroutine: returns an async iterator that fetches pages as it goes."""
-        return AsyncPager(self._sync.list(workspace_id=workspace_id, limit=limit))
+        return AsyncPager(self._sync.list(workspace_id=workspace_id, page_size=page_size))
 
     async def create(
         self,
@@ -451,8 +452,8 @@ class AsyncAgents(_Resource):
     async def delete(self, agent_id: str) -> None:
         await _call(self._sync.delete, agent_id)
 
-    async def move(self, agent_id: str, workspace_id: str) -> None:
-        await _call(self._sync.move, agent_id, workspace_id)
+    async def move(self, agent_id: str, *, workspace_id: str) -> None:
+        await _call(self._sync.move, agent_id, workspace_id=workspace_id)
 
 
 class AsyncRuns(_Resource):
@@ -463,7 +464,7 @@ class AsyncRuns(_Resource):
         self,
         agent_id: str,
         *,
-        status: Optional[str] = None,
+        status: Optional[_RunStatus] = None,
         run_id: Optional[str] = None,
         user_email: Optional[str] = None,
         goal: Optional[str] = None,
@@ -494,7 +495,7 @@ class AsyncRuns(_Resource):
         self,
         agent_id: str,
         *,
-        mode: str = "run",
+        mode: _RunMode = "run",
         message: Optional[str] = None,
         skip_deploy_check: Optional[bool] = None,
     ) -> AsyncRun:
@@ -516,7 +517,7 @@ class AsyncRuns(_Resource):
         agent_id: str,
         run_id: str,
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> AsyncRun:
@@ -532,7 +533,7 @@ class AsyncRuns(_Resource):
         self,
         runs: Iterable[Union[AsyncRun, Run]],
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> builtins.list[AsyncRun]:
@@ -551,7 +552,7 @@ class AsyncRuns(_Resource):
         self,
         runs: Iterable[Union[AsyncRun, Run]],
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> AsyncIterator[AsyncRun]:
@@ -572,10 +573,10 @@ class AsyncEvents(_Resource):
     ``Client().events``)."""
 
     def list(
-        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, limit: Optional[int] = None
+        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, page_size: Optional[int] = None
     ) -> AsyncPager[Event]:
         """Not a coroutine: returns an async iterator that fetches pages as it goes."""
-        return AsyncPager(self._sync.list(agent_id, run_id, after_index=after_index, limit=limit))
+        return AsyncPager(self._sync.list(agent_id, run_id, after_index=after_index, page_size=page_size))
 
     def follow(
         self,
@@ -599,7 +600,7 @@ class AsyncWebhooks(_Resource):
     """Webhooks of agents, as coroutines: ``AsyncClient().webhooks`` (same arguments as
     ``Client().webhooks``)."""
 
-    async def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
+    async def create(self, agent_id: str, *, url: str, events: Sequence[_WebhookEventName]) -> CreatedWebhook:
         return await _call(self._sync.create, agent_id, url=url, events=list(events))
 
     async def list(self, agent_id: str) -> ModelList[Webhook]:
@@ -614,8 +615,8 @@ class AsyncWebhooks(_Resource):
         webhook_id: str,
         *,
         url: Optional[str] = None,
-        events: Optional[Sequence[str]] = None,
-        status: Optional[str] = None,
+        events: Optional[Sequence[_WebhookEventName]] = None,
+        status: Optional[_WebhookStatus] = None,
     ) -> Webhook:
         return await _call(
             self._sync.update,
@@ -688,9 +689,9 @@ class AsyncClient:
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
         *,
-        timeout: float = 60.0,
-        connect_timeout: float = 10.0,
-        total_timeout: float = 120.0,
+        timeout: Optional[float] = 60.0,
+        connect_timeout: Optional[float] = 10.0,
+        total_timeout: Optional[float] = 120.0,
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
         system_roots: bool = True,
@@ -718,6 +719,31 @@ class AsyncClient:
     def base_url(self) -> str:
         """The base URL requests go to, without a trailing slash."""
         return self._client.base_url
+
+    @property
+    def timeout(self) -> Optional[float]:
+        """Seconds allowed for one attempt; ``None``: no limit."""
+        return self._client.timeout
+
+    @property
+    def connect_timeout(self) -> Optional[float]:
+        """Seconds allowed to connect; ``None``: no limit."""
+        return self._client.connect_timeout
+
+    @property
+    def total_timeout(self) -> Optional[float]:
+        """Seconds allowed for a whole call, retries included; ``None``: no limit."""
+        return self._client.total_timeout
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt."""
+        return self._client.max_retries
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called."""
+        return self._client.closed
 
     @property
     def sync_client(self) -> Client:

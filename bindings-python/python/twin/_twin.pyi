@@ -5,7 +5,7 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 
 import builtins
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
+from typing import Any, ClassVar, Generic, Iterable, Iterator, Literal, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
 
 from typing_extensions import Self, final
 
@@ -58,6 +58,31 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+# The values the service documents for its enum-like fields, for type checkers (the SDK keeps
+# a value it does not know as it came). The names are private to the stubs: write the strings.
+_RunStatus = Literal["in_progress", "completed", "error", "stopped", "paused"]
+_Outcome = Literal["success", "partial", "fail"]
+_RunMode = Literal["run", "build"]
+_DeploymentState = Literal["draft", "deployed", "not_deployed"]
+_WebhookStatus = Literal["active", "disabled"]
+_WebhookEventName = Literal["run.started", "run.completed", "run.failed", "run.stopped", "run.paused"]
+# Event types are many and growing: the common ones, and any other string.
+_EventKind = Union[
+    Literal[
+        "Started",
+        "UserTick",
+        "RunPolicyInitialized",
+        "PolicyDecisionRequested",
+        "PolicyDecided",
+        "StreamStarted",
+        "Tick",
+        "ToolCallStarted",
+        "ToolCallResolved",
+        "Finished",
+    ],
+    str,
+]
 
 class _Model:
     """What every model has: attributes, a short repr, ``==``, ``to_record()``, ``to_dict()``, ``from_dict()``,
@@ -179,7 +204,7 @@ class Agent(_Model):
     def workspace_id(self) -> Optional[str]:
         """The workspace it belongs to."""
     @property
-    def deployment_state(self) -> Optional[str]:
+    def deployment_state(self) -> Optional[_DeploymentState]:
         """`draft`, `deployed`, `not_deployed`, or a newer value."""
     @property
     def has_runs(self) -> bool:
@@ -188,7 +213,7 @@ class Agent(_Model):
     def latest_run_id(self) -> Optional[str]:
         """Its most recent run, if any."""
     @property
-    def latest_run_status(self) -> Optional[str]:
+    def latest_run_status(self) -> Optional[_RunStatus]:
         """The status of its most recent run (`in_progress`, `completed`, ...)."""
     @property
     def latest_run_is_finished(self) -> bool:
@@ -227,7 +252,7 @@ class Run(_Model):
     def agent_id(self) -> str:
         """The agent that runs."""
     @property
-    def status(self) -> Optional[str]:
+    def status(self) -> Optional[_RunStatus]:
         """`in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
         when the service sent none (then `is_terminal` goes by `is_finished`)."""
     @property
@@ -246,7 +271,7 @@ class Run(_Model):
     def is_paused(self) -> bool:
         """Waiting for a person (`paused`)."""
     @property
-    def outcome(self) -> Optional[str]:
+    def outcome(self) -> Optional[_Outcome]:
         """`success`, `partial` or `fail`, for a completed run."""
     @property
     def summary(self) -> Optional[str]:
@@ -258,7 +283,7 @@ class Run(_Model):
     def run_number(self) -> Optional[int]:
         """The run's number within its agent (0 in the start response, then 1, 2, ...)."""
     @property
-    def run_kind(self) -> Optional[str]:
+    def run_kind(self) -> Optional[_RunMode]:
         """`run` or `build`."""
     @property
     def policy_type(self) -> Optional[str]:
@@ -275,7 +300,7 @@ class Run(_Model):
     def refresh(self) -> Run:
         """The run as it is now (a new `Run`)."""
     def wait(
-        self, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None, progress: ProgressArg = None
+        self, *, timeout: Optional[float] = 600.0, poll_interval: Optional[float] = None, progress: ProgressArg = None
     ) -> Run:
         """Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
         shows a live line (status, elapsed); a callable gets a `twin.Progress` per update.
@@ -291,8 +316,8 @@ class Run(_Model):
         """The run's answer, honestly: `None` unless the run `completed`; then the output of
         its latest `Finished` event, else of its latest `llm` tool call, else its `summary`.
         Reads all the run's events (one or more requests)."""
-    def events(self, *, after_index: Optional[int] = None, limit: Optional[int] = None) -> Pager[Event]:
-        """The run's events so far, paged lazily."""
+    def events(self, *, after_index: Optional[int] = None, page_size: Optional[int] = None) -> Pager[Event]:
+        """The run's events so far, paged lazily (`page_size` events a page, at most 500)."""
     def follow(
         self, *, after_index: Optional[int] = None, timeout: Optional[float] = None, progress: ProgressArg = None
     ) -> Follow:
@@ -312,7 +337,7 @@ class Event(_Model):
     def recorded_at(self) -> Optional[datetime.datetime]:
         """When the service recorded it (not in `index` order)."""
     @property
-    def kind(self) -> str:
+    def kind(self) -> _EventKind:
         """The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`,
         `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
         """
@@ -343,10 +368,10 @@ class Webhook(_Model):
     def url(self) -> str:
         """Where deliveries are POSTed."""
     @property
-    def events(self) -> list[str]:
+    def events(self) -> list[_WebhookEventName]:
         """Subscribed event types, e.g. `["run.completed"]`."""
     @property
-    def status(self) -> str:
+    def status(self) -> _WebhookStatus:
         """`active` or `disabled` (or a newer value)."""
     @property
     def created_at(self) -> Optional[datetime.datetime]:
@@ -372,10 +397,10 @@ class CreatedWebhook(_Model):
     def url(self) -> str:
         """Where deliveries are POSTed."""
     @property
-    def events(self) -> list[str]:
+    def events(self) -> list[_WebhookEventName]:
         """The run events delivered, e.g. `run.completed`."""
     @property
-    def status(self) -> str:
+    def status(self) -> _WebhookStatus:
         """`active` or `disabled`."""
     @property
     def created_at(self) -> Optional[datetime.datetime]:
@@ -452,7 +477,7 @@ class WebhookEvent(_Model):
     """A verified webhook delivery."""
 
     @property
-    def event(self) -> str:
+    def event(self) -> _WebhookEventName:
         """The event name, e.g. `run.completed`."""
     @property
     def timestamp(self) -> datetime.datetime:
@@ -464,12 +489,12 @@ class WebhookEvent(_Model):
     def agent_id(self) -> str:
         """The agent of that run."""
     @property
-    def status(self) -> Optional[str]:
+    def status(self) -> Optional[_RunStatus]:
         """The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`,
         `paused`).
         """
     @property
-    def outcome(self) -> Optional[str]:
+    def outcome(self) -> Optional[_Outcome]:
         """`success`, `partial` or `fail`; only on `run.completed`."""
     @property
     def finished_at(self) -> Optional[datetime.datetime]:
@@ -610,8 +635,10 @@ class WorkspacesResource:
 class AgentsResource:
     """Agents: ``client.agents``."""
 
-    def list(self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None) -> Pager[Agent]:
-        """The agents, fetched lazily page by page (by cursor)."""
+    def list(self, *, workspace_id: Optional[str] = None, page_size: Optional[int] = None) -> Pager[Agent]:
+        """The agents, fetched lazily page by page (by cursor); `page_size` agents a page (the service's
+        default is 10).
+        """
     def create(
         self,
         *,
@@ -628,8 +655,10 @@ class AgentsResource:
         """
     def delete(self, agent_id: str) -> None:
         """Deletes an agent."""
-    def move(self, agent_id: str, workspace_id: str) -> None:
-        """Moves an agent to another workspace."""
+    def move(self, agent_id: str, *, workspace_id: str) -> None:
+        """Moves an agent to another workspace (`workspace_id` by keyword: two ids side by side are
+        easy to swap).
+        """
 
 @final
 class RunsResource:
@@ -639,7 +668,7 @@ class RunsResource:
         self,
         agent_id: str,
         *,
-        status: Optional[str] = None,
+        status: Optional[_RunStatus] = None,
         run_id: Optional[str] = None,
         user_email: Optional[str] = None,
         goal: Optional[str] = None,
@@ -656,7 +685,7 @@ class RunsResource:
         self,
         agent_id: str,
         *,
-        mode: str = "run",
+        mode: _RunMode = "run",
         message: Optional[str] = None,
         skip_deploy_check: Optional[bool] = None,
     ) -> Run:
@@ -674,12 +703,12 @@ class RunsResource:
         agent_id: str,
         run_id: str,
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> Run:
         """Polls until the run is terminal or paused and returns it. `timeout` in seconds (default 600;
-        `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is the first pause
+        `None` for no limit) raises `WaitTimeoutError`; `poll_interval` is the first pause
         (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True` shows a live line
         (Jupyter display, `\\r` line on a terminal, nothing otherwise); a callable gets a
         `twin.Progress` at each update.
@@ -688,7 +717,7 @@ class RunsResource:
         self,
         runs: Iterable[Run],
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> builtins.list[Run]:
@@ -696,7 +725,7 @@ class RunsResource:
         refreshed, in the order given (a `twin.ModelList`). Polls only the unfinished runs, one
         short call each, at `wait`'s pace (first pause `poll_interval`, default 0.5 s, growing by
         half to 5 s); no thread is held per run. `timeout` (seconds, the whole batch; default 600
-        as `wait`, `float("inf")` for none) raises `WaitTimeoutError` with `.finished` and
+        as `wait`, `None` for no limit) raises `WaitTimeoutError` with `.finished` and
         `.unfinished` (the runs as last seen). Ctrl-C interrupts it. `progress=True` shows a live
         line (`runs: 5/8 finished (4 completed, 1 error) · 12 s`); a callable gets a
         `twin.Progress` at each update.
@@ -705,7 +734,7 @@ class RunsResource:
         self,
         runs: Iterable[Run],
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> Iterator[Run]:
@@ -719,9 +748,11 @@ class EventsResource:
     """Run events: ``client.events``."""
 
     def list(
-        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, limit: Optional[int] = None
+        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, page_size: Optional[int] = None
     ) -> Pager[Event]:
-        """The run's events so far, paged lazily by `after_index` (at most 500 a page)."""
+        """The run's events so far, paged lazily by `after_index`; `page_size` events a page (at most
+        and by default 500).
+        """
     def follow(
         self,
         agent_id: str,
@@ -732,8 +763,8 @@ class EventsResource:
         progress: ProgressArg = None,
     ) -> Follow:
         """The run's events as they happen: iterating blocks until the next event, and ends once the
-        run is terminal or paused and every event was seen. `timeout` (seconds, default none) raises
-        `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it. `progress=True` shows a live
+        run is terminal or paused and every event was seen. `timeout` (seconds; default `None`, no
+        limit) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it. `progress=True` shows a live
         line while iterating (events seen, last kind, elapsed: Jupyter display, `\\r` line on a
         terminal, nothing otherwise); a callable gets a `twin.Progress` at each update.
         """
@@ -742,7 +773,7 @@ class EventsResource:
 class WebhooksResource:
     """Webhooks of agents: ``client.webhooks``."""
 
-    def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
+    def create(self, agent_id: str, *, url: str, events: Sequence[_WebhookEventName]) -> CreatedWebhook:
         """Subscribes `url` to `events` (`run.started`, `run.completed`, `run.failed`, `run.stopped`,
         `run.paused`). Keep the returned `signing_secret`.
         """
@@ -756,8 +787,8 @@ class WebhooksResource:
         webhook_id: str,
         *,
         url: Optional[str] = None,
-        events: Optional[Sequence[str]] = None,
-        status: Optional[str] = None,
+        events: Optional[Sequence[_WebhookEventName]] = None,
+        status: Optional[_WebhookStatus] = None,
     ) -> Webhook:
         """Changes a webhook's url, events or status (`active`/`disabled`)."""
     def delete(self, agent_id: str, webhook_id: str) -> None:
@@ -797,7 +828,9 @@ class InstructionsResource:
 class Client:
     """A client of the Twin API; one client serves many threads. ``api_key`` defaults to
     ``TWIN_API_KEY``, ``base_url`` to ``TWIN_BASE_URL`` then ``https://build.twin.so``.
-    Timeouts are seconds. HTTPS certificates are always verified, against Mozilla's roots
+    Timeouts are seconds, ``None`` for no limit (defaults: ``timeout`` 60 per attempt,
+    ``connect_timeout`` 10, ``total_timeout`` 120 for a call with its retries); no key or a bad
+    base URL raises ``twin.ConfigurationError``. HTTPS certificates are always verified, against Mozilla's roots
     and, unless ``system_roots=False``, the system's trust store (``SSL_CERT_FILE`` /
     ``SSL_CERT_DIR`` when set); ``ca_cert_pem`` (PEM text or bytes) adds certificates to
     those, e.g. a private CA's."""
@@ -807,9 +840,9 @@ class Client:
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
         *,
-        timeout: float = 60.0,
-        connect_timeout: float = 10.0,
-        total_timeout: float = 120.0,
+        timeout: Optional[float] = 60.0,
+        connect_timeout: Optional[float] = 10.0,
+        total_timeout: Optional[float] = 120.0,
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
         system_roots: bool = True,
@@ -818,14 +851,14 @@ class Client:
     def base_url(self) -> str:
         """The base URL requests go to, without a trailing slash."""
     @property
-    def timeout(self) -> float:
-        """Seconds allowed for one attempt."""
+    def timeout(self) -> Optional[float]:
+        """Seconds allowed for one attempt; `None`: no limit."""
     @property
-    def connect_timeout(self) -> float:
-        """Seconds allowed to connect."""
+    def connect_timeout(self) -> Optional[float]:
+        """Seconds allowed to connect; `None`: no limit."""
     @property
-    def total_timeout(self) -> float:
-        """Seconds allowed for a whole call, retries included."""
+    def total_timeout(self) -> Optional[float]:
+        """Seconds allowed for a whole call, retries included; `None`: no limit."""
     @property
     def max_retries(self) -> int:
         """Retries after the first attempt."""
