@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 
 use crate::errors::{self, Ctx};
 use crate::{
-    agents, api_keys, convert, events, instructions, logging, me, runs, schedules, webhooks,
+    agents, api_keys, convert, events, instructions, logging, me, raw, runs, schedules, webhooks,
     workspaces,
 };
 
@@ -130,22 +130,61 @@ impl Client {
         let core = builder
             .build()
             .map_err(|e| errors::to_py(py, e, Ctx::Config))?;
-        let base_url = core.base_url().to_owned();
-        let timeouts = core.timeouts();
-        let inner = ClientRef(Arc::new(RwLock::new(Some(core))));
-        Ok(Client {
-            api_keys: Py::new(py, api_keys::ApiKeysResource::new(inner.clone()))?,
-            workspaces: Py::new(py, workspaces::WorkspacesResource::new(inner.clone()))?,
-            agents: Py::new(py, agents::AgentsResource::new(inner.clone()))?,
-            runs: Py::new(py, runs::RunsResource::new(inner.clone()))?,
-            events: Py::new(py, events::EventsResource::new(inner.clone()))?,
-            webhooks: Py::new(py, webhooks::WebhooksResource::new(inner.clone()))?,
-            schedules: Py::new(py, schedules::SchedulesResource::new(inner.clone()))?,
-            instructions: Py::new(py, instructions::InstructionsResource::new(inner.clone()))?,
-            inner,
-            base_url,
-            timeouts,
-        })
+        Client::wrap(py, core)
+    }
+
+    /// A client with other limits that shares this one's connections (and key and base URL),
+    /// for one call or several: `client.with_options(timeout=5, max_retries=0).agents.get(id)`.
+    /// Each of `timeout`, `total_timeout`, `connect_timeout` (seconds, `None` for no limit)
+    /// and `max_retries` left out keeps this client's. Closing either closes only that one.
+    #[pyo3(
+        signature = (**options),
+        text_signature = "($self, *, timeout=..., total_timeout=..., connect_timeout=..., max_retries=...)"
+    )]
+    fn with_options(
+        &self,
+        py: Python<'_>,
+        options: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<Client> {
+        let core = self.inner.get()?;
+        let mut t = core.timeouts();
+        for (name, value) in options.into_iter().flat_map(|o| o.iter()) {
+            let name: String = name.extract()?;
+            let limit = |what: &str| -> PyResult<std::time::Duration> {
+                convert::limit(what, value.extract()?).map_err(|e| errors::configuration(py, e))
+            };
+            match name.as_str() {
+                "timeout" => t.attempt = limit("timeout")?,
+                "total_timeout" => t.total = limit("total_timeout")?,
+                "connect_timeout" => t.connect = limit("connect_timeout")?,
+                "max_retries" => t.max_retries = value.extract()?,
+                other => {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                        "with_options() got an unexpected keyword argument '{other}' (it takes \
+                         timeout, total_timeout, connect_timeout, max_retries)"
+                    )));
+                }
+            }
+        }
+        Client::wrap(py, core.with_timeouts(t))
+    }
+
+    /// Calls any route of the API, for what the SDK does not model yet, with this client's
+    /// key, retries, time limits, errors and redaction: `method` is `GET`, `POST`, `PUT`,
+    /// `PATCH` or `DELETE`; `path` the part after the base URL (`/v1/agents/abc`, segments
+    /// unencoded); `params` the query (`None` values left out); `json` the body. Returns a
+    /// `twin.RawResponse` (status, headers, decoded JSON, request id); an error status raises
+    /// as from any call. `POST` and `PATCH` are retried only when they certainly were not sent.
+    #[pyo3(signature = (method, path, *, params=None, json=None))]
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        path: &str,
+        params: Option<&Bound<'_, pyo3::types::PyDict>>,
+        json: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<raw::RawResponse> {
+        raw::request(py, &self.inner, method, path, params, json)
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -206,6 +245,28 @@ impl Client {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let url = pyo3::types::PyString::new(py, &self.base_url).repr()?;
         Ok(format!("Client(base_url={url})"))
+    }
+}
+
+impl Client {
+    /// The Python client over a core client, with its resource handles.
+    fn wrap(py: Python<'_>, core: twin_core::Client) -> PyResult<Client> {
+        let base_url = core.base_url().to_owned();
+        let timeouts = core.timeouts();
+        let inner = ClientRef(Arc::new(RwLock::new(Some(core))));
+        Ok(Client {
+            api_keys: Py::new(py, api_keys::ApiKeysResource::new(inner.clone()))?,
+            workspaces: Py::new(py, workspaces::WorkspacesResource::new(inner.clone()))?,
+            agents: Py::new(py, agents::AgentsResource::new(inner.clone()))?,
+            runs: Py::new(py, runs::RunsResource::new(inner.clone()))?,
+            events: Py::new(py, events::EventsResource::new(inner.clone()))?,
+            webhooks: Py::new(py, webhooks::WebhooksResource::new(inner.clone()))?,
+            schedules: Py::new(py, schedules::SchedulesResource::new(inner.clone()))?,
+            instructions: Py::new(py, instructions::InstructionsResource::new(inner.clone()))?,
+            inner,
+            base_url,
+            timeouts,
+        })
     }
 }
 

@@ -23,6 +23,7 @@ mod logging;
 mod me;
 mod model;
 mod pagination;
+mod raw;
 mod runs;
 mod schedules;
 mod signature;
@@ -48,6 +49,7 @@ fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__build__", BUILD)?;
 
     m.add_class::<client::Client>()?;
+    m.add_class::<raw::RawResponse>()?;
     m.add_class::<pagination::Pager>()?;
     m.add_class::<pagination::Page>()?;
     m.add_class::<pagination::PageIterator>()?;

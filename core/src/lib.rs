@@ -73,6 +73,7 @@ mod error;
 mod events;
 mod pagination;
 mod problem;
+mod raw;
 mod resolve;
 mod resources;
 mod scrub;
@@ -82,6 +83,7 @@ mod transport;
 pub use error::{AGENT_NOT_FOUND_DETAIL, Error, Result};
 pub use events::{Event, decode_value, final_output};
 pub use problem::{Problem, reason_phrase};
+pub use raw::RawResponse;
 pub use signature::SignatureError;
 
 pub use cancel::CancelToken;

@@ -20,7 +20,7 @@ import builtins
 import datetime
 import os
 import threading
-from typing import TYPE_CHECKING, Any, AsyncGenerator, AsyncIterator, Callable, Generic, Iterable, Optional, Sequence, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, AsyncGenerator, AsyncIterator, Callable, Generic, Iterable, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 from . import _twin
 from ._html import ModelList
@@ -38,6 +38,7 @@ from ._twin import (
     Me,
     Page,
     Pager,
+    RawResponse,
     Run,
     Schedule,
     Webhook,
@@ -696,16 +697,28 @@ class AsyncClient:
         ca_cert_pem: Optional[Union[str, bytes]] = None,
         system_roots: bool = True,
     ) -> None:
-        self._client = Client(
-            api_key,
-            base_url,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            total_timeout=total_timeout,
-            max_retries=max_retries,
-            ca_cert_pem=ca_cert_pem,
-            system_roots=system_roots,
+        self._attach(
+            Client(
+                api_key,
+                base_url,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                total_timeout=total_timeout,
+                max_retries=max_retries,
+                ca_cert_pem=ca_cert_pem,
+                system_roots=system_roots,
+            )
         )
+
+    @classmethod
+    def _over(cls, client: Client) -> AsyncClient:
+        """An ``AsyncClient`` over a blocking ``Client``."""
+        self = cls.__new__(cls)
+        self._attach(client)
+        return self
+
+    def _attach(self, client: Client) -> None:
+        self._client = client
         self.api_keys = AsyncApiKeys(self._client.api_keys)
         self.workspaces = AsyncWorkspaces(self._client.workspaces)
         self.agents = AsyncAgents(self._client.agents)
@@ -749,6 +762,19 @@ class AsyncClient:
     def sync_client(self) -> Client:
         """The blocking client this one runs on (shares its connections)."""
         return self._client
+
+    def with_options(self, **options: Any) -> AsyncClient:
+        """An ``AsyncClient`` with other limits that shares this one's connections; the same
+        keywords as ``Client.with_options`` (``timeout``, ``total_timeout``,
+        ``connect_timeout``, ``max_retries``; ``None`` is no limit)."""
+        return AsyncClient._over(self._client.with_options(**options))
+
+    async def request(
+        self, method: str, path: str, *, params: Optional[Mapping[str, Any]] = None, json: Any = None
+    ) -> RawResponse:
+        """As ``Client.request``: any route, with this client's key, retries, time limits,
+        errors and redaction."""
+        return await _call(self._client.request, method, path, params=params, json=json)
 
     async def me(self) -> Me:
         """The account the API key belongs to."""

@@ -5,7 +5,7 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 
 import builtins
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Literal, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
+from typing import Any, ClassVar, Generic, Iterable, Iterator, Literal, Mapping, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
 
 from typing_extensions import Self, final
 
@@ -36,6 +36,7 @@ __all__ = [
     "PageIterator",
     "Pager",
     "PagerIterator",
+    "RawResponse",
     "Run",
     "RunsResource",
     "Schedule",
@@ -825,6 +826,26 @@ class InstructionsResource:
         """Every version, the current one included, newest first (the order the service gives; one version was captured live)."""
 
 @final
+class RawResponse:
+    """The answer to `client.request()`: always a 2xx (any other status raises the usual
+    `twin.APIStatusError`)."""
+
+    @property
+    def status(self) -> int:
+        """The HTTP status, e.g. 200."""
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers the SDK reads, by lowercase name, when sent: `content-type`, `x-request-id`,
+        `retry-after`, `allow`. The key never appears.
+        """
+    @property
+    def json(self) -> Any:
+        """The body decoded from JSON (dicts, lists, strings, numbers); `None` when empty."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id the service sent (`x-request-id`), if any."""
+
+@final
 class Client:
     """A client of the Twin API; one client serves many threads. ``api_key`` defaults to
     ``TWIN_API_KEY``, ``base_url`` to ``TWIN_BASE_URL`` then ``https://build.twin.so``.
@@ -889,6 +910,34 @@ class Client:
     @property
     def instructions(self) -> InstructionsResource:
         """Instructions of agents: get, update, history."""
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = ...,
+        total_timeout: Optional[float] = ...,
+        connect_timeout: Optional[float] = ...,
+        max_retries: int = ...,
+    ) -> Client:
+        """A client with other limits that shares this one's connections (and key and base URL), for
+        one call or several: `client.with_options(timeout=5, max_retries=0).agents.get(id)`. Each of
+        `timeout`, `total_timeout`, `connect_timeout` (seconds, `None` for no limit) and
+        `max_retries` left out keeps this client's. Closing either closes only that one.
+        """
+    def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "get", "post", "put", "patch", "delete"],
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+    ) -> RawResponse:
+        """Calls any route of the API, for what the SDK does not model yet, with this client's key,
+        retries, time limits, errors and redaction: `method` is `GET`, `POST`, `PUT`, `PATCH` or
+        `DELETE`; `path` the part after the base URL (`/v1/agents/abc`, segments unencoded);
+        `params` the query (`None` values left out); `json` the body. Returns a `twin.RawResponse`
+        (status, headers, decoded JSON, request id); an error status raises as from any call.
+        `POST` and `PATCH` are retried only when they certainly were not sent.
+        """
     def me(self) -> Me:
         """The account the API key belongs to."""
     def close(self) -> None:
