@@ -71,6 +71,7 @@ pub mod cron;
 mod de;
 mod error;
 mod events;
+mod observe;
 mod pagination;
 mod problem;
 mod raw;
@@ -82,6 +83,7 @@ mod transport;
 
 pub use error::{AGENT_NOT_FOUND_DETAIL, Error, Result};
 pub use events::{Event, decode_value, final_output};
+pub use observe::{Attempt, OnAttempt};
 pub use problem::{Problem, reason_phrase};
 pub use raw::RawResponse;
 pub use signature::SignatureError;

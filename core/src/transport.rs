@@ -142,6 +142,8 @@ pub(crate) struct Transport {
     /// The agent's own per-call limit (the client's attempt timeout): a call within it needs
     /// no request-level configuration (a copy of the whole ureq config per request).
     attempt_limit: Duration,
+    /// The per-attempt callback, if the client has one (`core/src/observe.rs`).
+    pub(crate) on_attempt: crate::observe::Hook,
 }
 
 impl Transport {
@@ -169,6 +171,7 @@ impl Transport {
             agent,
             api_key: api_key.into(),
             attempt_limit: timeouts.attempt,
+            on_attempt: Default::default(),
         }
     }
 
@@ -199,6 +202,16 @@ impl Transport {
                         reply
                     });
             let elapsed = now.elapsed();
+            self.on_attempt.report(
+                req.method.as_str(),
+                req.path,
+                attempt + 1,
+                elapsed,
+                outcome
+                    .as_ref()
+                    .map(|r| (r.status, r.request_id.as_deref()))
+                    .map_err(|f| &f.error),
+            );
             let retry = match &outcome {
                 Ok(reply) => {
                     log::debug!(
