@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 
 use crate::errors::{self, Ctx};
 use crate::{
-    agents, api_keys, convert, events, instructions, logging, me, raw, runs, schedules, webhooks,
-    workspaces,
+    agents, api_keys, convert, events, instructions, logging, me, observe, raw, runs, schedules,
+    webhooks, workspaces,
 };
 
 /// A shared handle on the core client; `None` once closed. Resource handles and runs hold a
@@ -55,6 +55,8 @@ impl ClientRef {
 /// HTTPS certificates are always verified, against Mozilla's roots and, unless
 /// `system_roots=False`, the system's trust store (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set);
 /// `ca_cert_pem` (PEM text or bytes) adds certificates to those, e.g. a private CA's.
+/// `on_attempt`, a callable, receives a `twin.Attempt` for every HTTP attempt (retries
+/// included), on the thread making the call, for metrics and traces.
 #[pyclass(frozen, module = "twin", name = "Client")]
 pub struct Client {
     pub(crate) inner: ClientRef,
@@ -90,8 +92,8 @@ pub struct Client {
 impl Client {
     #[new]
     #[pyo3(
-        signature = (api_key=None, base_url=None, *, timeout=Some(60.0), connect_timeout=Some(10.0), total_timeout=Some(120.0), max_retries=2, ca_cert_pem=None, system_roots=true),
-        text_signature = "(api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None, system_roots=True)"
+        signature = (api_key=None, base_url=None, *, timeout=Some(60.0), connect_timeout=Some(10.0), total_timeout=Some(120.0), max_retries=2, ca_cert_pem=None, system_roots=true, on_attempt=None),
+        text_signature = "(api_key=None, base_url=None, *, timeout=60.0, connect_timeout=10.0, total_timeout=120.0, max_retries=2, ca_cert_pem=None, system_roots=True, on_attempt=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -104,6 +106,7 @@ impl Client {
         max_retries: u32,
         ca_cert_pem: Option<Pem>,
         system_roots: bool,
+        on_attempt: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let config = || -> PyResult<twin_core::ClientBuilder> {
             Ok(twin_core::Client::builder()
@@ -120,6 +123,17 @@ impl Client {
         }
         if let Some(url) = base_url {
             builder = builder.base_url(url);
+        }
+        if let Some(f) = on_attempt.filter(|f| !f.is_none()) {
+            if !f.is_callable() {
+                return Err(errors::configuration(
+                    py,
+                    pyo3::exceptions::PyValueError::new_err(
+                        "on_attempt must be a callable taking a twin.Attempt",
+                    ),
+                ));
+            }
+            builder = builder.on_attempt(observe::hook(f.unbind()));
         }
         if let Some(pem) = ca_cert_pem {
             builder = builder.add_root_certificate_pem(match pem {

@@ -22,6 +22,7 @@ mod instructions;
 mod logging;
 mod me;
 mod model;
+mod observe;
 mod pagination;
 mod raw;
 mod runs;
@@ -50,6 +51,7 @@ fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
     m.add_class::<client::Client>()?;
     m.add_class::<raw::RawResponse>()?;
+    m.add_class::<observe::Attempt>()?;
     m.add_class::<pagination::Pager>()?;
     m.add_class::<pagination::Page>()?;
     m.add_class::<pagination::PageIterator>()?;

@@ -49,6 +49,7 @@ from ._html import ModelList
 from ._twin import (
     Agent,
     ApiKey,
+    Attempt,
     CancelResult,
     Client,
     CreatedApiKey,
@@ -96,6 +97,7 @@ __all__ = [
     "ModelList",
     "Follow",
     "RawResponse",
+    "Attempt",
     "Progress",
     "Me",
     "ApiKey",

@@ -27,6 +27,7 @@ from ._html import ModelList
 from ._twin import (
     Agent,
     ApiKey,
+    Attempt,
     CancelResult,
     Client,
     CreatedApiKey,
@@ -696,6 +697,7 @@ class AsyncClient:
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
         system_roots: bool = True,
+        on_attempt: Optional[Callable[[Attempt], object]] = None,
     ) -> None:
         self._attach(
             Client(
@@ -707,6 +709,7 @@ class AsyncClient:
                 max_retries=max_retries,
                 ca_cert_pem=ca_cert_pem,
                 system_roots=system_roots,
+                on_attempt=on_attempt,
             )
         )
 

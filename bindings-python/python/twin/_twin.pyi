@@ -5,7 +5,7 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 
 import builtins
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Literal, Mapping, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
+from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, Literal, Mapping, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
 
 from typing_extensions import Self, final
 
@@ -20,6 +20,7 @@ __all__ = [
     "AgentsResource",
     "ApiKey",
     "ApiKeysResource",
+    "Attempt",
     "CancelResult",
     "Client",
     "CreatedApiKey",
@@ -826,6 +827,35 @@ class InstructionsResource:
         """Every version, the current one included, newest first (the order the service gives; one version was captured live)."""
 
 @final
+class Attempt:
+    """One HTTP attempt of a call, as handed to `Client(on_attempt=...)`: never the key, a query
+    string or a body."""
+
+    @property
+    def method(self) -> str:
+        """The HTTP method, e.g. `GET`."""
+    @property
+    def route(self) -> str:
+        """The route with its ids replaced by names, e.g. `/v1/agents/{agent_id}/runs`."""
+    @property
+    def status(self) -> Optional[int]:
+        """The HTTP status, when an answer came (any status, 2xx or not)."""
+    @property
+    def attempt(self) -> int:
+        """1 for the first attempt, 2 for the first retry, ..."""
+    @property
+    def duration(self) -> float:
+        """Seconds from sending the request to the end of reading the answer (or the failure)."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id the service sent (`x-request-id`), if any."""
+    @property
+    def error(self) -> Optional[Literal["timeout", "connection", "too_large", "other"]]:
+        """Why no answer came: `timeout`, `connection`, `too_large` or `other`; `None` when an answer
+        came.
+        """
+
+@final
 class RawResponse:
     """The answer to `client.request()`: always a 2xx (any other status raises the usual
     `twin.APIStatusError`)."""
@@ -854,7 +884,8 @@ class Client:
     base URL raises ``twin.ConfigurationError``. HTTPS certificates are always verified, against Mozilla's roots
     and, unless ``system_roots=False``, the system's trust store (``SSL_CERT_FILE`` /
     ``SSL_CERT_DIR`` when set); ``ca_cert_pem`` (PEM text or bytes) adds certificates to
-    those, e.g. a private CA's."""
+    those, e.g. a private CA's. ``on_attempt``, a callable, receives a ``twin.Attempt`` for
+    every HTTP attempt (retries included), on the thread making the call."""
 
     def __new__(
         cls,
@@ -867,6 +898,7 @@ class Client:
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
         system_roots: bool = True,
+        on_attempt: Optional[Callable[[Attempt], object]] = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str:
