@@ -21,6 +21,7 @@ pub struct twin_client_options {
     max_retries: Option<u32>,
     root_certificates: Vec<Vec<u8>>,
     system_roots: Option<bool>,
+    on_attempt: Option<crate::hooks::AttemptHook>,
 }
 
 /// A client of the Twin API. Thread-safe: one client may serve several threads at once.
@@ -159,6 +160,22 @@ pub extern "C" fn twin_client_options_set_system_roots(
     })
 }
 
+/// Sets a function that receives a twin_attempt for every HTTP attempt of the client's calls
+/// (retries included), with `user_data`, for metrics and traces; see twin_attempt_fn.
+/// `callback` may be NULL (no hook); `user_data` may be NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_client_options_set_on_attempt(
+    options: *mut twin_client_options,
+    callback: crate::hooks::twin_attempt_fn,
+    user_data: *mut std::ffi::c_void,
+) -> twin_status {
+    ffi::call(|| {
+        let options = ffi::arg_mut(options, "options")?;
+        options.on_attempt = crate::hooks::AttemptHook::new(callback, user_data);
+        Ok(())
+    })
+}
+
 /// Frees client options. NULL does nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_client_options_free(options: *mut twin_client_options) {
@@ -205,6 +222,9 @@ pub extern "C" fn twin_client_new(
             }
             if let Some(trust) = o.system_roots {
                 builder = builder.system_roots(trust);
+            }
+            if let Some(hook) = o.on_attempt {
+                builder = hook.install(builder);
             }
         }
         client_out.give(twin_client {
