@@ -92,8 +92,12 @@ PYTHON_NAMES: dict[tuple[str, str], str] = {
     ("start_run", "run_mode"): "mode",
     ("start_run", "user_message"): "message",
 }
-# Python name -> C name, where they differ (none today: C uses the Python names).
-C_NAMES: dict[tuple[str, str], str] = {}
+# Python name -> C name, where they differ: Python's lists take `page_size` everywhere (issue
+# 14); C keeps the wire's `limit` for agents and events (bindings-c is not changed by issue 14).
+C_NAMES: dict[tuple[str, str], str] = {
+    ("list_agents", "page_size"): "limit",
+    ("list_run_events", "page_size"): "limit",
+}
 
 # --------------------------------------------------------------------------------------------
 # Deliberate omissions: (operationId, wire name) -> (languages that leave it out, reason).
