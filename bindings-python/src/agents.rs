@@ -81,17 +81,13 @@ impl AgentsResource {
             derived_from_agent_id,
             agent_id,
         };
-        self.client
-            .call(py, |c| c.agents().create(&params))
-            .map(Agent::from)
+        self.client.model(py, |c| c.agents().create(&params))
     }
 
     /// One agent. An unknown agent is a `PermissionDeniedError` (403, "you do not have
     /// access to this agent"): the service never says 404 for agents.
     fn get(&self, py: Python<'_>, agent_id: &str) -> PyResult<Agent> {
-        self.client
-            .call(py, |c| c.agents().get(agent_id))
-            .map(Agent::from)
+        self.client.model(py, |c| c.agents().get(agent_id))
     }
 
     /// Deletes an agent.

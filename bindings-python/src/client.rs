@@ -38,10 +38,33 @@ impl ClientRef {
         T: Send,
         F: FnOnce(&twin_core::Client) -> twin_core::Result<T> + Send,
     {
+        self.call_with_id(py, f).map(|(value, _)| value)
+    }
+
+    /// [`ClientRef::call`], with the request id the service sent with the call's last answer.
+    pub fn call_with_id<T, F>(&self, py: Python<'_>, f: F) -> PyResult<(T, Option<String>)>
+    where
+        T: Send,
+        F: FnOnce(&twin_core::Client) -> twin_core::Result<T> + Send,
+    {
         let client = self.get()?;
         logging::refresh(py);
-        py.detach(|| f(&client))
+        let (result, id) = py.detach(|| observe::with_request_id(|| f(&client)));
+        result
+            .map(|value| (value, id))
             .map_err(|e| errors::to_py(py, e, Ctx::Call))
+    }
+
+    /// [`ClientRef::call`] for a call that returns one model: the model, carrying the request
+    /// id of the answer (its `request_id`).
+    pub fn model<T, M, F>(&self, py: Python<'_>, f: F) -> PyResult<M>
+    where
+        T: Send,
+        M: From<T> + crate::model::Identified,
+        F: FnOnce(&twin_core::Client) -> twin_core::Result<T> + Send,
+    {
+        self.call_with_id(py, f)
+            .map(|(value, id)| M::from(value).with_request_id(id))
     }
 }
 
@@ -124,17 +147,16 @@ impl Client {
         if let Some(url) = base_url {
             builder = builder.base_url(url);
         }
-        if let Some(f) = on_attempt.filter(|f| !f.is_none()) {
-            if !f.is_callable() {
-                return Err(errors::configuration(
-                    py,
-                    pyo3::exceptions::PyValueError::new_err(
-                        "on_attempt must be a callable taking a twin.Attempt",
-                    ),
-                ));
-            }
-            builder = builder.on_attempt(observe::hook(f.unbind()));
+        let on_attempt = on_attempt.filter(|f| !f.is_none());
+        if on_attempt.as_ref().is_some_and(|f| !f.is_callable()) {
+            return Err(errors::configuration(
+                py,
+                pyo3::exceptions::PyValueError::new_err(
+                    "on_attempt must be a callable taking a twin.Attempt",
+                ),
+            ));
         }
+        builder = builder.on_attempt(observe::hook(on_attempt.map(Bound::unbind)));
         if let Some(pem) = ca_cert_pem {
             builder = builder.add_root_certificate_pem(match pem {
                 Pem::Text(text) => text.into_bytes(),
@@ -239,7 +261,7 @@ impl Client {
 
     /// The account the API key belongs to.
     fn me(&self, py: Python<'_>) -> PyResult<me::Me> {
-        self.inner.call(py, |c| c.me()).map(me::Me::from)
+        self.inner.model(py, |c| c.me())
     }
 
     /// Closes the client's connections; later calls raise `RuntimeError`.

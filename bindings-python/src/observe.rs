@@ -72,11 +72,27 @@ impl Attempt {
     }
 }
 
-/// The core callback that calls `callable(twin.Attempt)` with the GIL taken (the call runs with
-/// it released). An exception in the callable is reported as unraisable (it never fails the
-/// call); at interpreter shutdown nothing is called.
-pub fn hook(callable: Py<PyAny>) -> impl Fn(&twin_core::Attempt) + Send + Sync + 'static {
+thread_local! {
+    /// The request id of the last attempt made on this thread (`None` when it sent none).
+    static LAST_REQUEST_ID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its result, the request id of the last attempt it made on this
+/// thread (what the service sent with its answer), if any.
+pub fn with_request_id<T>(f: impl FnOnce() -> T) -> (T, Option<String>) {
+    LAST_REQUEST_ID.with(|l| l.borrow_mut().take());
+    let result = f();
+    (result, LAST_REQUEST_ID.with(|l| l.borrow_mut().take()))
+}
+
+/// The core callback of every Python client: it notes each attempt's request id for
+/// [`with_request_id`], then calls `callable(twin.Attempt)` (if any) with the GIL taken (the call
+/// runs with it released). An exception in the callable is reported as unraisable (it never
+/// fails the call); at interpreter shutdown nothing is called.
+pub fn hook(callable: Option<Py<PyAny>>) -> impl Fn(&twin_core::Attempt) + Send + Sync + 'static {
     move |attempt| {
+        LAST_REQUEST_ID.with(|l| *l.borrow_mut() = attempt.request_id.clone());
+        let Some(callable) = &callable else { return };
         Python::try_attach(|py| {
             let record = Attempt {
                 inner: attempt.clone(),

@@ -99,8 +99,8 @@ model! {
             let client = self.client()?;
             let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
             client
-                .call(py, |c| c.runs().get(agent, run))
-                .map(|r| Run::bound(r, &client))
+                .call_with_id(py, |c| c.runs().get(agent, run))
+                .map(|r| Run::bound_with_id(r, &client))
         }
 
         /// Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
@@ -151,9 +151,7 @@ model! {
         fn cancel(&self, py: Python<'_>, reason: Option<&str>) -> PyResult<CancelResult> {
             let client = self.client()?;
             let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
-            client
-                .call(py, |c| c.runs().cancel(agent, run, reason))
-                .map(CancelResult::from)
+            client.model(py, |c| c.runs().cancel(agent, run, reason))
         }
 
         /// The run's answer, honestly: `None` unless the run `completed`; then the output of
@@ -199,8 +197,14 @@ impl Run {
     pub fn bound(run: twin_core::Run, client: &ClientRef) -> Run {
         Run {
             inner: run,
+            request_id: None,
             client: Some(client.clone()),
         }
+    }
+
+    /// [`Run::bound`] for a run returned by one call, with the request id of its answer.
+    fn bound_with_id((run, id): (twin_core::Run, Option<String>), client: &ClientRef) -> Run {
+        crate::model::Identified::with_request_id(Run::bound(run, client), id)
     }
 
     fn client(&self) -> PyResult<ClientRef> {
@@ -274,15 +278,15 @@ impl RunsResource {
             skip_deploy_check,
         };
         self.client
-            .call(py, |c| c.runs().start(agent_id, &params))
-            .map(|r| Run::bound(r, &self.client))
+            .call_with_id(py, |c| c.runs().start(agent_id, &params))
+            .map(|r| Run::bound_with_id(r, &self.client))
     }
 
     /// One run; `NotFoundError` when the agent has no such run.
     fn get(&self, py: Python<'_>, agent_id: &str, run_id: &str) -> PyResult<Run> {
         self.client
-            .call(py, |c| c.runs().get(agent_id, run_id))
-            .map(|r| Run::bound(r, &self.client))
+            .call_with_id(py, |c| c.runs().get(agent_id, run_id))
+            .map(|r| Run::bound_with_id(r, &self.client))
     }
 
     /// Cancels a run. Cancelling a finished run still succeeds, with a `note`.
@@ -295,8 +299,7 @@ impl RunsResource {
         reason: Option<&str>,
     ) -> PyResult<CancelResult> {
         self.client
-            .call(py, |c| c.runs().cancel(agent_id, run_id, reason))
-            .map(CancelResult::from)
+            .model(py, |c| c.runs().cancel(agent_id, run_id, reason))
     }
 
     /// Deletes a run.

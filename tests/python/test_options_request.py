@@ -166,3 +166,20 @@ def test_request_against_the_emulator_and_async(emulator: Emulator, client: twin
 
     raw, me = asyncio.run(main())
     assert raw["user_id"] == me.user_id
+
+
+def test_results_carry_the_request_id(recorder: Recorder, client: twin.Client, agent: twin.Agent) -> None:
+    with twin.Client(API_KEY, recorder.url) as c:
+        assert c.me().request_id == "req-me-1"
+        assert c.me().request_id == "req-me-2"  # each answer its own
+    # The emulator sends no request id: then there is none.
+    assert client.agents.get(agent.agent_id).request_id is None
+    assert twin.Me.from_dict({"user_id": "u"}).request_id is None
+    assert "request_id" not in twin.Agent._fields  # not a field of the data (tables, to_record)
+
+    async def main() -> Any:
+        async with twin.AsyncClient(API_KEY, recorder.url) as ac:
+            return (await ac.me()).request_id
+
+    assert asyncio.run(main()) == "req-me-3"
+

@@ -301,6 +301,7 @@ class AsyncRun:
         policy_model: Optional[str]
         started_at: Optional[datetime.datetime]
         last_event_at: Optional[datetime.datetime]
+        request_id: Optional[str]
 
     def __init__(self, run: Run) -> None:
         if not isinstance(run, Run):
@@ -376,7 +377,7 @@ class AsyncRun:
 
 
 #: What `AsyncRun` reads from its Run: the fields and the data methods.
-_RUN_DATA = frozenset(Run._fields) | {"to_dict", "to_record", "to_json"}
+_RUN_DATA = frozenset(Run._fields) | {"request_id", "to_dict", "to_record", "to_json"}
 
 
 class _Resource:

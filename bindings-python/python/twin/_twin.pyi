@@ -91,6 +91,13 @@ class _Model:
     pickling, and a table in Jupyter."""
 
     _fields: ClassVar[list[str]]
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id (`x-request-id`) the service sent with the answer this came in: set on what
+        `me()`, `get`, `create`, `start`, `update`, `cancel` and `run.refresh()` return, when the
+        service sent one; `None` otherwise (lists, waits, `instructions.get`, `schedules.get`,
+        `from_dict`).
+        """
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def to_dict(self) -> Any:
