@@ -9,17 +9,26 @@ use twin_core::{Attempt, Client};
 
 use crate::common::env;
 
-#[test]
-fn every_attempt_is_reported_with_its_route() {
-    let env = env();
-    let seen: Arc<Mutex<Vec<Attempt>>> = Arc::default();
+type Seen = Arc<Mutex<Vec<Attempt>>>;
+
+/// A client of `base_url` with the emulator's key whose hook keeps every record.
+fn recording(key: &str, base_url: &str, retries: u32) -> (Client, Seen) {
+    let seen: Seen = Arc::default();
     let sink = seen.clone();
     let client = Client::builder()
-        .api_key(env.emulator.api_key())
-        .base_url(env.emulator.url())
+        .api_key(key)
+        .base_url(base_url)
+        .max_retries(retries)
         .on_attempt(move |a| sink.lock().unwrap().push(a.clone()))
         .build()
         .expect("client");
+    (client, seen)
+}
+
+#[test]
+fn every_attempt_is_reported_with_its_route() {
+    let env = env();
+    let (client, seen) = recording(env.emulator.api_key(), env.emulator.url(), 2);
     let agent = env.agent();
     env.faults(json!({"error_rate": 1.0, "error_status": 503, "route": "/v1/agents", "times": 1}));
     let got = client
@@ -57,15 +66,8 @@ fn every_attempt_is_reported_with_its_route() {
 #[test]
 fn a_failed_attempt_names_its_error() {
     let env = env();
-    let seen: Arc<Mutex<Vec<Attempt>>> = Arc::default();
-    let sink = seen.clone();
-    let client = Client::builder()
-        .api_key(env.emulator.api_key())
-        .base_url("http://127.0.0.1:9") // nothing listens on the discard port
-        .max_retries(1)
-        .on_attempt(move |a| sink.lock().unwrap().push(a.clone()))
-        .build()
-        .expect("client");
+    // Nothing listens on the discard port.
+    let (client, seen) = recording(env.emulator.api_key(), "http://127.0.0.1:9", 1);
     assert!(client.me().is_err());
     let seen = seen.lock().unwrap();
     assert!(!seen.is_empty());
