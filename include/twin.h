@@ -448,6 +448,49 @@ typedef struct twin_workspace_list twin_workspace_list;
 typedef struct twin_workspace_update_params twin_workspace_update_params;
 
 /**
+ * One HTTP attempt of a call, as passed to a twin_attempt_fn. Never the key, a query string
+ * or a body. The strings are NUL-terminated UTF-8, valid only during the call.
+ */
+typedef struct {
+  /**
+   * The HTTP method, e.g. "GET".
+   */
+  const char *method;
+  /**
+   * The route with its ids replaced by names, e.g. "/v1/agents/{agent_id}/runs".
+   */
+  const char *route;
+  /**
+   * The HTTP status (any, 2xx or not); 0 when no answer came.
+   */
+  uint16_t status;
+  /**
+   * 1 for the first attempt, 2 for the first retry, ...
+   */
+  uint32_t attempt;
+  /**
+   * Microseconds from sending the request to the end of reading the answer (or the failure).
+   */
+  uint64_t duration_us;
+  /**
+   * The request id the service sent (x-request-id), or NULL.
+   */
+  const char *request_id;
+  /**
+   * Why no answer came: "timeout", "connection", "too_large" or "other"; NULL when an
+   * answer came.
+   */
+  const char *error;
+} twin_attempt;
+
+/**
+ * Receives a twin_attempt and the `user_data` given to twin_client_options_set_on_attempt().
+ * It is called on the thread making the call, before the call goes on (keep it short),
+ * possibly from several threads at once.
+ */
+typedef void (*twin_attempt_fn)(const twin_attempt *attempt, void *user_data);
+
+/**
  * Receives a log line: its level, the line (NUL-terminated UTF-8, valid only during the call)
  * and the `user_data` given to twin_log_set_handler(). It is called on the thread whose call
  * logged, possibly several threads at once; it must not call twin_log_set_handler().
@@ -557,6 +600,16 @@ const char *twin_last_error_signature_kind(void);
  * that is not a twin_status.
  */
 const char *twin_status_str(int status);
+
+/**
+ * Sets a function that receives a twin_attempt for every HTTP attempt of the client's calls
+ * (retries included), with `user_data`, for metrics and traces; see twin_attempt_fn.
+ * `callback` may be NULL (no hook); `user_data` may be NULL.
+ */
+TWIN_NODISCARD
+twin_status twin_client_options_set_on_attempt(twin_client_options *options,
+                                               twin_attempt_fn callback,
+                                               void *user_data);
 
 /**
  * Makes a client. `options` may be NULL: everything then comes from the environment and the

@@ -22,6 +22,7 @@ pub(crate) struct ClientSettings {
     pub(crate) max_retries: Option<u32>,
     pub(crate) root_certificates: Vec<Vec<u8>>,
     pub(crate) system_roots: Option<bool>,
+    pub(crate) on_attempt: Option<crate::hooks::AttemptHook>,
 }
 
 /// A client of the Twin API. Thread-safe: one client may serve several threads at once.
@@ -92,6 +93,9 @@ pub extern "C" fn twin_client_new(
         }
         if let Some(trust) = o.system_roots {
             builder = builder.system_roots(trust);
+        }
+        if let Some(hook) = o.on_attempt {
+            builder = hook.install(builder);
         }
         client_out.give(twin_client {
             client: builder.build()?,

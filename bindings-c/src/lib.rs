@@ -12,6 +12,8 @@ mod ffi;
 
 mod error;
 
+mod hooks;
+
 mod client;
 
 mod logging;

@@ -47,13 +47,14 @@ resource! {
 
 #[pymethods]
 impl AgentsResource {
-    /// The agents, fetched lazily page by page (by cursor).
-    #[pyo3(signature = (*, workspace_id=None, limit=None))]
-    fn list(&self, workspace_id: Option<String>, limit: Option<u32>) -> PyResult<Pager> {
+    /// The agents, fetched lazily page by page (by cursor); `page_size` agents a page (the
+    /// service's default is 10).
+    #[pyo3(signature = (*, workspace_id=None, page_size=None))]
+    fn list(&self, workspace_id: Option<String>, page_size: Option<u32>) -> PyResult<Pager> {
         self.client.get()?;
         let mut params = twin_core::AgentListParams::default();
         params.workspace_id = workspace_id;
-        params.limit = limit;
+        params.limit = page_size;
         Ok(Pager::new(
             pagination::source(move |c| c.agents().list(&params), Item::Agent),
             self.client.clone(),
@@ -78,17 +79,13 @@ impl AgentsResource {
         params.is_subagent = is_subagent;
         params.derived_from_agent_id = derived_from_agent_id;
         params.agent_id = agent_id;
-        self.client
-            .call(py, |c| c.agents().create(&params))
-            .map(Agent::from)
+        self.client.model(py, |c| c.agents().create(&params))
     }
 
     /// One agent. An unknown agent is a `PermissionDeniedError` (403, "you do not have
     /// access to this agent"): the service never says 404 for agents.
     fn get(&self, py: Python<'_>, agent_id: &str) -> PyResult<Agent> {
-        self.client
-            .call(py, |c| c.agents().get(agent_id))
-            .map(Agent::from)
+        self.client.model(py, |c| c.agents().get(agent_id))
     }
 
     /// Deletes an agent.
@@ -96,8 +93,9 @@ impl AgentsResource {
         self.client.call(py, |c| c.agents().delete(agent_id))
     }
 
-    /// Moves an agent to another workspace.
-    #[pyo3(name = "move")]
+    /// Moves an agent to another workspace (`workspace_id` by keyword: two ids side by side
+    /// are easy to swap).
+    #[pyo3(name = "move", signature = (agent_id, *, workspace_id))]
     fn move_to(&self, py: Python<'_>, agent_id: &str, workspace_id: &str) -> PyResult<()> {
         self.client
             .call(py, |c| c.agents().move_to(agent_id, workspace_id))

@@ -75,9 +75,7 @@ impl ApiKeysResource {
 
     /// Creates a key; its secret is in `.api_key`, only this once.
     fn create(&self, py: Python<'_>, name: &str) -> PyResult<CreatedApiKey> {
-        self.client
-            .call(py, |c| c.api_keys().create(name))
-            .map(CreatedApiKey::from)
+        self.client.model(py, |c| c.api_keys().create(name))
     }
 
     /// Revokes a key; it stops working at once.

@@ -21,45 +21,10 @@ pub const SLICE: Duration = Duration::from_millis(50);
 /// After an interrupt, how long to let a cancelled worker finish before returning anyway.
 const GRACE: Duration = Duration::from_millis(1500);
 
-/// A flag that stops a `wait` or a `follow` from another thread (or from asyncio when the
-/// awaiting task is cancelled). Used by `AsyncClient`; rarely needed directly.
-#[pyclass(frozen, module = "twin._twin", name = "CancelToken")]
-#[derive(Clone, Default)]
-pub struct CancelToken(pub twin_core::CancelToken);
-
-#[pymethods]
-impl CancelToken {
-    #[new]
-    fn new() -> Self {
-        CancelToken::default()
-    }
-
-    /// Asks every wait and follow holding this token to stop.
-    fn cancel(&self) {
-        self.0.cancel();
-    }
-
-    /// Whether `cancel()` was called.
-    #[getter]
-    fn cancelled(&self) -> bool {
-        self.0.is_cancelled()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "CancelToken(cancelled={})",
-            if self.0.is_cancelled() {
-                "True"
-            } else {
-                "False"
-            }
-        )
-    }
-}
-
 /// Runs `f` on a worker thread; the GIL is released while waiting, and signals are checked
 /// every [`SLICE`]. On an interrupt, `token` (if any) is cancelled and the signal's exception
-/// is returned.
+/// is returned. Off the main thread, where Python never runs signal handlers (an executor's
+/// thread, `AsyncClient`'s), `f` runs right there with the GIL released: no second thread.
 pub fn interruptible<T, F>(
     py: Python<'_>,
     token: Option<&twin_core::CancelToken>,
@@ -69,6 +34,11 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    if !on_main_thread(py)? {
+        return py
+            .detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)))
+            .map_err(|_| errors::panicked());
+    }
     let (tx, rx) = mpsc::sync_channel::<std::thread::Result<T>>(1);
     let abandoned = Arc::new(AtomicBool::new(false));
     let gave_up = abandoned.clone();
@@ -107,6 +77,14 @@ where
             }
         }
     }
+}
+
+/// Whether this is Python's main thread, the only one where signal handlers run.
+fn on_main_thread(py: Python<'_>) -> PyResult<bool> {
+    let threading = py.import(pyo3::intern!(py, "threading"))?;
+    let main = threading.call_method0(pyo3::intern!(py, "main_thread"))?;
+    let this = threading.call_method0(pyo3::intern!(py, "current_thread"))?;
+    Ok(main.is(&this))
 }
 
 /// The threads that run [`interruptible`] calls, kept for reuse: a thread started per call (a

@@ -310,6 +310,24 @@ pub fn seconds(name: &str, secs: f64) -> PyResult<Duration> {
         .map_err(|_| PyValueError::new_err(format!("{name} is too large: {secs}")))
 }
 
+/// What `None` (no limit) becomes where the core wants a `Duration`: a century, far past any
+/// call, and small enough to add to an `Instant`.
+pub const NO_LIMIT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// A time limit in seconds: `None` (or infinity) is no limit ([`NO_LIMIT`]).
+pub fn limit(name: &str, secs: Option<f64>) -> PyResult<Duration> {
+    match secs {
+        None => Ok(NO_LIMIT),
+        Some(s) if s == f64::INFINITY => Ok(NO_LIMIT),
+        Some(s) => seconds(name, s).map(|d| d.min(NO_LIMIT)),
+    }
+}
+
+/// A time limit as Python sees it: seconds, or `None` for [`NO_LIMIT`].
+pub fn limit_secs(d: Duration) -> Option<f64> {
+    (d < NO_LIMIT).then_some(d.as_secs_f64())
+}
+
 /// A hash of a JSON value, stable for equal values.
 pub fn hash(value: &Value) -> u64 {
     use std::hash::{Hash, Hasher};

@@ -22,6 +22,8 @@ pub enum Ctx {
     Wait { expired: bool },
     /// Decoding data the user handed in (`from_dict`, `from_json`): a `ValueError`.
     Data,
+    /// Building a client: an invalid argument is a `ConfigurationError`.
+    Config,
 }
 
 /// Maps a core error to the Python exception users catch. Messages come from the core's
@@ -90,6 +92,7 @@ fn build(py: Python<'_>, err: Error, ctx: Ctx) -> PyResult<PyErr> {
             "OperationFailedError"
         }
         Error::InvalidCron(_) => "InvalidCronError",
+        Error::InvalidArgument(_) if ctx == Ctx::Config => "ConfigurationError",
         Error::InvalidArgument(_) => return Ok(PyValueError::new_err(message)),
         Error::Cancelled => "TwinError",
         _ => "TwinError",
@@ -97,6 +100,21 @@ fn build(py: Python<'_>, err: Error, ctx: Ctx) -> PyResult<PyErr> {
     let class = py.import(MODULE)?.getattr(class)?;
     let value = class.call((message,), Some(&kwargs))?;
     Ok(PyErr::from_value(value))
+}
+
+/// A `ValueError` raised while reading a client's configuration (a bad timeout) as the
+/// `twin.ConfigurationError` it is; any other error as it is.
+pub fn configuration(py: Python<'_>, err: PyErr) -> PyErr {
+    if !err.is_instance_of::<PyValueError>(py) {
+        return err;
+    }
+    let class = py
+        .import(MODULE)
+        .and_then(|m| m.getattr("ConfigurationError"));
+    match class.and_then(|c| c.call1((err.value(py).str()?,))) {
+        Ok(value) => PyErr::from_value(value),
+        Err(e) => e,
+    }
 }
 
 /// A `twin.Problem` (RFC 9457 problem details) for an API error.

@@ -6,7 +6,7 @@
 //! Closing the follower (or dropping it, or an interrupt) cancels the worker's token.
 
 use std::sync::Mutex;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -283,12 +283,12 @@ pub fn list(
     agent_id: &str,
     run_id: &str,
     after_index: Option<u64>,
-    limit: Option<u32>,
+    page_size: Option<u32>,
 ) -> PyResult<Pager> {
     client.get()?;
     let mut params = twin_core::EventListParams::default();
     params.after_index = after_index;
-    params.limit = limit;
+    params.limit = page_size;
     let (agent_id, run_id) = (agent_id.to_owned(), run_id.to_owned());
     Ok(Pager::new(
         pagination::source(
@@ -324,7 +324,7 @@ pub fn follow(
     let token = twin_core::CancelToken::new();
     let mut opts = twin_core::FollowOptions::default();
     opts.after_index = after_index;
-    opts.timeout = runs::timeout_option("timeout", timeout, None)?;
+    opts.timeout = runs::timeout_option("timeout", timeout)?;
     opts.cancel = Some(token.clone());
     let started = Instant::now();
     let follower = core.events().follow(agent_id, run_id, &opts);
@@ -337,28 +337,29 @@ pub fn follow(
             follower: Some(follower),
             rx: None,
             done: false,
-            last_index: after_index,
         }),
+        last_index: Mutex::new(after_index),
     })
 }
 
 #[pymethods]
 impl EventsResource {
-    /// The run's events so far, paged lazily by `after_index` (at most 500 a page).
-    #[pyo3(signature = (agent_id, run_id, *, after_index=None, limit=None))]
+    /// The run's events so far, paged lazily by `after_index`; `page_size` events a page (at
+    /// most and by default 500).
+    #[pyo3(signature = (agent_id, run_id, *, after_index=None, page_size=None))]
     fn list(
         &self,
         agent_id: &str,
         run_id: &str,
         after_index: Option<u64>,
-        limit: Option<u32>,
+        page_size: Option<u32>,
     ) -> PyResult<Pager> {
-        list(&self.client, agent_id, run_id, after_index, limit)
+        list(&self.client, agent_id, run_id, after_index, page_size)
     }
 
     /// The run's events as they happen: iterating blocks until the next event, and ends once
-    /// the run is terminal or paused and every event was seen. `timeout` (seconds, default
-    /// none) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
+    /// the run is terminal or paused and every event was seen. `timeout` (seconds; default
+    /// `None`, no limit) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it.
     /// `progress=True` shows a live line while iterating (events seen, last kind, elapsed:
     /// Jupyter display, `\r` line on a terminal, nothing otherwise); a callable gets a
     /// `twin.Progress` at each update.
@@ -393,7 +394,6 @@ struct FollowState {
     follower: Option<twin_core::Follow>,
     rx: Option<Receiver<twin_core::Result<twin_core::Event>>>,
     done: bool,
-    last_index: Option<u64>,
 }
 
 /// An iterator over a run's events as they happen (from `follow()`); also a context manager
@@ -406,6 +406,9 @@ pub struct Follow {
     limit: Option<std::time::Duration>,
     started: Instant,
     state: Mutex<FollowState>,
+    /// The index of the last event yielded, apart from `state` so that it can be read while
+    /// another thread iterates.
+    last_index: Mutex<Option<u64>>,
 }
 
 #[pymethods]
@@ -415,44 +418,30 @@ impl Follow {
     }
 
     fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<Event>>> {
-        if let Some(reporter) = &self.reporter {
-            // The first `__next__` draws the line (not `follow()` itself).
-            if let Err(e) = reporter.bind(py).call_method0("start") {
-                self.token.cancel();
-                return Err(e);
-            }
-        }
-        let next = self.next(py);
-        if let Some(reporter) = &self.reporter {
-            let reporter = reporter.bind(py);
-            match &next {
-                Ok(Some(event)) => {
-                    reporter.call_method1("event", (event,))?;
-                }
-                Ok(None) => {
-                    // Ended (the run reached a final status) unless it was stopped.
-                    let ended = !self.token.is_cancelled();
-                    reporter.call_method1("close", (ended,))?;
-                }
-                Err(e) => {
-                    // The error (a timeout, ...) wins over a failing progress callable.
-                    if let Err(failed) = reporter.call_method1("close", (false,)) {
-                        e.set_cause(py, Some(failed));
-                    }
-                }
-            }
-        }
-        next
+        Ok(match self.advance(py, true)? {
+            Next::Event(event) => Some(event),
+            Next::End | Next::Pending => None,
+        })
+    }
+
+    /// One look without waiting, for `AsyncFollow` (which sleeps on the event loop between
+    /// looks): `(True, event)`, `(True, None)` once the follow ended, `(False, None)` when no
+    /// event is ready yet. An event is taken from the follower only when it is returned, so a
+    /// cancelled `__anext__` loses none.
+    fn _next_ready(&self, py: Python<'_>) -> PyResult<(bool, Option<Py<Event>>)> {
+        Ok(match self.advance(py, false)? {
+            Next::Event(event) => (true, Some(event)),
+            Next::End => (true, None),
+            Next::Pending => (false, None),
+        })
     }
 
     /// The `index` of the last event yielded (or the `after_index` it started from): pass it
     /// as `after_index` to resume.
     #[getter]
     fn last_index(&self) -> Option<u64> {
-        match self.state.try_lock() {
-            Ok(s) => s.last_index,
-            Err(_) => None,
-        }
+        // Its own lock, held only to copy it: readable while another thread iterates.
+        *self.last_index.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Stops following; iteration then ends. Safe to call from another thread. With
@@ -486,22 +475,66 @@ impl Follow {
     }
 }
 
+/// What one step of a [`Follow`] gives.
+enum Next {
+    Event(Py<Event>),
+    /// The follow ended (the run is over and drained, or it was closed).
+    End,
+    /// Nothing yet (only when not blocking).
+    Pending,
+}
+
 impl Follow {
-    /// The next event, with the GIL released while waiting; the reporter (if any) hears of
-    /// time passing every [`SLICE`].
-    fn next(&self, py: Python<'_>) -> PyResult<Option<Py<Event>>> {
+    /// The next step with the live line (if any) told of it: drawn at the first step, updated
+    /// with each event, ended with the follow.
+    fn advance(&self, py: Python<'_>, block: bool) -> PyResult<Next> {
+        if let Some(reporter) = &self.reporter {
+            // The first step draws the line (not `follow()` itself).
+            if let Err(e) = reporter.bind(py).call_method0("start") {
+                self.token.cancel();
+                return Err(e);
+            }
+        }
+        let next = self.next(py, block);
+        if let Some(reporter) = &self.reporter {
+            let reporter = reporter.bind(py);
+            match &next {
+                Ok(Next::Event(event)) => {
+                    reporter.call_method1("event", (event,))?;
+                }
+                Ok(Next::End) => {
+                    // Ended (the run reached a final status) unless it was stopped.
+                    let ended = !self.token.is_cancelled();
+                    reporter.call_method1("close", (ended,))?;
+                }
+                Ok(Next::Pending) => {}
+                Err(e) => {
+                    // The error (a timeout, ...) wins over a failing progress callable.
+                    if let Err(failed) = reporter.call_method1("close", (false,)) {
+                        e.set_cause(py, Some(failed));
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    /// The next event, with the GIL released while waiting (`block`) or without waiting (then
+    /// [`Next::Pending`] when none is ready); the reporter (if any) hears of time passing every
+    /// [`SLICE`], or at each look that finds nothing.
+    fn next(&self, py: Python<'_>, block: bool) -> PyResult<Next> {
         let mut state = self.state.try_lock().map_err(|_| {
             PyRuntimeError::new_err("this follower is being iterated in another thread")
         })?;
         if state.done {
-            return Ok(None);
+            return Ok(Next::End);
         }
         let mut rx = match state.rx.take() {
             Some(rx) => rx,
             None => {
                 let Some(follower) = state.follower.take() else {
                     state.done = true;
-                    return Ok(None);
+                    return Ok(Next::End);
                 };
                 logging::refresh(py);
                 start_worker(follower)?
@@ -510,22 +543,30 @@ impl Follow {
         loop {
             if self.token.is_cancelled() {
                 state.done = true;
-                return Ok(None);
+                return Ok(Next::End);
             }
-            let (got, back) = py.detach(move || {
-                let got = rx.recv_timeout(SLICE);
-                (got, rx)
-            });
-            rx = back;
+            let got = if block {
+                let (got, back) = py.detach(move || {
+                    let got = rx.recv_timeout(SLICE);
+                    (got, rx)
+                });
+                rx = back;
+                got
+            } else {
+                rx.try_recv().map_err(|e| match e {
+                    TryRecvError::Empty => RecvTimeoutError::Timeout,
+                    TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                })
+            };
             match got {
                 Ok(Ok(event)) => {
-                    state.last_index = Some(event.index);
+                    *self.last_index.lock().unwrap_or_else(|e| e.into_inner()) = Some(event.index);
                     state.rx = Some(rx);
-                    return Ok(Some(Py::new(py, Event::from(event))?));
+                    return Ok(Next::Event(Py::new(py, Event::from(event))?));
                 }
                 Ok(Err(twin_core::Error::Cancelled)) | Err(RecvTimeoutError::Disconnected) => {
                     state.done = true;
-                    return Ok(None);
+                    return Ok(Next::End);
                 }
                 Ok(Err(e)) => {
                     state.done = true;
@@ -539,6 +580,10 @@ impl Follow {
                         self.token.cancel();
                         state.done = true;
                         return Err(e);
+                    }
+                    if !block {
+                        state.rx = Some(rx);
+                        return Ok(Next::Pending);
                     }
                     if let Err(interrupt) = py.check_signals() {
                         self.token.cancel();

@@ -22,7 +22,9 @@ mod instructions;
 mod logging;
 mod me;
 mod model;
+mod observe;
 mod pagination;
+mod raw;
 mod runs;
 mod schedules;
 mod signature;
@@ -48,7 +50,8 @@ fn _twin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__build__", BUILD)?;
 
     m.add_class::<client::Client>()?;
-    m.add_class::<cancel::CancelToken>()?;
+    m.add_class::<raw::RawResponse>()?;
+    m.add_class::<observe::Attempt>()?;
     m.add_class::<pagination::Pager>()?;
     m.add_class::<pagination::Page>()?;
     m.add_class::<pagination::PageIterator>()?;

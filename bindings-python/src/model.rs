@@ -98,6 +98,12 @@ where
 ///     methods { fn refresh(&self) ... }        // optional extra #[pymethods]
 /// }
 /// ```
+/// A model that can carry the request id of the answer it came in (`request_id`).
+pub trait Identified {
+    /// This model, carrying `id`.
+    fn with_request_id(self, id: Option<String>) -> Self;
+}
+
 macro_rules! model {
     (
         $(#[$meta:meta])*
@@ -111,12 +117,21 @@ macro_rules! model {
         #[pyclass(frozen, module = "twin", name = $pyname)]
         pub struct $name {
             pub(crate) inner: $core,
+            /// The request id of the answer this came in, when the service sent one.
+            pub(crate) request_id: Option<String>,
             $($(pub(crate) $sfield: $sty,)*)?
         }
 
         impl From<$core> for $name {
             fn from(inner: $core) -> Self {
-                $name { inner, $($($sfield: Default::default(),)*)? }
+                $name { inner, request_id: None, $($($sfield: Default::default(),)*)? }
+            }
+        }
+
+        impl $crate::model::Identified for $name {
+            fn with_request_id(mut self, id: Option<String>) -> Self {
+                self.request_id = id;
+                self
             }
         }
 
@@ -130,6 +145,15 @@ macro_rules! model {
                     $get
                 }
             )*
+
+            /// The request id (`x-request-id`) the service sent with the answer this came in:
+            /// set on what `me()`, `get`, `create`, `start`, `update`, `cancel` and
+            /// `run.refresh()` return, when the service sent one; `None` otherwise (lists,
+            /// waits, `instructions.get`, `schedules.get`, `from_dict`).
+            #[getter]
+            fn request_id(&self) -> Option<&str> {
+                self.request_id.as_deref()
+            }
 
             /// The field names, in order (for tables and tools).
             #[classattr]

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::cancel::{self, CancelToken};
+use crate::cancel;
 use crate::client::{ClientRef, resource};
 use crate::errors::{self, Ctx};
 use crate::events::{self, Follow};
@@ -99,13 +99,13 @@ model! {
             let client = self.client()?;
             let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
             client
-                .call(py, |c| c.runs().get(agent, run))
-                .map(|r| Run::bound(r, &client))
+                .call_with_id(py, |c| c.runs().get(agent, run))
+                .map(|r| Run::bound_with_id(r, &client))
         }
 
         /// Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
         /// shows a live line (status, elapsed); a callable gets a `twin.Progress` per update.
-        #[pyo3(signature = (*, timeout=None, poll_interval=None, progress=None))]
+        #[pyo3(signature = (*, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, *, timeout=600.0, poll_interval=None, progress=None)")]
         fn wait<'py>(
             slf: &Bound<'py, Self>,
             timeout: Option<f64>,
@@ -118,7 +118,7 @@ model! {
             if let Some(progress) = wanted(progress)? {
                 return batch(py, "wait_one", (slf.clone(),), timeout, poll_interval, progress);
             }
-            let run = wait(py, &client, &this.inner.agent_id, &this.inner.run_id, timeout, poll_interval, None)?;
+            let run = wait(py, &client, &this.inner.agent_id, &this.inner.run_id, timeout, poll_interval)?;
             Ok(Bound::new(py, run)?.into_any())
         }
 
@@ -147,9 +147,7 @@ model! {
         fn cancel(&self, py: Python<'_>, reason: Option<&str>) -> PyResult<CancelResult> {
             let client = self.client()?;
             let (agent, run) = (&self.inner.agent_id, &self.inner.run_id);
-            client
-                .call(py, |c| c.runs().cancel(agent, run, reason))
-                .map(CancelResult::from)
+            client.model(py, |c| c.runs().cancel(agent, run, reason))
         }
 
         /// The run's answer, honestly: `None` unless the run `completed`; then the output of
@@ -167,11 +165,11 @@ model! {
             }
         }
 
-        /// The run's events so far, paged lazily.
-        #[pyo3(signature = (*, after_index=None, limit=None))]
-        fn events(&self, after_index: Option<u64>, limit: Option<u32>) -> PyResult<Pager> {
+        /// The run's events so far, paged lazily (`page_size` events a page, at most 500).
+        #[pyo3(signature = (*, after_index=None, page_size=None))]
+        fn events(&self, after_index: Option<u64>, page_size: Option<u32>) -> PyResult<Pager> {
             let client = self.client()?;
-            events::list(&client, &self.inner.agent_id, &self.inner.run_id, after_index, limit)
+            events::list(&client, &self.inner.agent_id, &self.inner.run_id, after_index, page_size)
         }
 
         /// The run's events as they happen, until it ends; see `client.events.follow`.
@@ -195,8 +193,14 @@ impl Run {
     pub fn bound(run: twin_core::Run, client: &ClientRef) -> Run {
         Run {
             inner: run,
+            request_id: None,
             client: Some(client.clone()),
         }
+    }
+
+    /// [`Run::bound`] for a run returned by one call, with the request id of its answer.
+    fn bound_with_id((run, id): (twin_core::Run, Option<String>), client: &ClientRef) -> Run {
+        crate::model::Identified::with_request_id(Run::bound(run, client), id)
     }
 
     fn client(&self) -> PyResult<ClientRef> {
@@ -268,15 +272,15 @@ impl RunsResource {
         params.message = message;
         params.skip_deploy_check = skip_deploy_check;
         self.client
-            .call(py, |c| c.runs().start(agent_id, &params))
-            .map(|r| Run::bound(r, &self.client))
+            .call_with_id(py, |c| c.runs().start(agent_id, &params))
+            .map(|r| Run::bound_with_id(r, &self.client))
     }
 
     /// One run; `NotFoundError` when the agent has no such run.
     fn get(&self, py: Python<'_>, agent_id: &str, run_id: &str) -> PyResult<Run> {
         self.client
-            .call(py, |c| c.runs().get(agent_id, run_id))
-            .map(|r| Run::bound(r, &self.client))
+            .call_with_id(py, |c| c.runs().get(agent_id, run_id))
+            .map(|r| Run::bound_with_id(r, &self.client))
     }
 
     /// Cancels a run. Cancelling a finished run still succeeds, with a `note`.
@@ -289,8 +293,7 @@ impl RunsResource {
         reason: Option<&str>,
     ) -> PyResult<CancelResult> {
         self.client
-            .call(py, |c| c.runs().cancel(agent_id, run_id, reason))
-            .map(CancelResult::from)
+            .model(py, |c| c.runs().cancel(agent_id, run_id, reason))
     }
 
     /// Deletes a run.
@@ -299,12 +302,11 @@ impl RunsResource {
     }
 
     /// Polls until the run is terminal or paused and returns it. `timeout` in seconds
-    /// (default 600; `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is
+    /// (default 600; `None` for no limit) raises `WaitTimeoutError`; `poll_interval` is
     /// the first pause (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True`
     /// shows a live line (Jupyter display, `\r` line on a terminal, nothing otherwise); a
     /// callable gets a `twin.Progress` at each update.
-    #[pyo3(signature = (agent_id, run_id, *, timeout=None, poll_interval=None, progress=None, _cancel=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (agent_id, run_id, *, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, agent_id, run_id, *, timeout=600.0, poll_interval=None, progress=None)")]
     fn wait<'py>(
         &self,
         py: Python<'py>,
@@ -313,21 +315,12 @@ impl RunsResource {
         timeout: Option<f64>,
         poll_interval: Option<f64>,
         progress: Option<Bound<'py, PyAny>>,
-        _cancel: Option<Bound<'py, CancelToken>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         if let Some(progress) = wanted(progress)? {
             let run = Bound::new(py, self.get(py, agent_id, run_id)?)?;
             return batch(py, "wait_one", (run,), timeout, poll_interval, progress);
         }
-        let run = wait(
-            py,
-            &self.client,
-            agent_id,
-            run_id,
-            timeout,
-            poll_interval,
-            _cancel.map(|t| t.get().0.clone()),
-        )?;
+        let run = wait(py, &self.client, agent_id, run_id, timeout, poll_interval)?;
         Ok(Bound::new(py, run)?.into_any())
     }
 
@@ -335,11 +328,11 @@ impl RunsResource {
     /// refreshed, in the order given (a `twin.ModelList`). Polls only the unfinished runs,
     /// one short call each, at `wait`'s pace (first pause `poll_interval`, default 0.5 s,
     /// growing by half to 5 s); no thread is held per run. `timeout` (seconds, the whole
-    /// batch; default 600 as `wait`, `float("inf")` for none) raises `WaitTimeoutError`
+    /// batch; default 600 as `wait`, `None` for no limit) raises `WaitTimeoutError`
     /// with `.finished` and `.unfinished` (the runs as last seen). Ctrl-C interrupts it.
     /// `progress=True` shows a live line (`runs: 5/8 finished (4 completed, 1 error) · 12
     /// s`); a callable gets a `twin.Progress` at each update.
-    #[pyo3(signature = (runs, *, timeout=None, poll_interval=None, progress=None))]
+    #[pyo3(signature = (runs, *, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, runs, *, timeout=600.0, poll_interval=None, progress=None)")]
     fn wait_all<'py>(
         &self,
         py: Python<'py>,
@@ -355,7 +348,7 @@ impl RunsResource {
     /// An iterator that yields each run (refreshed) as soon as it is terminal or paused, in
     /// the order they finish; same polling, `timeout`, `progress` and errors as
     /// `wait_all` (`WaitTimeoutError.finished` holds the runs already yielded).
-    #[pyo3(signature = (runs, *, timeout=None, poll_interval=None, progress=None))]
+    #[pyo3(signature = (runs, *, timeout=Some(DEFAULT_WAIT), poll_interval=None, progress=None), text_signature = "($self, runs, *, timeout=600.0, poll_interval=None, progress=None)")]
     fn as_completed<'py>(
         &self,
         py: Python<'py>,
@@ -410,19 +403,22 @@ fn batch<'py>(
         .call(args, Some(&kwargs))
 }
 
-/// A wait timeout: `None` is the core's default, infinity is no limit.
-pub fn timeout_option(
-    name: &str,
-    value: Option<f64>,
-    default: Option<Duration>,
-) -> PyResult<Option<Duration>> {
+/// The default `timeout` of the waits, in seconds (the core's `WaitOptions` default; the
+/// `text_signature`s above spell it out for `inspect.signature`).
+const DEFAULT_WAIT: f64 = 600.0;
+
+/// A wait's or a follow's `timeout`: `None` (or infinity) is no limit.
+pub fn timeout_option(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
     match value {
-        None => Ok(default),
+        None => Ok(None),
         Some(v) if v == f64::INFINITY => Ok(None),
         Some(v) => convert::seconds(name, v).map(Some),
     }
 }
 
+// Options set field by field, not `WaitOptions { .., ..Default::default() }`: that form stops
+// compiling once the core's options are `#[non_exhaustive]`.
+#[allow(clippy::field_reassign_with_default)]
 fn wait(
     py: Python<'_>,
     client: &ClientRef,
@@ -430,14 +426,13 @@ fn wait(
     run_id: &str,
     timeout: Option<f64>,
     poll_interval: Option<f64>,
-    cancel: Option<twin_core::CancelToken>,
 ) -> PyResult<Run> {
     let mut opts = twin_core::WaitOptions::default();
-    opts.timeout = timeout_option("timeout", timeout, opts.timeout)?;
+    opts.timeout = timeout_option("timeout", timeout)?;
     if let Some(p) = poll_interval {
         opts.poll_interval = convert::seconds("poll_interval", p)?;
     }
-    let token = cancel.unwrap_or_default();
+    let token = twin_core::CancelToken::default();
     opts.cancel = Some(token.clone());
     let core = client.get()?;
     logging::refresh(py);

@@ -108,8 +108,7 @@ impl WebhooksResource {
     ) -> PyResult<CreatedWebhook> {
         let events: Vec<_> = events.iter().map(|e| e.as_str().into()).collect();
         self.client
-            .call(py, |c| c.webhooks().create(agent_id, url, &events))
-            .map(CreatedWebhook::from)
+            .model(py, |c| c.webhooks().create(agent_id, url, &events))
     }
 
     /// The agent's webhooks.
@@ -121,8 +120,7 @@ impl WebhooksResource {
     /// One webhook.
     fn get(&self, py: Python<'_>, agent_id: &str, webhook_id: &str) -> PyResult<Webhook> {
         self.client
-            .call(py, |c| c.webhooks().get(agent_id, webhook_id))
-            .map(Webhook::from)
+            .model(py, |c| c.webhooks().get(agent_id, webhook_id))
     }
 
     /// Changes a webhook's url, events or status (`active`/`disabled`).
@@ -141,8 +139,7 @@ impl WebhooksResource {
         params.events = events.map(|e| e.iter().map(|e| e.as_str().into()).collect());
         params.status = status.map(twin_core::WebhookStatus::from);
         self.client
-            .call(py, |c| c.webhooks().update(agent_id, webhook_id, &params))
-            .map(Webhook::from)
+            .model(py, |c| c.webhooks().update(agent_id, webhook_id, &params))
     }
 
     /// Deletes a webhook.

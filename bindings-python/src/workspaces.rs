@@ -45,9 +45,7 @@ impl WorkspacesResource {
 
     /// Creates a workspace.
     fn create(&self, py: Python<'_>, name: &str) -> PyResult<Workspace> {
-        self.client
-            .call(py, |c| c.workspaces().create(name))
-            .map(Workspace::from)
+        self.client.model(py, |c| c.workspaces().create(name))
     }
 
     /// Renames a workspace and optionally sets its icon (a JSON-encoded string).
@@ -59,11 +57,9 @@ impl WorkspacesResource {
         name: &str,
         icon_config: Option<&str>,
     ) -> PyResult<Workspace> {
-        self.client
-            .call(py, |c| {
-                c.workspaces().update(workspace_id, name, icon_config)
-            })
-            .map(Workspace::from)
+        self.client.model(py, |c| {
+            c.workspaces().update(workspace_id, name, icon_config)
+        })
     }
 
     /// Deletes a workspace.

@@ -73,6 +73,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     root_certificates: Vec<Vec<u8>>,
     without_system_roots: bool,
+    on_attempt: crate::observe::Hook,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -86,6 +87,15 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A callback that receives a record of every HTTP attempt ([`Attempt`](crate::Attempt):
+    /// method, route template, status, attempt number, duration, request id, error kind;
+    /// never the key or a body), for metrics and traces. Clients made with
+    /// [`Client::with_timeouts`] share it.
+    pub fn on_attempt(mut self, f: impl Fn(&crate::Attempt) + Send + Sync + 'static) -> Self {
+        self.on_attempt = crate::observe::Hook(Some(Arc::new(f)));
+        self
+    }
+
     /// The API key sent as `x-api-key` (default: `TWIN_API_KEY`).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
@@ -184,7 +194,8 @@ impl ClientBuilder {
             None => format!("twin-sdk/{} rust", env!("CARGO_PKG_VERSION")),
         };
         let tls = tls_config(&self.root_certificates, !self.without_system_roots)?;
-        let transport = Transport::new(api_key, &user_agent, &self.timeouts, tls);
+        let mut transport = Transport::new(api_key, &user_agent, &self.timeouts, tls);
+        transport.on_attempt = self.on_attempt;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,

@@ -75,8 +75,10 @@ mod de;
 mod error;
 mod events;
 mod ids;
+mod observe;
 mod pagination;
 mod problem;
+mod raw;
 mod resolve;
 mod resources;
 mod scrub;
@@ -88,7 +90,9 @@ pub use events::{Event, decode_value, final_output};
 pub use ids::{
     AgentId, AgentIdRef, RunId, RunIdRef, WebhookId, WebhookIdRef, WorkspaceId, WorkspaceIdRef,
 };
+pub use observe::{Attempt, OnAttempt};
 pub use problem::{Problem, reason_phrase};
+pub use raw::RawResponse;
 pub use signature::SignatureError;
 
 #[cfg(feature = "tokio")]

@@ -151,6 +151,8 @@ pub(crate) struct Transport {
     attempt_limit: Duration,
     /// The agent's own connect limit; another one (`Client::with_timeouts`) is set per request.
     connect_limit: Duration,
+    /// The per-attempt callback, if the client has one (`core/src/observe.rs`).
+    pub(crate) on_attempt: crate::observe::Hook,
 }
 
 impl Transport {
@@ -179,6 +181,7 @@ impl Transport {
             api_key: api_key.into(),
             attempt_limit: timeouts.attempt,
             connect_limit: timeouts.connect,
+            on_attempt: Default::default(),
         }
     }
 
@@ -210,6 +213,16 @@ impl Transport {
                     reply
                 });
             let elapsed = now.elapsed();
+            self.on_attempt.report(
+                req.method.as_str(),
+                req.path,
+                attempt + 1,
+                elapsed,
+                outcome
+                    .as_ref()
+                    .map(|r| (r.status, r.request_id.as_deref()))
+                    .map_err(|f| &f.error),
+            );
             let retry = match &outcome {
                 Ok(reply) => {
                     log::debug!(

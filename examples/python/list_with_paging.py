@@ -28,7 +28,7 @@ def main() -> None:
                 print(f"page {number}: {len(page)} runs, more after it: {page.has_next}")
 
             # Stop early: only the pages needed are requested.
-            first_three = list(itertools.islice(client.agents.list(limit=2), 3))
+            first_three = list(itertools.islice(client.agents.list(page_size=2), 3))
             print("first agents:", [a.agent_id for a in first_three])
         finally:
             client.agents.delete(agent.agent_id)

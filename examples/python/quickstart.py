@@ -25,7 +25,6 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 import twin
 from twin.testing import Emulator
 
-WEBHOOK_EVENTS = ["run.started", "run.completed", "run.failed", "run.stopped", "run.paused"]
 CRON = "0 0 9 * * Mon-Fri *"  # 7 fields: sec min hour day month day-of-week year (UTC)
 
 
@@ -180,7 +179,7 @@ class Demo:
             return
         self.receiver = Receiver()
         show("receiver", self.receiver.url)
-        hook = self.client.webhooks.create(self.agent_id, url=self.receiver.url, events=WEBHOOK_EVENTS)
+        hook = self.client.webhooks.create(self.agent_id, url=self.receiver.url, events=["run.started", "run.completed", "run.failed", "run.stopped", "run.paused"])
         self.secret = hook.signing_secret  # returned only once: keep it (never print it)
         self.cleanup.append((f"webhook {hook.webhook_id}",
                              lambda: self.client.webhooks.delete(self.agent_id, hook.webhook_id)))

@@ -86,9 +86,11 @@ POINTERS = {
     "const uint64_t *": "&u64",
     "int64_t *": "i64s",
     "bool *": "&flag",
+    "void *": "NULL",  # user data, never read by the library
 }
 # Valid values of plain parameters, by type.
-VALUES = {"uint64_t": "1", "uint32_t": "1", "int64_t": "1", "size_t": "1", "bool": "false", "int": "0"}
+VALUES = {"uint64_t": "1", "uint32_t": "1", "int64_t": "1", "size_t": "1", "bool": "false", "int": "0",
+          "twin_attempt_fn": "NULL"}
 # What a function returns when an argument is NULL, by return type.
 NULL_RESULT = {"twin_status": "TWIN_ERR_NULL_ARGUMENT", "bool": "false",
                "twin_delivery_type": "TWIN_DELIVERY_UNKNOWN"}

@@ -73,6 +73,7 @@ PLAIN = [
     "threads",
     "path_segments",
     "logging",
+    "hooks",
 ]
 # Workloads with arguments, built like the tests: chaos.c and load.c.
 WORKLOADS = ["chaos", "load"]

@@ -7,6 +7,7 @@ emulator accepts the fault configuration."""
 from __future__ import annotations
 
 import http.server
+import inspect
 import json
 import os
 import pty
@@ -113,7 +114,11 @@ def test_python_block(code: str, line: int, emulator: Emulator, monkeypatch: pyt
         exec_block()
     tests = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
     for test in tests:
-        test()
+        # A test written for the pytest plugin gets its fixtures (an emulator, a client on it).
+        wanted = inspect.signature(test).parameters
+        with emulator.client() as client:
+            fixtures = {"twin_emulator": emulator, "twin_client": client}
+            test(**{name: fixtures[name] for name in wanted})
     out = capsys.readouterr().out
     assert emulator.api_key not in out
     if "run.follow()" in code:  # the quickstart prints the events and the result

@@ -187,7 +187,7 @@ CASES: dict[str, Case] = {
     "create_agent": Case(lambda c: c.agents.create(), one, enveloped("agent"), ("agent_id", "agent_id")),
     "get_agent": Case(lambda c: c.agents.get(IDS["agent_id"]), one, enveloped("agent"), ("agent_id", "agent_id")),
     "delete_agent": Case(lambda c: c.agents.delete(IDS["agent_id"])),
-    "move_agent_to_workspace": Case(lambda c: c.agents.move(IDS["agent_id"], IDS["workspace_id"])),
+    "move_agent_to_workspace": Case(lambda c: c.agents.move(IDS["agent_id"], workspace_id=IDS["workspace_id"])),
     "get_instructions": Case(lambda c: c.instructions.get(IDS["agent_id"]), one, enveloped("instructions")),
     "update_instructions": Case(lambda c: c.instructions.update(IDS["agent_id"], "parity")),
     "get_instructions_history": Case(

@@ -79,6 +79,8 @@ SURFACE: dict[str, tuple[str, str]] = {
 
 # Wire name -> Python (and C) name, where they differ. Anything not listed keeps its wire name.
 PYTHON_NAMES: dict[tuple[str, str], str] = {
+    ("list_agents", "limit"): "page_size",
+    ("list_run_events", "limit"): "page_size",
     ("list_runs", "filter_status"): "status",
     ("list_runs", "filter_run_id"): "run_id",
     ("list_runs", "filter_user_email"): "user_email",
@@ -90,10 +92,9 @@ PYTHON_NAMES: dict[tuple[str, str], str] = {
     ("start_run", "run_mode"): "mode",
     ("start_run", "user_message"): "message",
 }
-# Python name -> C name, where they differ: C calls every page size `page_size` (issue 16).
+# Python name -> C name, where they differ (none: both call a page size `page_size`, issues 14
+# and 16).
 C_NAMES: dict[tuple[str, str], str] = {
-    ("list_agents", "limit"): "page_size",
-    ("list_run_events", "limit"): "page_size",
 }
 
 # --------------------------------------------------------------------------------------------

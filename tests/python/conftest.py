@@ -10,6 +10,8 @@ from typing import Any, Iterator
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 import twin
 from twin.testing import Emulator
 

@@ -21,9 +21,9 @@ def test_async_client_basics(emulator: Emulator) -> None:
             assert me.user_id.startswith("user_")
             ws = await client.workspaces.create("async")
             agents = [await client.agents.create(workspace_id=ws.workspace_id) for _ in range(3)]
-            listed = [a.agent_id async for a in client.agents.list(workspace_id=ws.workspace_id, limit=2)]
+            listed = [a.agent_id async for a in client.agents.list(workspace_id=ws.workspace_id, page_size=2)]
             assert sorted(listed) == sorted(a.agent_id for a in agents)
-            pages = [len(p) async for p in client.agents.list(workspace_id=ws.workspace_id, limit=2).pages()]
+            pages = [len(p) async for p in client.agents.list(workspace_id=ws.workspace_id, page_size=2).pages()]
             assert pages == [2, 1]
             agent = agents[0]
             run = await client.runs.start(agent.agent_id, message=script(outcome="partial", events=9))
@@ -31,7 +31,7 @@ def test_async_client_basics(emulator: Emulator) -> None:
             assert kinds[0] == "Started" and kinds[-1] == "Finished" and len(kinds) == 9
             done = await client.runs.wait(agent.agent_id, run.run_id, timeout=60, poll_interval=0.05)
             assert (done.status, done.outcome) == ("completed", "partial")
-            events = await client.events.list(agent.agent_id, run.run_id, limit=4).to_list()
+            events = await client.events.list(agent.agent_id, run.run_id, page_size=4).to_list()
             assert len(events) == 9
             runs = await client.runs.list(agent.agent_id).to_list()
             assert [r.run_id for r in runs] == [run.run_id]

@@ -50,8 +50,8 @@ class Workload:
         return [
             ("me", True, lambda: self.check(c.me().user_id.startswith("user_"))),
             ("agents.get", True, lambda: self.check(c.agents.get(a).agent_id == a)),
-            ("agents.list", True, lambda: self.check(all(x.workspace_id == self.workspace_id for x in self.first_page(c.agents.list(workspace_id=self.workspace_id, limit=5))))),
-            ("agents.move", True, lambda: c.agents.move(a, self.workspace_id)),
+            ("agents.list", True, lambda: self.check(all(x.workspace_id == self.workspace_id for x in self.first_page(c.agents.list(workspace_id=self.workspace_id, page_size=5))))),
+            ("agents.move", True, lambda: c.agents.move(a, workspace_id=self.workspace_id)),
             ("agents.create+id", True, lambda: self.check(c.agents.create(agent_id=f"chaos-{uuid.uuid4()}", workspace_id=self.workspace_id).agent_id.startswith("chaos-"))),
             ("workspaces.list", True, lambda: self.check(any(w.workspace_id == self.workspace_id for w in c.workspaces.list()))),
             ("workspaces.update", True, lambda: self.check(c.workspaces.update(self.workspace_id, name="chaos").name == "chaos")),
@@ -100,7 +100,7 @@ class Workload:
 
     def list_events(self) -> None:
         if self.runs:
-            events = list(self.c.events.list(self.agent_id, random.choice(self.runs), limit=3))
+            events = list(self.c.events.list(self.agent_id, random.choice(self.runs), page_size=3))
             self.check(all(e.index > 0 for e in events))
 
     def create_webhook(self) -> None:

@@ -110,7 +110,7 @@ def test_events_list_whose_after_index_is_ignored_ends_with_does_not_advance(
     run, all_indexes = finished_run(client, agent, 12)
     no_faults.set_faults(ignore_after_index=True, route=events_route(run))
     # Full pages of 3: the second page is the first again.
-    d = drain(client.events.list(agent.agent_id, run.run_id, limit=3), LIST_BOUND)
+    d = drain(client.events.list(agent.agent_id, run.run_id, page_size=3), LIST_BOUND)
     got = [e.index for e in d.items]
     assert_increasing(got)
     assert_does_not_advance(d)
@@ -138,7 +138,7 @@ def test_events_list_with_an_inflated_total_ends_after_every_event_once(
 ) -> None:
     run, all_indexes = finished_run(client, agent, 12)
     no_faults.set_faults(inflate_totals=True, route=events_route(run))
-    d = drain(client.events.list(agent.agent_id, run.run_id, limit=limit), LIST_BOUND)
+    d = drain(client.events.list(agent.agent_id, run.run_id, page_size=limit), LIST_BOUND)
     got = [e.index for e in d.items]
     assert_increasing(got)
     # An empty page after the last event ends it, or the total that never comes is reported
@@ -159,7 +159,7 @@ def test_agents_list_whose_cursor_repeats_ends_with_does_not_advance(
     made = {client.agents.create(workspace_id=ws.workspace_id, agent_id=str(uuid.uuid4())).agent_id
             for _ in range(3)}
     no_faults.set_faults(repeat_cursor=True, route="/v1/agents", methods=["GET"])
-    d = drain(client.agents.list(workspace_id=ws.workspace_id, limit=limit), LIST_BOUND)
+    d = drain(client.agents.list(workspace_id=ws.workspace_id, page_size=limit), LIST_BOUND)
     assert_does_not_advance(d)
     page = min(limit or 10, 3)
     assert len(d.items) <= 2 * page, f"{len(d.items)} agents from a list of 3"

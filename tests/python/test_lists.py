@@ -68,9 +68,9 @@ def test_a_pager_is_iterated_again_and_again(client: twin.Client, story: Story) 
     assert [r.run_id for r in b] == first[1:] and [r.run_id for r in a] == first[2:]
     assert [len(p) for p in runs.pages()] == [2, 2, 1] == [len(p) for p in runs.pages()]
     # The same for events and agents.
-    events = client.events.list(story.agent.agent_id, story.long_run.run_id, limit=7)
+    events = client.events.list(story.agent.agent_id, story.long_run.run_id, page_size=7)
     assert [e.index for e in events] == [e.index for e in events] and len(list(events)) == 30
-    agents = client.agents.list(workspace_id=story.workspace.workspace_id, limit=2)
+    agents = client.agents.list(workspace_id=story.workspace.workspace_id, page_size=2)
     assert {a.agent_id for a in agents} == {a.agent_id for a in agents} and len(list(agents)) == 3
 
 
@@ -98,17 +98,17 @@ def test_len_total_and_bool(client: twin.Client, story: Story, agent: twin.Agent
     runs = client.runs.list(story.agent.agent_id, page_size=2)
     assert runs.total is None  # nothing fetched yet
     assert len(runs) == 5 and runs.total == 5 and bool(runs)
-    events = client.events.list(story.agent.agent_id, story.long_run.run_id, limit=7)
+    events = client.events.list(story.agent.agent_id, story.long_run.run_id, page_size=7)
     assert len(events) == 30
     assert len(client.runs.list(agent.agent_id)) == 0 and not client.runs.list(agent.agent_id)
     # Agents: the service reports no total.
-    agents = client.agents.list(workspace_id=story.workspace.workspace_id, limit=2)
+    agents = client.agents.list(workspace_id=story.workspace.workspace_id, page_size=2)
     assert agents  # `if pager:` needs no len()
     with pytest.raises(TypeError, match=re.escape("len(pager.to_list())")):
         len(agents)
     assert len(agents.to_list()) == 3
     # ... unless the whole list fits on the first page.
-    assert len(client.agents.list(workspace_id=story.workspace.workspace_id, limit=10)) == 3
+    assert len(client.agents.list(workspace_id=story.workspace.workspace_id, page_size=10)) == 3
     empty = client.workspaces.create("empty")
     assert not client.agents.list(workspace_id=empty.workspace_id)
 
@@ -136,7 +136,7 @@ def test_indexing(client: twin.Client, story: Story) -> None:
 
 def test_indexes_out_of_range_raise_index_error_without_a_walk(client: twin.Client, story: Story) -> None:
     runs = client.runs.list(story.agent.agent_id, page_size=2)  # three pages, a total of 5
-    events = client.events.list(story.agent.agent_id, story.long_run.run_id, limit=2)  # 15 pages
+    events = client.events.list(story.agent.agent_id, story.long_run.run_id, page_size=2)  # 15 pages
     bool(runs), bool(events)  # the first pages are kept
     seen: list[str] = []
 
@@ -185,7 +185,7 @@ def test_reprs_show_items(client: twin.Client, story: Story) -> None:
     first = _walk(runs)
     assert text.startswith(f"<Pager[Run] 5 total: Run(run_id={first[0]!r}, status='completed'")
     assert text.endswith(", … (first page: 2 items)>") and "pages_fetched" not in text
-    agents = repr(client.agents.list(workspace_id=story.workspace.workspace_id, limit=2))
+    agents = repr(client.agents.list(workspace_id=story.workspace.workspace_id, page_size=2))
     assert agents.startswith("<Pager[Agent] first page: 2 items, more pages follow: Agent(agent_id=")
     assert repr(client.agents.list(workspace_id=story.workspace.workspace_id)).startswith("<Pager[Agent] 3 items: Agent(")
     assert repr(client.runs.list(story.others[0].agent_id)) == "<Pager[Run] no items>"
@@ -327,7 +327,7 @@ def test_tables_default_columns_short_ids_and_captions(client: twin.Client, stor
     assert page.count("<tr>") == 21 and "20 shown" in page
     listed = twin.ModelList(client.events.list(story.agent.agent_id, story.long_run.run_id))
     assert listed._repr_html_().count("<tr>") == 21 and "20 of 30 shown" in listed._repr_html_()
-    agents = client.agents.list(workspace_id=story.workspace.workspace_id, limit=2)._repr_html_()
+    agents = client.agents.list(workspace_id=story.workspace.workspace_id, page_size=2)._repr_html_()
     assert _headers(agents)[:3] == ["agent_id", "name", "deployment_state"] and "more pages follow" in agents
     # One model: every field, full ids.
     record = story.runs[1]._repr_html_()
@@ -373,7 +373,7 @@ def test_async_pager_is_reusable_and_has_data_out(emulator: Emulator, story: Sto
             df = await runs.to_pandas()
             assert list(df.columns) == RUN_COLUMNS and len(df) == 5 and df["run_number"].dtype == "Int64"
             assert await client.runs.list(story.agent.agent_id).count() == 5
-            agents = client.agents.list(workspace_id=story.workspace.workspace_id, limit=2)
+            agents = client.agents.list(workspace_id=story.workspace.workspace_id, page_size=2)
             assert await agents.count() == 3
             assert "<table" in agents._repr_html_()
 

@@ -166,7 +166,7 @@ def test_html_tables(client: twin.Client, agent: twin.Agent) -> None:
     run = client.runs.start(agent.agent_id, message=script(events=7))
     run.wait(timeout=60, poll_interval=0.05)
     assert "<table>" in run._repr_html_() and run.run_id in run._repr_html_()
-    events = client.events.list(agent.agent_id, run.run_id, limit=3)
+    events = client.events.list(agent.agent_id, run.run_id, page_size=3)
     html = events._repr_html_()
     assert html.count("<tr>") == 4 and "3 of 7 shown" in html and ".to_list()" in html
     assert len(list(events)) == 7  # what was shown is still iterated

@@ -9,7 +9,7 @@ import sysconfig
 import twin
 
 PUBLIC = {
-    "Client", "AsyncClient", "Pager", "Page", "Me", "ApiKey", "CreatedApiKey", "Workspace",
+    "Client", "AsyncClient", "AsyncRun", "AsyncPager", "AsyncFollow", "RawResponse", "ConfigurationError", "Attempt", "Pager", "Page", "Me", "ApiKey", "CreatedApiKey", "Workspace",
     "Agent", "Run", "CancelResult", "Event", "Webhook", "CreatedWebhook", "Schedule",
     "Instructions", "InstructionVersion", "WebhookEvent", "final_output", "TwinError",
     "APIError", "APIStatusError", "BadRequestError", "AuthenticationError",

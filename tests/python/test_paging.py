@@ -18,7 +18,7 @@ def test_agents_page_by_cursor_and_keep_the_workspace_filter(client: twin.Client
     elsewhere = client.workspaces.create("paging elsewhere")
     ids = {client.agents.create(workspace_id=ws.workspace_id, agent_id=str(uuid.uuid4())).agent_id for _ in range(5)}
     client.agents.create(workspace_id=elsewhere.workspace_id)
-    pager = client.agents.list(workspace_id=ws.workspace_id, limit=2)
+    pager = client.agents.list(workspace_id=ws.workspace_id, page_size=2)
     assert isinstance(pager, twin.Pager)
     pages = list(pager.pages())
     assert [len(p) for p in pages] == [2, 2, 1]
@@ -28,7 +28,7 @@ def test_agents_page_by_cursor_and_keep_the_workspace_filter(client: twin.Client
     assert len(seen) == 5 and set(seen) == ids
     assert all(a.workspace_id == ws.workspace_id for p in pages for a in p)
     # Item iteration crosses the same pages lazily.
-    assert {a.agent_id for a in client.agents.list(workspace_id=ws.workspace_id, limit=2)} == ids
+    assert {a.agent_id for a in client.agents.list(workspace_id=ws.workspace_id, page_size=2)} == ids
 
 
 def test_runs_page_by_number_and_keep_filters(client: twin.Client, agent: twin.Agent) -> None:
@@ -57,21 +57,21 @@ def test_runs_page_by_number_and_keep_filters(client: twin.Client, agent: twin.A
 def test_events_page_by_index_and_keep_after_index(client: twin.Client, agent: twin.Agent) -> None:
     run = client.runs.start(agent.agent_id, message=script(events=30, step_ms=1))
     run.wait(timeout=60, poll_interval=0.05)
-    pages = list(client.events.list(agent.agent_id, run.run_id, limit=7).pages())
+    pages = list(client.events.list(agent.agent_id, run.run_id, page_size=7).pages())
     assert [len(p) for p in pages] == [7, 7, 7, 7, 2]
     events = [e for p in pages for e in p.items]
     indexes = [e.index for e in events]
     assert len(events) == 30 and indexes == sorted(set(indexes))
     start = events[9].index
-    after = list(client.events.list(agent.agent_id, run.run_id, after_index=start, limit=5))
+    after = list(client.events.list(agent.agent_id, run.run_id, after_index=start, page_size=5))
     assert [e.index for e in after] == indexes[10:]
-    assert list(run.events(limit=500)) == events
+    assert list(run.events(page_size=500)) == events
 
 
 def test_pager_repr_total_and_walks(client: twin.Client, agent: twin.Agent) -> None:
     run = client.runs.start(agent.agent_id, message=script(events=7))
     run.wait(timeout=60, poll_interval=0.05)
-    pager = client.events.list(agent.agent_id, run.run_id, limit=3)
+    pager = client.events.list(agent.agent_id, run.run_id, page_size=3)
     assert pager.total is None  # nothing fetched yet
     text = repr(pager)  # fetches (and keeps) the first page
     assert text.startswith("<Pager[Event] 7 total: Event(index=") and text.endswith(", … (first page: 3 items)>")

@@ -30,7 +30,7 @@ def test_every_refusal_is_an_operation_failed_error(client: twin.Client, emulato
         ("schedules.pause", lambda: client.schedules.pause(agent), SAID),
         ("schedules.resume", lambda: client.schedules.resume(agent), SAID),
         ("schedules.delete", lambda: client.schedules.delete(agent), SAID),
-        ("agents.move", lambda: client.agents.move(agent, workspace), SAID),
+        ("agents.move", lambda: client.agents.move(agent, workspace_id=workspace), SAID),
         ("instructions.update", lambda: client.instructions.update(agent, "After."), SAID),
         ("runs.cancel", lambda: run.cancel(), SAID),
         # The live schemas give these no `error` member.

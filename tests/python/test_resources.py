@@ -104,7 +104,7 @@ def test_agents(client: twin.Client) -> None:
     assert agent.has_runs is False and agent.latest_run_id is None
     got = client.agents.get(agent_id)
     assert got.agent_id == agent_id and got.deployment_state == "draft"
-    assert client.agents.move(agent_id, other.workspace_id) is None
+    assert client.agents.move(agent_id, workspace_id=other.workspace_id) is None
     assert client.agents.get(agent_id).workspace_id == other.workspace_id
     assert [a.agent_id for a in client.agents.list(workspace_id=other.workspace_id)] == [agent_id]
     with pytest.raises(twin.ConflictError) as e:

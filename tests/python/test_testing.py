@@ -59,3 +59,66 @@ def test_ui_url_serves_the_inspector_behind_the_key() -> None:
         assert [a["agent_id"] for a in state["agents"]] == [agent.agent_id]
         assert any(r["method"] == "POST" and r["path"] == "/v1/agents" and r["status"] == 201
                    for r in state["requests"]["items"])
+
+
+def _pattern(emu: Emulator) -> list[bool]:
+    """Which of 24 calls an injected 50% error rate lets through."""
+    emu.set_faults(error_rate=0.5, error_status=500, route="/v1/me")
+    client = emu.client(max_retries=0)
+    seen = []
+    for _ in range(24):
+        try:
+            client.me()
+            seen.append(True)
+        except twin.InternalServerError:
+            seen.append(False)
+    return seen
+
+
+def test_emulator_seed_host_port_and_async_client() -> None:
+    import asyncio
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with Emulator(seed=7, host="127.0.0.1", port=port) as a, Emulator(seed=7) as b, Emulator(seed=8) as c:
+        assert a.url == f"http://127.0.0.1:{port}"
+        first, again, other = _pattern(a), _pattern(b), _pattern(c)
+        assert first == again, "the same seed gave other faults"
+        assert first != other and True in first and False in first
+
+        async def main() -> str:
+            async with a.async_client(max_retries=3) as client:
+                assert isinstance(client, twin.AsyncClient) and client.max_retries == 3
+                a.set_faults()
+                return (await client.me()).user_id
+
+        assert asyncio.run(main())
+    with pytest.raises(ValueError, match="IP address"):
+        Emulator(host="localhost:80")
+
+
+PLUGIN_TESTS = '''
+import twin
+
+def test_one(twin_client, twin_emulator):
+    assert isinstance(twin_client, twin.Client) and twin_client.base_url == twin_emulator.url
+    agent = twin_client.agents.create()
+    run = twin_client.runs.start(agent.agent_id, message="hi [emulator: outcome=partial events=7]")
+    assert run.wait(timeout=60).outcome == "partial"
+    twin_emulator.set_faults(error_rate=1, error_status=503, route="/v1/me")
+
+def test_two_starts_clean(twin_client):
+    assert list(twin_client.agents.list()) == []   # test_one's agent is gone
+    assert twin_client.me().user_id                 # and so are its faults
+'''
+
+
+def test_the_pytest_plugin_gives_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_with_twin=PLUGIN_TESTS)
+    # A subprocess: the plugin comes from the installed wheel's entry point, as for users.
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    off = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "-p", "no:twin")
+    off.assert_outcomes(errors=2)  # without the plugin, no such fixtures

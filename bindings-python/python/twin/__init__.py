@@ -32,6 +32,7 @@ from ._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    ConfigurationError,
     InvalidCronError,
     NotFoundError,
     PermissionDeniedError,
@@ -48,6 +49,7 @@ from ._html import ModelList
 from ._twin import (
     Agent,
     ApiKey,
+    Attempt,
     CancelResult,
     Client,
     CreatedApiKey,
@@ -59,6 +61,7 @@ from ._twin import (
     Me,
     Page,
     Pager,
+    RawResponse,
     Run,
     Schedule,
     Webhook,
@@ -72,7 +75,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Sequence, Union
 
-    from ._async import AsyncClient
+    from ._async import AsyncClient, AsyncFollow, AsyncPager, AsyncRun
     from ._progress import Progress
 
 __version__: str = _twin.__version__
@@ -86,10 +89,15 @@ __all__ = [
     "__build__",
     "Client",
     "AsyncClient",
+    "AsyncRun",
+    "AsyncPager",
+    "AsyncFollow",
     "Pager",
     "Page",
     "ModelList",
     "Follow",
+    "RawResponse",
+    "Attempt",
     "Progress",
     "Me",
     "ApiKey",
@@ -126,6 +134,7 @@ __all__ = [
     "WaitTimeoutError",
     "WebhookVerificationError",
     "InvalidCronError",
+    "ConfigurationError",
     "webhooks",
     "cron",
     "testing",
@@ -150,14 +159,18 @@ def to_pandas(models: Iterable[Any], columns: Union[None, str, Sequence[str]] = 
     return _to_pandas(models, columns)
 
 
-def __getattr__(name: str) -> object:
-    # `AsyncClient` needs `typing` at run time: it is imported on first use, so that
-    # `import twin` stays fast for scripts that never use it.
-    if name == "AsyncClient":
-        from ._async import AsyncClient
+_ASYNC = ("AsyncClient", "AsyncRun", "AsyncPager", "AsyncFollow")
 
-        globals()["AsyncClient"] = AsyncClient
-        return AsyncClient
+
+def __getattr__(name: str) -> object:
+    # `AsyncClient` (and its classes) needs `typing` at run time: it is imported on first use, so that
+    # `import twin` stays fast for scripts that never use it.
+    if name in _ASYNC:
+        from . import _async
+
+        value = getattr(_async, name)
+        globals()[name] = value
+        return value
     if name == "Progress":  # loaded with the first wait that shows progress
         from ._progress import Progress
 
@@ -167,7 +180,7 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | {"AsyncClient", "Progress"})
+    return sorted(set(globals()) | set(_ASYNC) | {"Progress"})
 
 
 _logging.setup()

@@ -7,11 +7,11 @@ call each (``GET`` of the run, bounded by the time the wait has left and interru
 Ctrl-C), at the pace of the core's ``wait``: the first pause between two polls of a run is
 ``poll_interval`` (default 0.5 s), then it grows by half each round up to 5 s. The time a round
 of polls takes counts in the pause. No thread is held per run: the sync versions poll from the
-calling thread, the async ones run each poll in a worker thread (``asyncio.to_thread``) and
+calling thread, the async ones run each poll on the SDK's executor (``twin._async``) and
 sleep with ``asyncio.sleep`` in between, so the event loop keeps running.
 
-``timeout`` is as ``run.wait()``'s, for the whole batch: ``None`` is the default of 600 s,
-``float("inf")`` no limit. When it runs out, ``WaitTimeoutError`` carries ``finished`` and
+``timeout`` is as ``run.wait()``'s, for the whole batch: 600 s by default, ``None`` (or
+``float("inf")``) for no limit. When it runs out, ``WaitTimeoutError`` carries ``finished`` and
 ``unfinished``: the runs as last seen, in the order given. The runs themselves go on.
 
 This module is imported on first use (``import twin`` does not load it).
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import AsyncIterator, Iterable, Iterator, Optional
+from typing import AsyncGenerator, AsyncIterator, Iterable, Iterator, Optional
 
 from ._exceptions import APITimeoutError, WaitTimeoutError
 from ._html import ModelList
@@ -31,7 +31,7 @@ from ._twin import Run
 
 __all__ = ["wait_all", "as_completed", "wait_one", "async_wait_all", "async_as_completed", "async_wait_one"]
 
-#: ``timeout=None``: the default of ``run.wait()`` (the core's ``WaitOptions``).
+#: The default ``timeout`` of ``run.wait()`` (the core's ``WaitOptions``); ``None`` is no limit.
 DEFAULT_TIMEOUT = 600.0
 #: The core's ``WaitOptions``: first pause, growth per poll, longest pause.
 DEFAULT_POLL_INTERVAL = 0.5
@@ -49,7 +49,7 @@ NAMED = 5
 _ORDER = {"completed": 0, "error": 1, "stopped": 2, "paused": 3}
 
 
-def _seconds(name: str, value: Optional[float], default: float, *, infinite: bool) -> Optional[float]:
+def _seconds(name: str, value: Optional[float], default: Optional[float], *, infinite: bool) -> Optional[float]:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -82,7 +82,7 @@ class _Batch:
         for run in self.runs:
             if not isinstance(run, Run):
                 raise TypeError(f"{kind}() takes twin.Run objects, not {type(run).__name__}")
-        self.limit = _seconds("timeout", timeout, DEFAULT_TIMEOUT, infinite=True)
+        self.limit = _seconds("timeout", timeout, None, infinite=True)
         first = _seconds("poll_interval", poll_interval, DEFAULT_POLL_INTERVAL, infinite=False)
         assert first is not None
         self.pause = first
@@ -259,7 +259,7 @@ def _iterate(batch: _Batch) -> Iterator[Run]:
 def wait_all(
     runs: Iterable[Run],
     *,
-    timeout: Optional[float] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
 ) -> list[Run]:
@@ -273,7 +273,7 @@ def wait_all(
 def as_completed(
     runs: Iterable[Run],
     *,
-    timeout: Optional[float] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
 ) -> Iterator[Run]:
@@ -285,7 +285,7 @@ def as_completed(
 def wait_one(
     run: Run,
     *,
-    timeout: Optional[float] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
 ) -> Run:
@@ -311,7 +311,7 @@ async def _apoll(batch: _Batch, i: int) -> Run:
         raise
 
 
-async def _aiterate(batch: _Batch) -> AsyncIterator[Run]:
+async def _aiterate(batch: _Batch) -> AsyncGenerator[Run, None]:
     import asyncio
 
     batch.start()
@@ -336,7 +336,7 @@ async def _aiterate(batch: _Batch) -> AsyncIterator[Run]:
 async def async_wait_all(
     runs: Iterable[Run],
     *,
-    timeout: Optional[float] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
 ) -> list[Run]:
@@ -350,10 +350,10 @@ async def async_wait_all(
 def async_as_completed(
     runs: Iterable[Run],
     *,
-    timeout: Optional[float] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
-) -> AsyncIterator[Run]:
+) -> AsyncGenerator[Run, None]:
     """``AsyncClient.runs.as_completed``: an async iterator (not a coroutine)."""
     return _aiterate(_Batch("as_completed", runs, timeout, poll_interval, progress))
 
@@ -361,7 +361,7 @@ def async_as_completed(
 async def async_wait_one(
     run: Run,
     *,
-    timeout: Optional[float] = None,
+    timeout: Optional[float] = DEFAULT_TIMEOUT,
     poll_interval: Optional[float] = None,
     progress: ProgressArg = None,
 ) -> Run:

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from typing import Any, Callable, Iterable, NoReturn, Optional, Sequence, TextIO
+from typing import Any, Callable, Iterable, NoReturn, Optional, Sequence, TextIO, cast
 
 import twin
 
@@ -45,6 +45,7 @@ EXIT_CODES: dict[type[BaseException], int] = {
     twin.WaitTimeoutError: 15,
     twin.InvalidCronError: 16,
     twin.OperationFailedError: 18,
+    twin.ConfigurationError: EXIT_USAGE,
     twin.TwinError: 17,
     ValueError: EXIT_USAGE,
 }
@@ -55,7 +56,7 @@ EXIT_HELP = """\
 exit status:
   0    success
   1    webhooks verify: the signature does not match
-  2    usage error or invalid argument
+  2    usage error, invalid argument or configuration (no API key, a bad base URL)
   3    authentication failed (401)
   4    permission denied (403; also an unknown agent)
   5    not found (404)
@@ -385,7 +386,7 @@ def cmd_webhooks(args: argparse.Namespace, out: TextIO) -> int:
                     "the signing secret is returned only once: pass --secret-file PATH to store it "
                     "(or --show-secret to print it)"
                 )
-            hook = client.webhooks.create(args.agent, url=args.url, events=args.event or WEBHOOK_EVENTS)
+            hook = client.webhooks.create(args.agent, url=args.url, events=cast(Any, args.event or WEBHOOK_EVENTS))
             if args.secret_file:
                 _write_secret(args.secret_file, hook.signing_secret)
             data = hook.to_dict()

@@ -19,10 +19,12 @@ Every exception the SDK raises on purpose is a :class:`TwinError`::
     │   └── UnexpectedResponseError   a 2xx that is not an API answer, or undecodable
     ├── WaitTimeoutError              (also TimeoutError) wait()/follow() ran out of time
     ├── WebhookVerificationError      (also ValueError) .reason
-    └── InvalidCronError              (also ValueError)
+    ├── InvalidCronError              (also ValueError)
+    └── ConfigurationError            (also ValueError) a client that cannot be built: no API
+                                      key, a base URL that is not http(s), a bad timeout
 
-Invalid arguments (an empty id, a negative timeout) raise the built-in ``ValueError`` or
-``TypeError`` before any request is sent. Messages never contain an API key or a secret.
+Other invalid arguments (an empty id, a negative wait timeout) raise the built-in
+``ValueError`` or ``TypeError`` before any request is sent. Messages never contain an API key or a secret.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ __all__ = [
     "WaitTimeoutError",
     "WebhookVerificationError",
     "InvalidCronError",
+    "ConfigurationError",
 ]
 
 
@@ -326,3 +329,9 @@ class WebhookVerificationError(TwinError, ValueError):
 
 class InvalidCronError(TwinError, ValueError):
     """A cron expression is not a valid 7-field Twin schedule; the message names the field."""
+
+
+class ConfigurationError(TwinError, ValueError):
+    """A client cannot be built from its configuration: no API key (none given and no
+    ``TWIN_API_KEY``), a base URL that is not an http(s) URL, a timeout that is not a positive
+    number of seconds or ``None``, certificates that are not PEM. Nothing was sent."""

@@ -111,7 +111,7 @@ class Progress:
             return f"{self.events} event{'' if self.events == 1 else 's'}{last} · {elapsed}{stopped}"
         if self.kind == "wait":
             run = self.run
-            status = (run.status or "unknown") if run is not None else "waiting"
+            status: str = (run.status or "unknown") if run is not None else "waiting"
             if run is not None and run.outcome:
                 status += f" ({run.outcome})"
             name = f"run {run.run_id}" if run is not None else "run"

@@ -5,7 +5,7 @@ Type stubs, checked against the module by ``python -m mypy.stubtest twin._twin``
 
 import builtins
 import datetime
-from typing import Any, ClassVar, Generic, Iterable, Iterator, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
+from typing import Any, Callable, ClassVar, Generic, Iterable, Iterator, Literal, Mapping, Optional, Sequence, SupportsIndex, TypeVar, Union, overload
 
 from typing_extensions import Self, final
 
@@ -20,8 +20,8 @@ __all__ = [
     "AgentsResource",
     "ApiKey",
     "ApiKeysResource",
+    "Attempt",
     "CancelResult",
-    "CancelToken",
     "Client",
     "CreatedApiKey",
     "CreatedWebhook",
@@ -37,6 +37,7 @@ __all__ = [
     "PageIterator",
     "Pager",
     "PagerIterator",
+    "RawResponse",
     "Run",
     "RunsResource",
     "Schedule",
@@ -60,11 +61,43 @@ __all__ = [
 
 _T = TypeVar("_T")
 
+# The values the service documents for its enum-like fields, for type checkers (the SDK keeps
+# a value it does not know as it came). The names are private to the stubs: write the strings.
+_RunStatus = Literal["in_progress", "completed", "error", "stopped", "paused"]
+_Outcome = Literal["success", "partial", "fail"]
+_RunMode = Literal["run", "build"]
+_DeploymentState = Literal["draft", "deployed", "not_deployed"]
+_WebhookStatus = Literal["active", "disabled"]
+_WebhookEventName = Literal["run.started", "run.completed", "run.failed", "run.stopped", "run.paused"]
+# Event types are many and growing: the common ones, and any other string.
+_EventKind = Union[
+    Literal[
+        "Started",
+        "UserTick",
+        "RunPolicyInitialized",
+        "PolicyDecisionRequested",
+        "PolicyDecided",
+        "StreamStarted",
+        "Tick",
+        "ToolCallStarted",
+        "ToolCallResolved",
+        "Finished",
+    ],
+    str,
+]
+
 class _Model:
     """What every model has: attributes, a short repr, ``==``, ``to_record()``, ``to_dict()``, ``from_dict()``,
     pickling, and a table in Jupyter."""
 
     _fields: ClassVar[list[str]]
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id (`x-request-id`) the service sent with the answer this came in: set on what
+        `me()`, `get`, `create`, `start`, `update`, `cancel` and `run.refresh()` return, when the
+        service sent one; `None` otherwise (lists, waits, `instructions.get`, `schedules.get`,
+        `from_dict`).
+        """
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def to_dict(self) -> Any:
@@ -180,7 +213,7 @@ class Agent(_Model):
     def workspace_id(self) -> Optional[str]:
         """The workspace it belongs to."""
     @property
-    def deployment_state(self) -> Optional[str]:
+    def deployment_state(self) -> Optional[_DeploymentState]:
         """`draft`, `deployed`, `not_deployed`, or a newer value."""
     @property
     def has_runs(self) -> bool:
@@ -189,7 +222,7 @@ class Agent(_Model):
     def latest_run_id(self) -> Optional[str]:
         """Its most recent run, if any."""
     @property
-    def latest_run_status(self) -> Optional[str]:
+    def latest_run_status(self) -> Optional[_RunStatus]:
         """The status of its most recent run (`in_progress`, `completed`, ...)."""
     @property
     def latest_run_is_finished(self) -> bool:
@@ -228,7 +261,7 @@ class Run(_Model):
     def agent_id(self) -> str:
         """The agent that runs."""
     @property
-    def status(self) -> Optional[str]:
+    def status(self) -> Optional[_RunStatus]:
         """`in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
         when the service sent none (then `is_terminal` goes by `is_finished`)."""
     @property
@@ -247,7 +280,7 @@ class Run(_Model):
     def is_paused(self) -> bool:
         """Waiting for a person (`paused`)."""
     @property
-    def outcome(self) -> Optional[str]:
+    def outcome(self) -> Optional[_Outcome]:
         """`success`, `partial` or `fail`, for a completed run."""
     @property
     def summary(self) -> Optional[str]:
@@ -259,7 +292,7 @@ class Run(_Model):
     def run_number(self) -> Optional[int]:
         """The run's number within its agent (0 in the start response, then 1, 2, ...)."""
     @property
-    def run_kind(self) -> Optional[str]:
+    def run_kind(self) -> Optional[_RunMode]:
         """`run` or `build`."""
     @property
     def policy_type(self) -> Optional[str]:
@@ -276,7 +309,7 @@ class Run(_Model):
     def refresh(self) -> Run:
         """The run as it is now (a new `Run`)."""
     def wait(
-        self, *, timeout: Optional[float] = None, poll_interval: Optional[float] = None, progress: ProgressArg = None
+        self, *, timeout: Optional[float] = 600.0, poll_interval: Optional[float] = None, progress: ProgressArg = None
     ) -> Run:
         """Waits until the run is terminal or paused; see `client.runs.wait`. `progress=True`
         shows a live line (status, elapsed); a callable gets a `twin.Progress` per update.
@@ -292,8 +325,8 @@ class Run(_Model):
         """The run's answer, honestly: `None` unless the run `completed`; then the output of
         its latest `Finished` event, else of its latest `llm` tool call, else its `summary`.
         Reads all the run's events (one or more requests)."""
-    def events(self, *, after_index: Optional[int] = None, limit: Optional[int] = None) -> Pager[Event]:
-        """The run's events so far, paged lazily."""
+    def events(self, *, after_index: Optional[int] = None, page_size: Optional[int] = None) -> Pager[Event]:
+        """The run's events so far, paged lazily (`page_size` events a page, at most 500)."""
     def follow(
         self, *, after_index: Optional[int] = None, timeout: Optional[float] = None, progress: ProgressArg = None
     ) -> Follow:
@@ -313,7 +346,7 @@ class Event(_Model):
     def recorded_at(self) -> Optional[datetime.datetime]:
         """When the service recorded it (not in `index` order)."""
     @property
-    def kind(self) -> str:
+    def kind(self) -> _EventKind:
         """The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`,
         `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
         """
@@ -344,10 +377,10 @@ class Webhook(_Model):
     def url(self) -> str:
         """Where deliveries are POSTed."""
     @property
-    def events(self) -> list[str]:
+    def events(self) -> list[_WebhookEventName]:
         """Subscribed event types, e.g. `["run.completed"]`."""
     @property
-    def status(self) -> str:
+    def status(self) -> _WebhookStatus:
         """`active` or `disabled` (or a newer value)."""
     @property
     def created_at(self) -> Optional[datetime.datetime]:
@@ -373,10 +406,10 @@ class CreatedWebhook(_Model):
     def url(self) -> str:
         """Where deliveries are POSTed."""
     @property
-    def events(self) -> list[str]:
+    def events(self) -> list[_WebhookEventName]:
         """The run events delivered, e.g. `run.completed`."""
     @property
-    def status(self) -> str:
+    def status(self) -> _WebhookStatus:
         """`active` or `disabled`."""
     @property
     def created_at(self) -> Optional[datetime.datetime]:
@@ -453,7 +486,7 @@ class WebhookEvent(_Model):
     """A verified webhook delivery."""
 
     @property
-    def event(self) -> str:
+    def event(self) -> _WebhookEventName:
         """The event name, e.g. `run.completed`."""
     @property
     def timestamp(self) -> datetime.datetime:
@@ -465,12 +498,12 @@ class WebhookEvent(_Model):
     def agent_id(self) -> str:
         """The agent of that run."""
     @property
-    def status(self) -> Optional[str]:
+    def status(self) -> Optional[_RunStatus]:
         """The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`,
         `paused`).
         """
     @property
-    def outcome(self) -> Optional[str]:
+    def outcome(self) -> Optional[_Outcome]:
         """`success`, `partial` or `fail`; only on `run.completed`."""
     @property
     def finished_at(self) -> Optional[datetime.datetime]:
@@ -563,6 +596,12 @@ class Follow:
 
     def __iter__(self) -> Self: ...
     def __next__(self) -> Event: ...
+    def _next_ready(self) -> tuple[bool, Optional[Event]]:
+        """One look without waiting, for `AsyncFollow` (which sleeps on the event loop between
+        looks): `(True, event)`, `(True, None)` once the follow ended, `(False, None)` when no
+        event is ready yet. An event is taken from the follower only when it is returned, so a
+        cancelled `__anext__` loses none.
+        """
     @property
     def last_index(self) -> Optional[int]:
         """The `index` of the last event yielded (or the `after_index` it started from): pass it as
@@ -574,17 +613,6 @@ class Follow:
         """
     def __enter__(self) -> Self: ...
     def __exit__(self, *_args: object) -> None: ...
-
-@final
-class CancelToken:
-    """Stops a ``wait`` from another thread (used by ``AsyncClient``)."""
-
-    def __new__(cls) -> Self: ...
-    def cancel(self) -> None:
-        """Asks every wait and follow holding this token to stop."""
-    @property
-    def cancelled(self) -> bool:
-        """Whether `cancel()` was called."""
 
 @final
 class ApiKeysResource:
@@ -616,8 +644,10 @@ class WorkspacesResource:
 class AgentsResource:
     """Agents: ``client.agents``."""
 
-    def list(self, *, workspace_id: Optional[str] = None, limit: Optional[int] = None) -> Pager[Agent]:
-        """The agents, fetched lazily page by page (by cursor)."""
+    def list(self, *, workspace_id: Optional[str] = None, page_size: Optional[int] = None) -> Pager[Agent]:
+        """The agents, fetched lazily page by page (by cursor); `page_size` agents a page (the service's
+        default is 10).
+        """
     def create(
         self,
         *,
@@ -634,8 +664,10 @@ class AgentsResource:
         """
     def delete(self, agent_id: str) -> None:
         """Deletes an agent."""
-    def move(self, agent_id: str, workspace_id: str) -> None:
-        """Moves an agent to another workspace."""
+    def move(self, agent_id: str, *, workspace_id: str) -> None:
+        """Moves an agent to another workspace (`workspace_id` by keyword: two ids side by side are
+        easy to swap).
+        """
 
 @final
 class RunsResource:
@@ -645,7 +677,7 @@ class RunsResource:
         self,
         agent_id: str,
         *,
-        status: Optional[str] = None,
+        status: Optional[_RunStatus] = None,
         run_id: Optional[str] = None,
         user_email: Optional[str] = None,
         goal: Optional[str] = None,
@@ -662,7 +694,7 @@ class RunsResource:
         self,
         agent_id: str,
         *,
-        mode: str = "run",
+        mode: _RunMode = "run",
         message: Optional[str] = None,
         skip_deploy_check: Optional[bool] = None,
     ) -> Run:
@@ -680,13 +712,12 @@ class RunsResource:
         agent_id: str,
         run_id: str,
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
-        _cancel: Optional[CancelToken] = None,
     ) -> Run:
         """Polls until the run is terminal or paused and returns it. `timeout` in seconds (default 600;
-        `float("inf")` for none) raises `WaitTimeoutError`; `poll_interval` is the first pause
+        `None` for no limit) raises `WaitTimeoutError`; `poll_interval` is the first pause
         (default 0.5 s), growing to 5 s. Ctrl-C interrupts it. `progress=True` shows a live line
         (Jupyter display, `\\r` line on a terminal, nothing otherwise); a callable gets a
         `twin.Progress` at each update.
@@ -695,7 +726,7 @@ class RunsResource:
         self,
         runs: Iterable[Run],
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> builtins.list[Run]:
@@ -703,7 +734,7 @@ class RunsResource:
         refreshed, in the order given (a `twin.ModelList`). Polls only the unfinished runs, one
         short call each, at `wait`'s pace (first pause `poll_interval`, default 0.5 s, growing by
         half to 5 s); no thread is held per run. `timeout` (seconds, the whole batch; default 600
-        as `wait`, `float("inf")` for none) raises `WaitTimeoutError` with `.finished` and
+        as `wait`, `None` for no limit) raises `WaitTimeoutError` with `.finished` and
         `.unfinished` (the runs as last seen). Ctrl-C interrupts it. `progress=True` shows a live
         line (`runs: 5/8 finished (4 completed, 1 error) · 12 s`); a callable gets a
         `twin.Progress` at each update.
@@ -712,7 +743,7 @@ class RunsResource:
         self,
         runs: Iterable[Run],
         *,
-        timeout: Optional[float] = None,
+        timeout: Optional[float] = 600.0,
         poll_interval: Optional[float] = None,
         progress: ProgressArg = None,
     ) -> Iterator[Run]:
@@ -726,9 +757,11 @@ class EventsResource:
     """Run events: ``client.events``."""
 
     def list(
-        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, limit: Optional[int] = None
+        self, agent_id: str, run_id: str, *, after_index: Optional[int] = None, page_size: Optional[int] = None
     ) -> Pager[Event]:
-        """The run's events so far, paged lazily by `after_index` (at most 500 a page)."""
+        """The run's events so far, paged lazily by `after_index`; `page_size` events a page (at most
+        and by default 500).
+        """
     def follow(
         self,
         agent_id: str,
@@ -739,8 +772,8 @@ class EventsResource:
         progress: ProgressArg = None,
     ) -> Follow:
         """The run's events as they happen: iterating blocks until the next event, and ends once the
-        run is terminal or paused and every event was seen. `timeout` (seconds, default none) raises
-        `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it. `progress=True` shows a live
+        run is terminal or paused and every event was seen. `timeout` (seconds; default `None`, no
+        limit) raises `WaitTimeoutError`. Ctrl-C interrupts it; `close()` stops it. `progress=True` shows a live
         line while iterating (events seen, last kind, elapsed: Jupyter display, `\\r` line on a
         terminal, nothing otherwise); a callable gets a `twin.Progress` at each update.
         """
@@ -749,7 +782,7 @@ class EventsResource:
 class WebhooksResource:
     """Webhooks of agents: ``client.webhooks``."""
 
-    def create(self, agent_id: str, *, url: str, events: Sequence[str]) -> CreatedWebhook:
+    def create(self, agent_id: str, *, url: str, events: Sequence[_WebhookEventName]) -> CreatedWebhook:
         """Subscribes `url` to `events` (`run.started`, `run.completed`, `run.failed`, `run.stopped`,
         `run.paused`). Keep the returned `signing_secret`.
         """
@@ -763,8 +796,8 @@ class WebhooksResource:
         webhook_id: str,
         *,
         url: Optional[str] = None,
-        events: Optional[Sequence[str]] = None,
-        status: Optional[str] = None,
+        events: Optional[Sequence[_WebhookEventName]] = None,
+        status: Optional[_WebhookStatus] = None,
     ) -> Webhook:
         """Changes a webhook's url, events or status (`active`/`disabled`)."""
     def delete(self, agent_id: str, webhook_id: str) -> None:
@@ -801,38 +834,91 @@ class InstructionsResource:
         """Every version, the current one included, newest first (the order the service gives; one version was captured live)."""
 
 @final
+class Attempt:
+    """One HTTP attempt of a call, as handed to `Client(on_attempt=...)`: never the key, a query
+    string or a body."""
+
+    @property
+    def method(self) -> str:
+        """The HTTP method, e.g. `GET`."""
+    @property
+    def route(self) -> str:
+        """The route with its ids replaced by names, e.g. `/v1/agents/{agent_id}/runs`."""
+    @property
+    def status(self) -> Optional[int]:
+        """The HTTP status, when an answer came (any status, 2xx or not)."""
+    @property
+    def attempt(self) -> int:
+        """1 for the first attempt, 2 for the first retry, ..."""
+    @property
+    def duration(self) -> float:
+        """Seconds from sending the request to the end of reading the answer (or the failure)."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id the service sent (`x-request-id`), if any."""
+    @property
+    def error(self) -> Optional[Literal["timeout", "connection", "too_large", "other"]]:
+        """Why no answer came: `timeout`, `connection`, `too_large` or `other`; `None` when an answer
+        came.
+        """
+
+@final
+class RawResponse:
+    """The answer to `client.request()`: always a 2xx (any other status raises the usual
+    `twin.APIStatusError`)."""
+
+    @property
+    def status(self) -> int:
+        """The HTTP status, e.g. 200."""
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers the SDK reads, by lowercase name, when sent: `content-type`, `x-request-id`,
+        `retry-after`, `allow`. The key never appears.
+        """
+    @property
+    def json(self) -> Any:
+        """The body decoded from JSON (dicts, lists, strings, numbers); `None` when empty."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id the service sent (`x-request-id`), if any."""
+
+@final
 class Client:
     """A client of the Twin API; one client serves many threads. ``api_key`` defaults to
     ``TWIN_API_KEY``, ``base_url`` to ``TWIN_BASE_URL`` then ``https://build.twin.so``.
-    Timeouts are seconds. HTTPS certificates are always verified, against Mozilla's roots
+    Timeouts are seconds, ``None`` for no limit (defaults: ``timeout`` 60 per attempt,
+    ``connect_timeout`` 10, ``total_timeout`` 120 for a call with its retries); no key or a bad
+    base URL raises ``twin.ConfigurationError``. HTTPS certificates are always verified, against Mozilla's roots
     and, unless ``system_roots=False``, the system's trust store (``SSL_CERT_FILE`` /
     ``SSL_CERT_DIR`` when set); ``ca_cert_pem`` (PEM text or bytes) adds certificates to
-    those, e.g. a private CA's."""
+    those, e.g. a private CA's. ``on_attempt``, a callable, receives a ``twin.Attempt`` for
+    every HTTP attempt (retries included), on the thread making the call."""
 
     def __new__(
         cls,
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
         *,
-        timeout: float = 60.0,
-        connect_timeout: float = 10.0,
-        total_timeout: float = 120.0,
+        timeout: Optional[float] = 60.0,
+        connect_timeout: Optional[float] = 10.0,
+        total_timeout: Optional[float] = 120.0,
         max_retries: int = 2,
         ca_cert_pem: Optional[Union[str, bytes]] = None,
         system_roots: bool = True,
+        on_attempt: Optional[Callable[[Attempt], object]] = None,
     ) -> Self: ...
     @property
     def base_url(self) -> str:
         """The base URL requests go to, without a trailing slash."""
     @property
-    def timeout(self) -> float:
-        """Seconds allowed for one attempt."""
+    def timeout(self) -> Optional[float]:
+        """Seconds allowed for one attempt; `None`: no limit."""
     @property
-    def connect_timeout(self) -> float:
-        """Seconds allowed to connect."""
+    def connect_timeout(self) -> Optional[float]:
+        """Seconds allowed to connect; `None`: no limit."""
     @property
-    def total_timeout(self) -> float:
-        """Seconds allowed for a whole call, retries included."""
+    def total_timeout(self) -> Optional[float]:
+        """Seconds allowed for a whole call, retries included; `None`: no limit."""
     @property
     def max_retries(self) -> int:
         """Retries after the first attempt."""
@@ -863,6 +949,34 @@ class Client:
     @property
     def instructions(self) -> InstructionsResource:
         """Instructions of agents: get, update, history."""
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = ...,
+        total_timeout: Optional[float] = ...,
+        connect_timeout: Optional[float] = ...,
+        max_retries: int = ...,
+    ) -> Client:
+        """A client with other limits that shares this one's connections (and key and base URL), for
+        one call or several: `client.with_options(timeout=5, max_retries=0).agents.get(id)`. Each of
+        `timeout`, `total_timeout`, `connect_timeout` (seconds, `None` for no limit) and
+        `max_retries` left out keeps this client's. Closing either closes only that one.
+        """
+    def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "get", "post", "put", "patch", "delete"],
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        json: Any = None,
+    ) -> RawResponse:
+        """Calls any route of the API, for what the SDK does not model yet, with this client's key,
+        retries, time limits, errors and redaction: `method` is `GET`, `POST`, `PUT`, `PATCH` or
+        `DELETE`; `path` the part after the base URL (`/v1/agents/abc`, segments unencoded);
+        `params` the query (`None` values left out); `json` the body. Returns a `twin.RawResponse`
+        (status, headers, decoded JSON, request id); an error status raises as from any call.
+        `POST` and `PATCH` are retried only when they certainly were not sent.
+        """
     def me(self) -> Me:
         """The account the API key belongs to."""
     def close(self) -> None:

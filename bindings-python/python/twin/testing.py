@@ -10,6 +10,10 @@ deliveries and cron schedules::
         run = client.runs.start(agent.agent_id, message="hi [emulator: outcome=partial events=9]")
         assert run.wait().outcome == "partial"
 
+Under pytest, the ``twin_emulator`` and ``twin_client`` fixtures (``twin.pytest_plugin``, loaded
+by pytest on its own once ``twin-sdk`` is installed) give each test an emulator reset for it and
+a client on it.
+
 A run's ``message`` may carry an ``[emulator: ...]`` directive (``outcome=success|partial|fail``,
 ``events=N``, ``step_ms=N``, ``slow``, ``pause``, ``error``, ``payload_kb=N``) that scripts it.
 """
@@ -20,6 +24,8 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
+
+    from ._async import AsyncClient
 
 from . import _twin
 from ._twin import Client
@@ -33,10 +39,21 @@ UI_PATH = "/_emulator/ui"
 class Emulator:
     """The Twin emulator, running in this process until :meth:`close` (or the end of a
     ``with`` block). ``api_key`` is the key that works from the start (made up when
-    ``None``); ``step_ms`` the default time between simulated run events (default 100)."""
+    ``None``); ``step_ms`` the default time between simulated run events (default 100);
+    ``seed`` makes simulated runs and injected faults repeat from one run of the tests to the
+    next (random when ``None``); ``host`` (an IP address, default ``127.0.0.1``) and ``port``
+    (default 0: a free one) are where it listens."""
 
-    def __init__(self, *, api_key: Optional[str] = None, step_ms: Optional[int] = None) -> None:
-        self._native = _twin.EmbeddedEmulator(api_key=api_key, step_ms=step_ms)
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        step_ms: Optional[int] = None,
+        seed: Optional[int] = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self._native = _twin.EmbeddedEmulator(api_key=api_key, step_ms=step_ms, seed=seed, host=host, port=port)
 
     @property
     def url(self) -> str:
@@ -63,6 +80,15 @@ class Emulator:
         kwargs.setdefault("api_key", self.api_key)
         kwargs.setdefault("base_url", self.url)
         return Client(**kwargs)
+
+    def async_client(self, **kwargs: Any) -> AsyncClient:
+        """A :class:`twin.AsyncClient` for this emulator; keyword arguments go to
+        ``AsyncClient``."""
+        from ._async import AsyncClient
+
+        kwargs.setdefault("api_key", self.api_key)
+        kwargs.setdefault("base_url", self.url)
+        return AsyncClient(**kwargs)
 
     def _admin(self, method: str, path: str, body: Optional[dict[str, Any]] = None) -> Any:
         import json

@@ -17,6 +17,7 @@ from __future__ import annotations
 # Annotations only (never evaluated): `import twin` does not pay for `typing`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime
     from typing import Any, Iterable, Optional, Protocol, Sequence, Union
 
     Body = Union[bytes, bytearray, memoryview, str]
@@ -95,13 +96,15 @@ def unwrap(
     *,
     tolerance: Optional[float] = DEFAULT_TOLERANCE,
     max_body: int = DEFAULT_MAX_BODY,
+    now: Optional[datetime.datetime] = None,
 ) -> WebhookEvent:
     """Verifies a delivery and returns its :class:`twin.WebhookEvent`.
 
     Checks, in order: the body is at most ``max_body`` bytes; the signature matches one of
     the secrets; the body is the documented payload; ``X-Cobb-Event`` (when present) names
     the body's event; the body's ``timestamp`` is within ``tolerance`` seconds of now
-    (``None`` turns that check off). ``headers`` is a mapping, any object with ``items()``
+    (``None`` turns that check off); ``now`` is the time to compare with (default: the
+    clock; a timezone-aware ``datetime``, for tests of stored deliveries). ``headers`` is a mapping, any object with ``items()``
     (``http.server``'s ``self.headers``, a web framework's) or ``(name, value)`` pairs; names
     are matched without regard to case.
     Deliveries can repeat: deduplicate with ``event.dedupe_key``.
@@ -113,6 +116,7 @@ def unwrap(
         _secrets(secret),
         tolerance=tolerance,
         max_body=max_body,
+        now=now,
     )
 
 

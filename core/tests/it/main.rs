@@ -6,6 +6,7 @@ mod errors;
 mod events;
 mod hostile_paging;
 mod keys_and_workspaces;
+mod observe;
 mod refusals;
 mod retries;
 mod runs;
