@@ -10,6 +10,7 @@ use crate::transport::{BodyLimit, Idempotency};
 /// The answer to [`Client::request`]: a 2xx (any other status is an [`Error::Api`], as from
 /// every call).
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The HTTP status, e.g. 200.
     pub status: u16,
@@ -26,8 +27,15 @@ impl Client {
     /// Calls any route of the API: `method` is `GET`, `POST`, `PUT`, `PATCH` or `DELETE`;
     /// `path` is the path after the base URL (`/v1/agents/{id}`), its segments given
     /// unencoded (each is percent-encoded; an empty one is refused); `query` holds the query
-    /// parameters (one value per name, sent sorted by name); `body` is sent as JSON. `GET`, `PUT` and `DELETE` are retried as any safe call;
-    /// `POST` and `PATCH` only when they certainly were not sent. Answers of up to 32 MiB.
+    /// parameters (one value per name, sent sorted by name); `body` is sent as JSON. `GET`,
+    /// `PUT` and `DELETE` are retried as any safe call; `POST` and `PATCH` only when they
+    /// certainly were not sent. Answers of up to 32 MiB.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an unknown method or an empty path segment, before
+    /// anything is sent; otherwise the errors of any call: [`Error::Api`] for a 4xx/5xx answer,
+    /// [`Error::Connection`], [`Error::Timeout`], [`Error::Decode`] for a body that is not JSON.
     pub fn request(
         &self,
         method: &str,
