@@ -123,37 +123,4 @@ mod tests {
         );
         assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
     }
-
-    #[test]
-    fn a_getter_tells_an_absent_value_from_a_bad_handle_by_the_last_error() {
-        let json = r#"{"workspace_id": "w1", "name": "n", "position": 0}"#;
-        let value: serde_json::Value = serde_json::from_str(json).expect("json");
-        let workspace = twin_workspace::from(Workspace::from_value(value).expect("a workspace"));
-        // Absent: NULL, and the last error is left as it was (here: cleared).
-        twin_last_error_clear();
-        assert!(twin_workspace_icon_config(&workspace).is_null());
-        assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
-        let mut has_value = true;
-        assert_eq!(twin_workspace_created_at(&workspace, &mut has_value), 0);
-        assert!(!has_value);
-        assert_eq!(twin_last_error_status(), twin_status::TWIN_OK);
-        // A NULL handle: the same NULL (0, false), with TWIN_ERR_NULL_ARGUMENT recorded.
-        let mut has_value = true;
-        assert_eq!(
-            twin_workspace_created_at(std::ptr::null(), &mut has_value),
-            0
-        );
-        assert!(!has_value, "a NULL handle reports no value");
-        assert!(twin_workspace_icon_config(std::ptr::null()).is_null());
-        assert_eq!(
-            twin_last_error_status(),
-            twin_status::TWIN_ERR_NULL_ARGUMENT
-        );
-        twin_last_error_clear();
-        assert_eq!(twin_workspace_agent_count(std::ptr::null()), 0);
-        assert_eq!(
-            twin_last_error_status(),
-            twin_status::TWIN_ERR_NULL_ARGUMENT
-        );
-    }
 }

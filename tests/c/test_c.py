@@ -74,6 +74,7 @@ PLAIN = [
     "path_segments",
     "logging",
     "hooks",
+    "rules",
 ]
 # Workloads with arguments, built like the tests: chaos.c and load.c.
 WORKLOADS = ["chaos", "load"]

@@ -48,7 +48,7 @@ static twin_client *client_with_hook(seen_t *seen, const char *base_url, uint32_
 static int test_answers_are_reported_with_their_route(void) {
   int rc = 1;
   seen_t seen = {0};
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_agent *agent = NULL, *got = NULL;
   twin_client *client = client_with_hook(&seen, NULL, 0);
   CHECK(client != NULL);
@@ -68,7 +68,7 @@ static int test_answers_are_reported_with_their_route(void) {
 cleanup:
   twin_agent_free(got);
   twin_agent_free(agent);
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   return rc;
 }
@@ -76,7 +76,7 @@ cleanup:
 static int test_failed_attempts_name_their_error(void) {
   int rc = 1;
   seen_t seen = {0};
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   /* Nothing listens on the discard port: two attempts, both refused. */
   twin_client *client = client_with_hook(&seen, "http://127.0.0.1:9", 1);
   CHECK(client != NULL);
@@ -88,7 +88,7 @@ static int test_failed_attempts_name_their_error(void) {
   CHECK_STR(seen.error[1], "connection");
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   return rc;
 }
@@ -96,7 +96,7 @@ cleanup:
 static int test_a_null_callback_removes_the_hook(void) {
   int rc = 1;
   seen_t seen = {0};
-  twin_me *me = NULL;
+  twin_user *me = NULL;
   twin_client *client = NULL;
   twin_client_options *options = twin_client_options_new();
   CHECK(options != NULL);
@@ -107,7 +107,7 @@ static int test_a_null_callback_removes_the_hook(void) {
   CHECK(seen.count == 0);
   rc = 0;
 cleanup:
-  twin_me_free(me);
+  twin_user_free(me);
   twin_client_free(client);
   twin_client_options_free(options);
   return rc;
