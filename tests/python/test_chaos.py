@@ -173,5 +173,11 @@ def test_workload_survives_injected_faults() -> None:
     assert not escaped, summary
     assert stats["errors"] > 0 and stats["dropped"] > 0 and stats["rate_limited"] > 0 and stats["truncated"] > 0, summary
     assert starts_ok <= runs_started <= starts_ok + starts_unknown, summary
-    assert safe_ok >= 0.99 * safe_total, summary
+    # >= 99% of the safe calls succeed. Measured at 2,000 calls: 1,666/1,668 (stop 20) and
+    # 1,664/1,668 (stop 21), about 0.2% failing after five retries. At make test's 300 calls
+    # (258 safe) 1% is 2 failures, which such a rate exceeds in a few runs in a hundred (3
+    # failures seen once in 9 runs): the smoke run allows 5 (expected ~0.6; 6 or more has
+    # odds below 1 in 1,000); make chaos (2,000 calls) keeps the 99% bar.
+    allowed = 0.01 * safe_total if safe_total >= 1000 else 5
+    assert safe_total - safe_ok <= allowed, summary
     assert worst_overrun <= 1.0, summary
