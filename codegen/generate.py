@@ -77,8 +77,8 @@ SETTERS = {
 NULL_UNSETS = {"str", "token", "str_array"}
 
 
-def doc(text: str, indent: str = "") -> str:
-    return "".join(f"{indent}///{(' ' + line) if line else ''}\n" for line in text.strip().splitlines())
+def doc(text: str) -> str:
+    return "".join(f"///{(' ' + line) if line else ''}\n" for line in text.strip().splitlines())
 
 
 def model_code(m: dict) -> str:
@@ -238,11 +238,6 @@ def generate(description: Path = DESCRIPTION, out: Path = OUT) -> dict[Path, str
             uses.add("std::ffi::c_char")
         if "token" in kinds:
             uses.add("crate::cancel::twin_cancel_token")
-    for m in spec.get("model", []):
-        uses = files[m["file"]][2]
-        uses.update(m.get("uses", []))
-    for p in spec.get("params", []):
-        files[p["file"]][2].update(p.get("uses", []))
     # `crate::ffi` and `crate::ffi::{self, CStrings}` in one file: keep the second.
     for _, _, uses in files.values():
         if "crate::ffi::{self, CStrings}" in uses:

@@ -53,7 +53,10 @@ pub extern "C" fn twin_api_keys_list(
     list_out: *mut *mut twin_api_key_list,
 ) -> twin_status {
     call_out(client, list_out, "list_out", |c| {
-        Ok(c.api_keys().list()?.into_iter().collect())
+        Ok(c.api_keys()
+            .list()?
+            .into_iter()
+            .collect::<twin_api_key_list>())
     })
 }
 

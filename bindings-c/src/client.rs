@@ -40,18 +40,19 @@ pub(crate) fn call(
     ffi::call(|| body(&ffi::arg(client, "client")?.client))
 }
 
-/// The body of an endpoint that hands out a new handle: `out` and the client are checked
-/// before `body` runs, and `out` is written only when it succeeds.
-pub(crate) fn call_out<T>(
+/// The body of an endpoint that hands out a new handle (or, when `body` gives an `Option`,
+/// NULL for none): `out` and the client are checked before `body` runs, and `out` is written
+/// only when it succeeds.
+pub(crate) fn call_out<T, R: Into<Option<T>>>(
     client: *const twin_client,
     out: *mut *mut T,
     out_name: &'static str,
-    body: impl FnOnce(&Client) -> Result<T, Failure>,
+    body: impl FnOnce(&Client) -> Result<R, Failure>,
 ) -> twin_status {
     ffi::call(|| {
         let out = ffi::out(out, out_name)?;
         let client = &ffi::arg(client, "client")?.client;
-        out.give(body(client)?);
+        out.give_opt(body(client)?.into());
         Ok(())
     })
 }

@@ -1,24 +1,26 @@
 //! The boundary between C and Rust: the only module that reads or writes through raw pointers.
 //!
-//! Every exported function has the same skeleton (after rustls-ffi's `client.rs`):
+//! Every exported function has the same skeleton (after rustls-ffi's `client.rs`); endpoints
+//! write it through `client::call_out` (or `client::call` when nothing is handed out):
 //!
 //! ```ignore
+//! #[must_use]
 //! #[unsafe(no_mangle)]
 //! pub extern "C" fn twin_agents_get(
 //!     client: *const twin_client,
 //!     agent_id: *const c_char,
 //!     agent_out: *mut *mut twin_agent,
 //! ) -> twin_status {
-//!     ffi::call(|| {
-//!         let client = ffi::arg(client, "client")?;        // pointer checks first,
-//!         let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-//!         let agent_out = ffi::out(agent_out, "agent_out")?;
-//!         let agent = client.client.agents().get(agent_id)?; // then safe Rust,
-//!         agent_out.give(twin_agent::from(agent));          // then the out-pointer write,
-//!         Ok(())                                            // then the status.
-//!     })
-//! }
+//!     // `agent_out` and `client` checked first, inside `ffi::call`,
+//!     call_out(client, agent_out, "agent_out", |c| {
+//!         let agent_id = ffi::str_arg(agent_id, "agent_id")?; // then the other arguments,
+//!         Ok(twin_agent::from(c.agents().get(agent_id)?))     // then safe Rust; the
+//!     })                                                       // out-write and the status
+//! }                                                           // follow.
 //! ```
+//!
+//! Getters and setters (generated, `generated/`) go through [`get`], [`get_optional`] and
+//! [`set`].
 //!
 //! [`call`] catches panics and turns a failure into a status plus the thread's last error;
 //! [`call_or`] does the same for functions that return a value instead of a status. The argument

@@ -25,13 +25,9 @@ pub extern "C" fn twin_instructions_get(
     agent_id: *const c_char,
     instruction_out: *mut *mut twin_instruction,
 ) -> twin_status {
-    ffi::call(|| {
-        let instruction_out = ffi::out(instruction_out, "instruction_out")?;
-        let client = ffi::arg(client, "client")?;
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let instructions = client.client.instructions().get(agent_id)?;
-        instruction_out.give_opt(instructions.map(twin_instruction::from));
-        Ok(())
+    call_out(client, instruction_out, "instruction_out", |c| {
+        let instructions = c.instructions().get(ffi::str_arg(agent_id, "agent_id")?)?;
+        Ok(instructions.map(twin_instruction::from))
     })
 }
 
@@ -70,6 +66,6 @@ pub extern "C" fn twin_instructions_history(
         Ok(c.instructions()
             .history(agent_id, params.limit)?
             .into_iter()
-            .collect())
+            .collect::<twin_instruction_version_list>())
     })
 }

@@ -19,13 +19,9 @@ pub extern "C" fn twin_schedules_get(
     agent_id: *const c_char,
     schedule_out: *mut *mut twin_schedule,
 ) -> twin_status {
-    ffi::call(|| {
-        let schedule_out = ffi::out(schedule_out, "schedule_out")?;
-        let client = ffi::arg(client, "client")?;
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let schedule = client.client.schedules().get(agent_id)?;
-        schedule_out.give_opt(schedule.map(twin_schedule::from));
-        Ok(())
+    call_out(client, schedule_out, "schedule_out", |c| {
+        let schedule = c.schedules().get(ffi::str_arg(agent_id, "agent_id")?)?;
+        Ok(schedule.map(twin_schedule::from))
     })
 }
 
@@ -90,6 +86,9 @@ pub extern "C" fn twin_schedules_list(
     list_out: *mut *mut twin_schedule_list,
 ) -> twin_status {
     call_out(client, list_out, "list_out", |c| {
-        Ok(c.schedules().list()?.into_iter().collect())
+        Ok(c.schedules()
+            .list()?
+            .into_iter()
+            .collect::<twin_schedule_list>())
     })
 }

@@ -87,7 +87,7 @@ pub extern "C" fn twin_webhooks_list(
 ) -> twin_status {
     call_out(client, list_out, "list_out", |c| {
         let webhooks = c.webhooks().list(ffi::str_arg(agent_id, "agent_id")?)?;
-        Ok(webhooks.into_iter().collect())
+        Ok(webhooks.into_iter().collect::<twin_webhook_list>())
     })
 }
 

@@ -25,7 +25,10 @@ pub extern "C" fn twin_workspaces_list(
     list_out: *mut *mut twin_workspace_list,
 ) -> twin_status {
     call_out(client, list_out, "list_out", |c| {
-        Ok(c.workspaces().list()?.into_iter().collect())
+        Ok(c.workspaces()
+            .list()?
+            .into_iter()
+            .collect::<twin_workspace_list>())
     })
 }
 
