@@ -195,6 +195,17 @@ def test_every_shell_line_is_a_command_that_exists() -> None:
     assert seen == {"twin", "make", "cargo", "curl"}
 
 
+def _line(fd: int) -> str:
+    """One whole line from `fd` (a terminal may hand a line over in several reads)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()
+
+
 def test_the_emulator_command_line_and_curl_as_shown(clean_env: dict[str, str]) -> None:
     """`cargo run -p twin-emulator -- ...` then `curl ... /v1/me`, on a free port."""
     import socket
@@ -213,7 +224,7 @@ def test_the_emulator_command_line_and_curl_as_shown(clean_env: dict[str, str]) 
         assert proc.stdout is not None
         assert json.loads(proc.stdout.readline()) == {"url": f"http://127.0.0.1:{port}", "api_key": "my-test-key",
                                                       "ui_url": f"http://127.0.0.1:{port}/_emulator/ui"}
-        assert f"inspector at http://127.0.0.1:{port}/_emulator/ui#key=my-test-key " in os.read(terminal, 4096).decode()
+        assert f"inspector at http://127.0.0.1:{port}/_emulator/ui#key=my-test-key " in _line(terminal)
         me = subprocess.run(["curl", "-sf", "-H", "x-api-key: my-test-key", f"http://127.0.0.1:{port}/v1/me"],
                             capture_output=True, text=True, timeout=60)
         assert me.returncode == 0 and json.loads(me.stdout)["user_id"].startswith("user_")
