@@ -868,8 +868,8 @@ twin_status twin_workspaces_create(const twin_client *client,
 /**
  * Renames a workspace and optionally sets its icon. `params` may be NULL: the icon is left as
  * it is (twin_workspace_update_params_set_icon_config() sets a JSON text such as
- * `{"icon":"Code"}`, checked before sending).
- * On success `*workspace_out` is the updated workspace.
+ * `{"icon":"Code"}`, checked before sending). On success `*workspace_out` is the updated
+ * workspace.
  */
 TWIN_NODISCARD
 twin_status twin_workspaces_update(const twin_client *client,
@@ -1700,6 +1700,17 @@ twin_status twin_follow_options_set_cancel_token(twin_follow_options *options,
 void twin_follow_options_free(twin_follow_options *options);
 
 /**
+ * The number of subscribed event types (`events`); 0 for NULL.
+ */
+size_t twin_webhook_events_len(const twin_webhook *webhook);
+
+/**
+ * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
+ * range (TWIN_ERR_INVALID_ARGUMENT) or the name holds a NUL byte (TWIN_ERR_DECODE).
+ */
+const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
+
+/**
  * Registers `url` (http or https) for the `events_len` event types of `events` (`run.started`,
  * `run.completed`, `run.failed`, `run.stopped`, `run.paused`) of the agent's runs. On success
  * `*webhook_out` is the new webhook with its signing secret: store it, it is shown only now.
@@ -1750,17 +1761,6 @@ TWIN_NODISCARD
 twin_status twin_webhooks_delete(const twin_client *client,
                                  const char *agent_id,
                                  const char *webhook_id);
-
-/**
- * The number of subscribed event types (`events`); 0 for NULL.
- */
-size_t twin_webhook_events_len(const twin_webhook *webhook);
-
-/**
- * Subscribed event type `index` (`events`), e.g. `run.completed`; NULL when `index` is out of
- * range (TWIN_ERR_INVALID_ARGUMENT) or the name holds a NUL byte (TWIN_ERR_DECODE).
- */
-const char *twin_webhook_events_get(const twin_webhook *webhook, size_t index);
 
 /**
  * The webhook's id (`webhook_id`), a UUIDv7.
@@ -2111,8 +2111,8 @@ twin_status twin_instructions_update(const twin_client *client,
                                      const twin_instruction_update_params *params);
 
 /**
- * The agent's instruction versions, newest first. `params` may be NULL: every version. On success `*list_out` is a new list, freed with
- * twin_instruction_version_list_free().
+ * The agent's instruction versions, newest first. `params` may be NULL: every version. On
+ * success `*list_out` is a new list, freed with twin_instruction_version_list_free().
  */
 TWIN_NODISCARD
 twin_status twin_instructions_history(const twin_client *client,

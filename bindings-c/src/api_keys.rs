@@ -1,13 +1,10 @@
 //! `/api/public/v1/access-api-keys`: list, create and revoke API keys (core's
 //! `resources/api_keys.rs`).
 
-use std::ffi::c_char;
+use twin_core::{ApiKey, Client, CreatedApiKey, Model};
 
-use twin_core::{ApiKey, CreatedApiKey, Model};
-
-use crate::client::{call, call_out, twin_client};
-use crate::error::twin_status;
-use crate::ffi::{self, CStrings};
+use crate::error::Failure;
+use crate::ffi::CStrings;
 #[path = "generated/api_keys.rs"]
 mod generated;
 pub use generated::*;
@@ -46,45 +43,18 @@ impl From<CreatedApiKey> for twin_api_key {
 
 /// Every API key of the account (not paginated). On success `*list_out` is a new list, freed
 /// with twin_api_key_list_free().
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_api_keys_list(
-    client: *const twin_client,
-    list_out: *mut *mut twin_api_key_list,
-) -> twin_status {
-    call_out(client, list_out, "list_out", |c| {
-        Ok(c.api_keys()
-            .list()?
-            .into_iter()
-            .collect::<twin_api_key_list>())
-    })
+fn api_keys_list(c: &Client) -> Result<twin_api_key_list, Failure> {
+    Ok(c.api_keys().list()?.into_iter().collect())
 }
 
 /// Creates an API key named `name` (1 to 128 characters). On success `*key_out` is a new
 /// twin_api_key whose twin_api_key_secret() is the full key: store it, it is never shown
 /// again. Never retried once sent.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_api_keys_create(
-    client: *const twin_client,
-    name: *const c_char,
-    key_out: *mut *mut twin_api_key,
-) -> twin_status {
-    call_out(client, key_out, "key_out", |c| {
-        Ok(twin_api_key::from(
-            c.api_keys().create(ffi::str_arg(name, "name")?)?,
-        ))
-    })
+fn api_keys_create(c: &Client, name: &str) -> Result<twin_api_key, Failure> {
+    Ok(c.api_keys().create(name)?.into())
 }
 
 /// Revokes the key `key_id`: requests using it fail from now on.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_api_keys_revoke(
-    client: *const twin_client,
-    key_id: *const c_char,
-) -> twin_status {
-    call(client, |c| {
-        Ok(c.api_keys().revoke(ffi::str_arg(key_id, "key_id")?)?)
-    })
+fn api_keys_revoke(c: &Client, key_id: &str) -> Result<(), Failure> {
+    Ok(c.api_keys().revoke(key_id)?)
 }

@@ -2,11 +2,9 @@
 //! (core's `resources/events.rs`). The event model (core's `events.rs`), its iterator, list
 //! parameters and follow options are generated (`generated/events.rs`).
 
-use std::ffi::c_char;
+use twin_core::{Client, EventListParams, FollowOptions};
 
-use crate::client::{call_out, twin_client};
-use crate::error::twin_status;
-use crate::ffi;
+use crate::error::Failure;
 #[path = "generated/events.rs"]
 mod generated;
 pub use generated::*;
@@ -15,22 +13,14 @@ pub use generated::*;
 /// `event_index` seen: a snapshot (see twin_events_follow() for events still to come).
 /// `params` may be NULL: from the first event, 500 per page. Nothing is fetched until
 /// twin_event_iter_next(). On success `*iter_out` is a new iterator.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_events_list(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    run_id: *const c_char,
-    params: *const twin_event_list_params,
-    iter_out: *mut *mut twin_event_iter,
-) -> twin_status {
-    call_out(client, iter_out, "iter_out", |c| {
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let run_id = ffi::str_arg(run_id, "run_id")?;
-        let params = twin_event_list_params::value_or_default(params);
-        Ok(twin_event_iter {
-            items: Box::new(c.events().list(agent_id, run_id, &params)),
-        })
+fn events_list(
+    c: &Client,
+    agent_id: &str,
+    run_id: &str,
+    params: &EventListParams,
+) -> Result<twin_event_iter, Failure> {
+    Ok(twin_event_iter {
+        items: Box::new(c.events().list(agent_id, run_id, params)),
     })
 }
 
@@ -39,21 +29,13 @@ pub extern "C" fn twin_events_list(
 /// `options` may be NULL: the defaults (no time limit, not cancellable); with a cancel token
 /// (twin_follow_options_set_cancel_token()) another thread can stop it. On success `*iter_out`
 /// is a new iterator.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_events_follow(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    run_id: *const c_char,
-    options: *const twin_follow_options,
-    iter_out: *mut *mut twin_event_iter,
-) -> twin_status {
-    call_out(client, iter_out, "iter_out", |c| {
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let run_id = ffi::str_arg(run_id, "run_id")?;
-        let options = twin_follow_options::value_or_default(options);
-        Ok(twin_event_iter {
-            items: Box::new(c.events().follow(agent_id, run_id, &options)),
-        })
+fn events_follow(
+    c: &Client,
+    agent_id: &str,
+    run_id: &str,
+    options: &FollowOptions,
+) -> Result<twin_event_iter, Failure> {
+    Ok(twin_event_iter {
+        items: Box::new(c.events().follow(agent_id, run_id, options)),
     })
 }

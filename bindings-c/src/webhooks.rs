@@ -3,10 +3,9 @@
 
 use std::ffi::{CString, c_char};
 
-use twin_core::{CreatedWebhook, Model, Webhook};
+use twin_core::{Client, CreatedWebhook, Model, Webhook, WebhookUpdateParams};
 
-use crate::client::{call, call_out, twin_client};
-use crate::error::twin_status;
+use crate::error::Failure;
 use crate::ffi::{self, CStrings};
 #[path = "generated/webhooks.rs"]
 mod generated;
@@ -55,95 +54,42 @@ impl From<CreatedWebhook> for twin_webhook {
 /// `run.completed`, `run.failed`, `run.stopped`, `run.paused`) of the agent's runs. On success
 /// `*webhook_out` is the new webhook with its signing secret: store it, it is shown only now.
 /// Never retried once sent.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_webhooks_create(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    url: *const c_char,
-    events: *const *const c_char,
-    events_len: usize,
-    webhook_out: *mut *mut twin_webhook,
-) -> twin_status {
-    call_out(client, webhook_out, "webhook_out", |c| {
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let url = ffi::str_arg(url, "url")?;
-        let events = ffi::str_array_arg(events, events_len, "events")?;
-        let events: Vec<_> = events.into_iter().map(Into::into).collect();
-        Ok(twin_webhook::from(
-            c.webhooks().create(agent_id, url, &events)?,
-        ))
-    })
+fn webhooks_create(
+    c: &Client,
+    agent_id: &str,
+    url: &str,
+    events: &[&str],
+) -> Result<twin_webhook, Failure> {
+    let events: Vec<_> = events.iter().map(|&e| e.into()).collect();
+    Ok(c.webhooks().create(agent_id, url, &events)?.into())
 }
 
 /// The agent's webhooks (not paginated). On success `*list_out` is a new list, freed with
 /// twin_webhook_list_free().
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_webhooks_list(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    list_out: *mut *mut twin_webhook_list,
-) -> twin_status {
-    call_out(client, list_out, "list_out", |c| {
-        let webhooks = c.webhooks().list(ffi::str_arg(agent_id, "agent_id")?)?;
-        Ok(webhooks.into_iter().collect::<twin_webhook_list>())
-    })
+fn webhooks_list(c: &Client, agent_id: &str) -> Result<twin_webhook_list, Failure> {
+    Ok(c.webhooks().list(agent_id)?.into_iter().collect())
 }
 
 /// One webhook.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_webhooks_get(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    webhook_id: *const c_char,
-    webhook_out: *mut *mut twin_webhook,
-) -> twin_status {
-    call_out(client, webhook_out, "webhook_out", |c| {
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let webhook = c
-            .webhooks()
-            .get(agent_id, ffi::str_arg(webhook_id, "webhook_id")?)?;
-        Ok(twin_webhook::from(webhook))
-    })
+fn webhooks_get(c: &Client, agent_id: &str, webhook_id: &str) -> Result<twin_webhook, Failure> {
+    Ok(c.webhooks().get(agent_id, webhook_id)?.into())
 }
 
 /// Changes a webhook's URL, event types or status, as set in `params`; what is not set stays
 /// as it is. `params` may be NULL: nothing changes (an empty update is still sent). On success
 /// `*webhook_out` is the updated webhook.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_webhooks_update(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    webhook_id: *const c_char,
-    params: *const twin_webhook_update_params,
-    webhook_out: *mut *mut twin_webhook,
-) -> twin_status {
-    call_out(client, webhook_out, "webhook_out", |c| {
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        let webhook_id = ffi::str_arg(webhook_id, "webhook_id")?;
-        let params = twin_webhook_update_params::value_or_default(params);
-        Ok(twin_webhook::from(
-            c.webhooks().update(agent_id, webhook_id, &params)?,
-        ))
-    })
+fn webhooks_update(
+    c: &Client,
+    agent_id: &str,
+    webhook_id: &str,
+    params: &WebhookUpdateParams,
+) -> Result<twin_webhook, Failure> {
+    Ok(c.webhooks().update(agent_id, webhook_id, params)?.into())
 }
 
 /// Deletes a webhook: no further deliveries.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_webhooks_delete(
-    client: *const twin_client,
-    agent_id: *const c_char,
-    webhook_id: *const c_char,
-) -> twin_status {
-    call(client, |c| {
-        let agent_id = ffi::str_arg(agent_id, "agent_id")?;
-        Ok(c.webhooks()
-            .delete(agent_id, ffi::str_arg(webhook_id, "webhook_id")?)?)
-    })
+fn webhooks_delete(c: &Client, agent_id: &str, webhook_id: &str) -> Result<(), Failure> {
+    Ok(c.webhooks().delete(agent_id, webhook_id)?)
 }
 
 /// The number of subscribed event types (`events`); 0 for NULL.
@@ -171,7 +117,7 @@ pub extern "C" fn twin_webhook_events_get(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{twin_last_error_clear, twin_last_error_status};
+    use crate::error::{twin_last_error_clear, twin_last_error_status, twin_status};
 
     #[test]
     fn an_event_name_with_a_nul_is_never_cut_short() {

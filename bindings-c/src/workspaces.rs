@@ -1,11 +1,9 @@
 //! `/v1/workspaces`: list, create, update, delete and reorder workspaces (core's
 //! `resources/workspaces.rs`).
 
-use std::ffi::c_char;
+use twin_core::Client;
 
-use crate::client::{call, call_out, twin_client};
-use crate::error::twin_status;
-use crate::ffi;
+use crate::error::Failure;
 #[path = "generated/workspaces.rs"]
 mod generated;
 pub use generated::*;
@@ -18,94 +16,46 @@ pub(crate) struct WorkspaceUpdate {
 
 /// Every workspace, in display order (not paginated). On success `*list_out` is a new list,
 /// freed with twin_workspace_list_free().
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspaces_list(
-    client: *const twin_client,
-    list_out: *mut *mut twin_workspace_list,
-) -> twin_status {
-    call_out(client, list_out, "list_out", |c| {
-        Ok(c.workspaces()
-            .list()?
-            .into_iter()
-            .collect::<twin_workspace_list>())
-    })
+fn workspaces_list(c: &Client) -> Result<twin_workspace_list, Failure> {
+    Ok(c.workspaces().list()?.into_iter().collect())
 }
 
 /// Creates a workspace named `name`; it goes first in the display order. On success
 /// `*workspace_out` is a new twin_workspace. Never retried once sent.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspaces_create(
-    client: *const twin_client,
-    name: *const c_char,
-    workspace_out: *mut *mut twin_workspace,
-) -> twin_status {
-    call_out(client, workspace_out, "workspace_out", |c| {
-        Ok(twin_workspace::from(
-            c.workspaces().create(ffi::str_arg(name, "name")?)?,
-        ))
-    })
+fn workspaces_create(c: &Client, name: &str) -> Result<twin_workspace, Failure> {
+    Ok(c.workspaces().create(name)?.into())
 }
 
 /// Renames a workspace and optionally sets its icon. `params` may be NULL: the icon is left as
 /// it is (twin_workspace_update_params_set_icon_config() sets a JSON text such as
-/// `{"icon":"Code"}`, checked before sending).
-/// On success `*workspace_out` is the updated workspace.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspaces_update(
-    client: *const twin_client,
-    workspace_id: *const c_char,
-    name: *const c_char,
-    params: *const twin_workspace_update_params,
-    workspace_out: *mut *mut twin_workspace,
-) -> twin_status {
-    call_out(client, workspace_out, "workspace_out", |c| {
-        let workspace_id = ffi::str_arg(workspace_id, "workspace_id")?;
-        let name = ffi::str_arg(name, "name")?;
-        let params = twin_workspace_update_params::value_or_default(params);
-        let icon_config = params.icon_config.as_deref();
-        Ok(twin_workspace::from(c.workspaces().update(
-            workspace_id,
-            name,
-            icon_config,
-        )?))
-    })
+/// `{"icon":"Code"}`, checked before sending). On success `*workspace_out` is the updated
+/// workspace.
+fn workspaces_update(
+    c: &Client,
+    workspace_id: &str,
+    name: &str,
+    params: &WorkspaceUpdate,
+) -> Result<twin_workspace, Failure> {
+    let icon_config = params.icon_config.as_deref();
+    Ok(c.workspaces().update(workspace_id, name, icon_config)?.into())
 }
 
 /// Deletes a workspace **and every agent in it**.
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspaces_delete(
-    client: *const twin_client,
-    workspace_id: *const c_char,
-) -> twin_status {
-    call(client, |c| {
-        Ok(c.workspaces()
-            .delete(ffi::str_arg(workspace_id, "workspace_id")?)?)
-    })
+fn workspaces_delete(c: &Client, workspace_id: &str) -> Result<(), Failure> {
+    Ok(c.workspaces().delete(workspace_id)?)
 }
 
 /// Puts the `workspace_ids_len` workspaces of `workspace_ids` first, in this order (at least
 /// one).
-#[must_use]
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_workspaces_reorder(
-    client: *const twin_client,
-    workspace_ids: *const *const c_char,
-    workspace_ids_len: usize,
-) -> twin_status {
-    call(client, |c| {
-        let workspace_ids = ffi::str_array_arg(workspace_ids, workspace_ids_len, "workspace_ids")?;
-        Ok(c.workspaces().reorder(&workspace_ids)?)
-    })
+fn workspaces_reorder(c: &Client, workspace_ids: &[&str]) -> Result<(), Failure> {
+    Ok(c.workspaces().reorder(workspace_ids)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::{twin_last_error_clear, twin_last_error_status};
+    use crate::error::{twin_last_error_clear, twin_last_error_status, twin_status};
+    use crate::ffi;
     use twin_core::{Model, Workspace};
 
     #[test]

@@ -1,6 +1,7 @@
 """The C binding's generated glue (issue 16): bindings-c/src/generated/ is what
-codegen/generate.py makes of codegen/models.toml, and a field added to the description alone
-becomes a getter (the core model aside, nothing else is edited by hand)."""
+codegen/generate.py makes of codegen/models.toml and of the endpoint functions of the
+hand-written modules; a field added to the description alone becomes a getter (the core model
+aside, nothing else is edited by hand), and an endpoint function its exported C function."""
 
 import shutil
 import subprocess
@@ -41,3 +42,50 @@ def test_a_field_added_to_the_description_becomes_a_getter(tmp_path):
     assert 'h.strings.get_opt("mood", m.mood.as_deref())' in runs
     assert "/// How the run feels (`mood`), or NULL." in runs
     assert generate("--check", "--description", str(description), "--out", str(out)).returncode == 0
+
+
+def with_endpoint(tmp_path, function):
+    """A copy of the hand-written modules with `function` added to runs.rs, and a copy of the
+    generated folder; returns the arguments that point the generator at them."""
+    sources = tmp_path / "src"
+    shutil.copytree(ROOT / "bindings-c" / "src", sources)
+    with (sources / "runs.rs").open("a") as runs:
+        runs.write("\n" + function)
+    return ["--sources", str(sources), "--out", str(sources / "generated")]
+
+
+def test_an_endpoint_function_becomes_a_c_function(tmp_path):
+    args = with_endpoint(tmp_path, (
+        "/// Pins a run. `params` may be NULL.\n"
+        "fn runs_pin(c: &Client, agent_id: &str, tags: &[&str], params: &RunStartParams)"
+        " -> Result<twin_run, Failure> {\n    Ok(c.runs().get(agent_id, tags[0])?.into())\n}\n"))
+    stale = generate("--check", *args)
+    assert stale.returncode == 1
+    assert "runs.rs" in stale.stderr and "agents.rs" not in stale.stderr, stale.stderr
+    wrote = generate(*args)
+    assert wrote.returncode == 0, wrote.stderr
+    runs = " ".join((tmp_path / "src" / "generated" / "runs.rs").read_text().split())
+    assert ('/// Pins a run. `params` may be NULL. #[must_use] #[unsafe(no_mangle)] '
+            'pub extern "C" fn twin_runs_pin( client: *const twin_client, agent_id: *const c_char, '
+            'tags: *const *const c_char, tags_len: usize, params: *const twin_run_start_params, '
+            'run_out: *mut *mut twin_run, ) -> twin_status {') in runs
+    assert ('call_out(client, run_out, "run_out", |c| { super::runs_pin( c, '
+            'ffi::str_arg(agent_id, "agent_id")?, &ffi::str_array_arg(tags, tags_len, "tags")?, '
+            '&twin_run_start_params::value_or_default(params), ) })') in runs
+    assert generate("--check", *args).returncode == 0
+
+
+def test_an_endpoint_the_generator_cannot_shape_is_refused(tmp_path):
+    unknown_type = with_endpoint(tmp_path / "a", (
+        "/// Pins a run.\nfn runs_pin(c: &Client, count: u32) -> Result<(), Failure> {\n"
+        "    Ok(())\n}\n"))
+    done = generate(*unknown_type)
+    assert done.returncode == 1 and "runs_pin: no C form for `count: u32`" in done.stderr
+    undocumented = with_endpoint(tmp_path / "b", (
+        "fn runs_pin(c: &Client) -> Result<(), Failure> {\n    Ok(())\n}\n"))
+    done = generate(*undocumented)
+    assert done.returncode == 1 and "endpoint runs_pin has no doc comment" in done.stderr
+    exported = with_endpoint(tmp_path / "c", (
+        "/// Pins a run.\npub(crate) fn runs_pin(c: &Client) -> Result<(), Failure> {\n    Ok(())\n}\n"))
+    done = generate(*exported)
+    assert done.returncode == 1 and "an endpoint must read `/// doc`" in done.stderr
