@@ -1,7 +1,9 @@
 //! The boundary between C and Rust: the only module that reads or writes through raw pointers.
 //!
-//! Every exported function has the same skeleton (after rustls-ffi's `client.rs`); endpoints
-//! write it through `client::call_out` (or `client::call` when nothing is handed out):
+//! Every exported function has the same skeleton (after rustls-ffi's `client.rs`). An endpoint
+//! is written as a safe Rust function in its resource module (`fn agents_get(c: &Client,
+//! agent_id: &str) -> Result<twin_agent, Failure>`), and codegen/generate.py writes its
+//! exported twin through `client::call_out` (or `client::call` when nothing is handed out):
 //!
 //! ```ignore
 //! #[must_use]
@@ -11,16 +13,15 @@
 //!     agent_id: *const c_char,
 //!     agent_out: *mut *mut twin_agent,
 //! ) -> twin_status {
-//!     // `agent_out` and `client` checked first, inside `ffi::call`,
+//!     // `agent_out` and `client` checked first, inside `ffi::call`, then the other
+//!     // arguments, then the safe Rust function; the out-write and the status follow.
 //!     call_out(client, agent_out, "agent_out", |c| {
-//!         let agent_id = ffi::str_arg(agent_id, "agent_id")?; // then the other arguments,
-//!         Ok(twin_agent::from(c.agents().get(agent_id)?))     // then safe Rust; the
-//!     })                                                       // out-write and the status
-//! }                                                           // follow.
+//!         super::agents_get(c, ffi::str_arg(agent_id, "agent_id")?)
+//!     })
+//! }
 //! ```
 //!
-//! Getters and setters (generated, `generated/`) go through [`get`], [`get_optional`] and
-//! [`set`].
+//! Getters and setters (generated too) go through [`get`], [`get_optional`] and [`set`].
 //!
 //! [`call`] catches panics and turns a failure into a status plus the thread's last error;
 //! [`call_or`] does the same for functions that return a value instead of a status. The argument
