@@ -220,7 +220,7 @@ def endpoints(source: Path, params: dict[str, str]) -> list[str]:
     `params` maps a core params type's name to its handle's name."""
     text = source.read_text()
     found = ENDPOINT.findall(text)
-    if len(found) != len(re.findall(r"\bfn \w+\(\s*c: &Client\b", text)):
+    if len(found) != len(re.findall(r"^[ \t]*(?:pub(?:\(\w+\))? )?fn \w+\(\s*c: &Client\b", text, re.M)):
         sys.exit(f"{source}: an endpoint must read `/// doc` then `fn name(c: &Client, ...) -> Result<T, Failure> {{`")
     out = []
     for docs, name, args, ret in found:

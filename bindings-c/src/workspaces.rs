@@ -37,7 +37,8 @@ fn workspaces_update(
     params: &WorkspaceUpdate,
 ) -> Result<twin_workspace, Failure> {
     let icon_config = params.icon_config.as_deref();
-    Ok(c.workspaces().update(workspace_id, name, icon_config)?.into())
+    let workspace = c.workspaces().update(workspace_id, name, icon_config)?;
+    Ok(workspace.into())
 }
 
 /// Deletes a workspace **and every agent in it**.
