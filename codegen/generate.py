@@ -26,6 +26,9 @@ committed, so cbindgen reads plain Rust; `make test-c` fails when they are stale
     python3 codegen/generate.py          # rewrite the generated files
     python3 codegen/generate.py --check  # exit 1 when a generated file differs
     python3 codegen/generate.py --description FILE --out DIR --sources DIR  # elsewhere (tests)
+    python3 codegen/generate.py ... --py-out DIR --stub FILE    # the Python outputs elsewhere
+
+The Python models' fields and their stubs come from the same description: codegen/python.py.
 
 What endpoints, waits and follows do, errors and the FFI boundary stay hand-written.
 """
@@ -41,6 +44,8 @@ try:
     import tomllib
 except ImportError:  # pragma: no cover - Python < 3.11
     sys.exit("codegen/generate.py needs Python 3.11 or newer (tomllib)")
+
+import python
 
 ROOT = Path(__file__).resolve().parent.parent
 DESCRIPTION = ROOT / "codegen" / "models.toml"
@@ -277,8 +282,13 @@ def rustfmt(source: str) -> str:
     return done.stdout
 
 
-def generate(description: Path = DESCRIPTION, out: Path = OUT, sources: Path = SOURCES) -> dict[Path, str]:
-    spec = tomllib.loads(description.read_text())
+def generate(
+    description: Path = DESCRIPTION,
+    out: Path = OUT,
+    sources: Path = SOURCES,
+    python_out: tuple[Path, Path] | None = (python.OUT, python.STUB),
+) -> dict[Path, str]:
+    spec = python.for_c(tomllib.loads(description.read_text()))
     files: dict[str, tuple[list[dict], list[dict], set[str], list[str]]] = {}
     handles = {p["core"].split("::")[-1]: p["name"] for p in spec.get("params", [])}
     for source in sorted(sources.glob("*.rs")):
@@ -318,7 +328,10 @@ def generate(description: Path = DESCRIPTION, out: Path = OUT, sources: Path = S
     for _, _, uses, _ in files.values():
         if "crate::ffi::{self, CStrings}" in uses:
             uses.discard("crate::ffi")
-    return {out / f"{name}.rs": render(name, *parts) for name, parts in sorted(files.items())}
+    outputs = {out / f"{name}.rs": render(name, *parts) for name, parts in sorted(files.items())}
+    if python_out:  # the Python fields and stubs (codegen/python.py), into (folder, .pyi file)
+        outputs.update(python.outputs(description, *python_out, rustfmt))
+    return outputs
 
 
 def main() -> int:
@@ -328,7 +341,9 @@ def main() -> int:
     # hand-written modules (for tests).
     option = lambda name, default: Path(args[args.index(name) + 1]) if name in args else default
     out = option("--out", OUT)
-    wanted = generate(option("--description", DESCRIPTION), out, option("--sources", SOURCES))
+    # --py-out DIR --stub FILE: the Python outputs elsewhere; --out alone (the C tests): none.
+    python_out = None if "--out" in args and "--py-out" not in args else (option("--py-out", python.OUT), option("--stub", python.STUB))
+    wanted = generate(option("--description", DESCRIPTION), out, option("--sources", SOURCES), python_out)
     stale = []
     for path, text in wanted.items():
         current = path.read_text() if path.exists() else None

@@ -1,43 +1,19 @@
 //! `client.agents`: list (by cursor), create, get, delete, move. Pairs with
 //! `core/src/resources/agents.rs`.
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{core_model, model};
+use crate::generated::agents::agent_model;
+use crate::model::core_model;
 use crate::pagination::{self, Item, Pager};
 
 core_model!(twin_core::Agent);
 
-model! {
+agent_model! {
     /// An agent.
-    Agent(twin_core::Agent) as "Agent";
+    class Agent;
     repr: [agent_id, name];
-    fields {
-        /// A UUIDv7.
-        agent_id: String = |m| m.agent_id.to_string();
-        /// Its display name; `None` until the agent has been built.
-        name: Option<String> = |m| m.name.clone();
-        /// The workspace it belongs to.
-        workspace_id: Option<String> = |m| m.workspace_id.as_ref().map(ToString::to_string);
-        /// `draft`, `deployed`, `not_deployed`, or a newer value.
-        deployment_state: Option<String> = |m| m.deployment_state.as_ref().map(|s| s.as_str().to_owned());
-        /// It has been run at least once.
-        has_runs: bool = |m| m.has_runs;
-        /// Its most recent run, if any.
-        latest_run_id: Option<String> = |m| m.latest_run_id.as_ref().map(ToString::to_string);
-        /// The status of its most recent run (`in_progress`, `completed`, ...).
-        latest_run_status: Option<String> = |m| m.latest_run_status.as_ref().map(|s| s.as_str().to_owned());
-        /// Its most recent run has finished.
-        latest_run_is_finished: bool = |m| m.latest_run_is_finished;
-        /// The latest run waits for a person.
-        latest_run_has_pending_input: bool = |m| m.latest_run_has_pending_input;
-        /// When something last happened to it (a run, an edit).
-        last_activity_at: Option<DateTime<Utc>> = |m| m.last_activity_at;
-        /// A JSON-encoded string, as the API stores it.
-        icon_config: Option<String> = |m| m.icon_config.clone();
-    }
 }
 
 resource! {

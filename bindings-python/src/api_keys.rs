@@ -1,10 +1,10 @@
 //! `client.api_keys`: list, create, revoke. Pairs with `core/src/resources/api_keys.rs`.
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{core_model, model, model_list};
+use crate::generated::api_keys::{api_key_model, created_api_key_model};
+use crate::model::{core_model, model_list};
 
 core_model!(twin_core::ApiKey);
 
@@ -21,43 +21,17 @@ impl crate::model::CoreModel for twin_core::CreatedApiKey {
     }
 }
 
-model! {
+api_key_model! {
     /// An API key, as listed (never the key itself).
-    ApiKey(twin_core::ApiKey) as "ApiKey";
+    class ApiKey;
     repr: [key_id, name, display_prefix];
-    fields {
-        /// 32 hex digits.
-        key_id: String = |m| m.key_id.clone();
-        /// The name given at creation.
-        name: String = |m| m.name.clone();
-        /// The first characters of the secret part, to recognise the key.
-        display_prefix: String = |m| m.display_prefix.clone();
-        /// When the key was created.
-        created_at: Option<DateTime<Utc>> = |m| m.created_at;
-        /// When the key was last used, if ever.
-        last_used_at: Option<DateTime<Utc>> = |m| m.last_used_at;
-    }
 }
 
-model! {
+created_api_key_model! {
     /// A key just created: the listed fields plus `api_key`, the secret, shown only once.
     /// Its repr never shows the secret.
-    CreatedApiKey(twin_core::CreatedApiKey) as "CreatedApiKey";
+    class CreatedApiKey;
     repr: [key_id, name, display_prefix];
-    fields {
-        /// The full key, to store in a secret manager now: it cannot be read again.
-        api_key: String = |m| m.api_key.clone();
-        /// The key's id (used to revoke it).
-        key_id: String = |m| m.key.key_id.clone();
-        /// The name given at creation.
-        name: String = |m| m.key.name.clone();
-        /// The key's first characters, to recognise it.
-        display_prefix: String = |m| m.key.display_prefix.clone();
-        /// When the key was created.
-        created_at: Option<DateTime<Utc>> = |m| m.key.created_at;
-        /// When the key was last used, if ever.
-        last_used_at: Option<DateTime<Utc>> = |m| m.key.last_used_at;
-    }
 }
 
 resource! {

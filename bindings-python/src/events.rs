@@ -9,7 +9,6 @@ use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
@@ -18,7 +17,7 @@ use crate::cancel::SLICE;
 use crate::client::{ClientRef, resource};
 use crate::convert;
 use crate::errors::{self, Ctx};
-use crate::model::model;
+use crate::generated::events::event_model;
 use crate::pagination::{self, Item, Pager};
 use crate::{logging, runs};
 
@@ -40,27 +39,11 @@ impl crate::model::CoreModel for twin_core::Event {
     }
 }
 
-model! {
+event_model! {
     /// A run event: `kind` is the event's type (`Started`, `ToolCallResolved`, `Finished`,
     /// ...) and `payload` its body with protobuf Value trees decoded to plain data.
-    Event(twin_core::Event) as "Event";
+    class Event;
     repr: [index, kind];
-    fields {
-        /// The global, sparse, growing `event_index`.
-        index: u64 = |m| m.index;
-        /// When the service recorded it (not in `index` order).
-        recorded_at: Option<DateTime<Utc>> = |m| m.recorded_at;
-        /// The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`, `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
-        kind: String = |m| m.kind.clone();
-        /// The event's body as plain data (dicts, lists, strings, numbers).
-        payload: Payload<'_> = |m| Payload(m);
-        /// The event as received.
-        raw: Raw<'_> = |m| Raw(m);
-        /// The agent, from the event's envelope.
-        agent_id: Option<String> = |m| m.agent_id.clone();
-        /// The run, from the event's envelope.
-        run_id: Option<String> = |m| m.run_id.clone();
-    }
 }
 
 /// An event's `payload` on its way to Python. When the core kept the event's JSON text (an

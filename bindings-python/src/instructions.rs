@@ -1,48 +1,24 @@
 //! `client.instructions`: get, update, history. Pairs with
 //! `core/src/resources/instructions.rs`.
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{core_model, model, model_list};
+use crate::generated::instructions::{instruction_version_model, instructions_model};
+use crate::model::{core_model, model_list};
 
 core_model!(twin_core::Instructions, twin_core::InstructionVersion);
 
-model! {
+instructions_model! {
     /// An agent's current instructions.
-    Instructions(twin_core::Instructions) as "Instructions";
+    class Instructions;
     repr: [content_hash, source_id];
-    fields {
-        /// The instructions' text (Markdown).
-        content: String = |m| m.content.clone();
-        /// A hash of `content`, if the service sent one.
-        content_hash: Option<String> = |m| m.content_hash.clone();
-        /// When they were last written.
-        updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
-        /// What wrote them, e.g. `api:instructions:<time>`.
-        source_id: Option<String> = |m| m.source_id.clone();
-    }
 }
 
-model! {
+instruction_version_model! {
     /// One version in an agent's instruction history.
-    InstructionVersion(twin_core::InstructionVersion) as "InstructionVersion";
+    class InstructionVersion;
     repr: [id, source_type, source_id];
-    fields {
-        /// The version's id; higher is newer.
-        id: u64 = |m| m.id;
-        /// The instructions' text in this version.
-        content: String = |m| m.content.clone();
-        /// A hash of `content`, if the service sent one.
-        content_hash: Option<String> = |m| m.content_hash.clone();
-        /// When this version was written.
-        created_at: Option<DateTime<Utc>> = |m| m.created_at;
-        /// What kind of writer made it, e.g. `api`.
-        source_type: Option<String> = |m| m.source_type.clone();
-        /// What wrote it, e.g. `api:instructions:<time>`.
-        source_id: Option<String> = |m| m.source_id.clone();
-    }
 }
 
 resource! {

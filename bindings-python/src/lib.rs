@@ -18,6 +18,7 @@ mod convert;
 mod cron;
 mod errors;
 mod events;
+mod generated;
 mod instructions;
 mod logging;
 mod me;

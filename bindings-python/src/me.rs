@@ -2,16 +2,13 @@
 
 use pyo3::prelude::*;
 
-use crate::model::{core_model, model};
+use crate::generated::me::me_model;
+use crate::model::core_model;
 
 core_model!(twin_core::Me);
 
-model! {
+me_model! {
     /// The account an API key belongs to.
-    Me(twin_core::Me) as "Me";
+    class Me;
     repr: [user_id];
-    fields {
-        /// `user_` followed by a ULID.
-        user_id: String = |m| m.user_id.clone();
-    }
 }

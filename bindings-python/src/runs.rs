@@ -11,7 +11,8 @@ use crate::cancel;
 use crate::client::{ClientRef, resource};
 use crate::errors::{self, Ctx};
 use crate::events::{self, Follow};
-use crate::model::{core_model, model};
+use crate::generated::runs::{cancel_result_model, run_model};
+use crate::model::core_model;
 use crate::pagination::{self, Item, Pager};
 use crate::{convert, logging};
 
@@ -36,62 +37,19 @@ impl crate::model::CoreModel for twin_core::CancelResult {
     }
 }
 
-model! {
+cancel_result_model! {
     /// The answer to a cancel: always `success=True` when returned; `note` is the service's
     /// remark, e.g. `run already completed`.
-    CancelResult(twin_core::CancelResult) as "CancelResult";
+    class CancelResult;
     repr: [success, note];
-    fields {
-        /// `True`: the run is stopped or was already over.
-        success: bool = |m| m.success;
-        /// The service's remark, e.g. `run already completed`; `None` when there is none.
-        note: Option<String> = |m| m.note.clone();
-    }
 }
 
-model! {
+run_model! {
     /// A run of an agent. A run obtained from a client can `refresh()`, `wait()`,
     /// `cancel()`, list its `events()` and `follow()` them; one built with `from_dict`
     /// cannot (it has no client).
-    Run(twin_core::Run) as "Run";
+    class Run;
     repr: [run_id, status, outcome];
-    fields {
-        /// A UUIDv7.
-        run_id: String = |m| m.run_id.to_string();
-        /// The agent that runs.
-        agent_id: String = |m| m.agent_id.to_string();
-        /// `in_progress`, `completed`, `error`, `stopped`, `paused`, or a newer value; `None`
-        /// when the service sent none (then `is_terminal` goes by `is_finished`).
-        status: Option<String> = |m| m.status.as_ref().map(|s| s.as_str().to_owned());
-        /// The service's own flag: the run is over.
-        is_finished: bool = |m| m.is_finished;
-        /// What the run was asked to do, if the service says.
-        goal: Option<String> = |m| m.goal.clone();
-        /// The email of the user who started it, if the service says.
-        user_email: Option<String> = |m| m.user_email.clone();
-        /// `completed`, `error` or `stopped`: the run will not change again.
-        is_terminal: bool = |m| m.is_terminal();
-        /// Waiting for a person (`paused`).
-        is_paused: bool = |m| m.is_paused();
-        /// `success`, `partial` or `fail`, for a completed run.
-        outcome: Option<String> = |m| m.outcome.as_ref().map(|o| o.as_str().to_owned());
-        /// The service's one-line summary of what the run did, once it has one.
-        summary: Option<String> = |m| m.summary.clone();
-        /// Credits the run used so far.
-        credits_consumed: Option<u64> = |m| m.credits_consumed;
-        /// The run's number within its agent (0 in the start response, then 1, 2, ...).
-        run_number: Option<u64> = |m| m.run_number;
-        /// `run` or `build`.
-        run_kind: Option<String> = |m| m.run_kind.clone();
-        /// `runner_v2` for a run, `builder_v3` for a build.
-        policy_type: Option<String> = |m| m.policy_type.clone();
-        /// The model that drives the run, e.g. `claude-sonnet-4-6`.
-        policy_model: Option<String> = |m| m.policy_model.clone();
-        /// When the run started.
-        started_at: Option<DateTime<Utc>> = |m| m.started_at;
-        /// When its latest event was recorded.
-        last_event_at: Option<DateTime<Utc>> = |m| m.last_event_at;
-    }
     state { client: Option<ClientRef> }
     methods {
         /// The run as it is now (a new `Run`).

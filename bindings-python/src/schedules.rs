@@ -1,32 +1,18 @@
 //! `client.schedules`: get, set, delete, pause, resume, list. Pairs with
 //! `core/src/resources/schedules.rs`.
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{core_model, model, model_list};
+use crate::generated::schedules::schedule_model;
+use crate::model::{core_model, model_list};
 
 core_model!(twin_core::Schedule);
 
-model! {
+schedule_model! {
     /// An agent's cron schedule (7 fields, UTC, day-of-week 1 = Sunday).
-    Schedule(twin_core::Schedule) as "Schedule";
+    class Schedule;
     repr: [agent_id, cron, paused];
-    fields {
-        /// The agent it starts.
-        agent_id: String = |m| m.agent_id.to_string();
-        /// The 7-field cron expression (UTC; day-of-week 1 = Sunday).
-        cron: String = |m| m.cron.clone();
-        /// Paused by a user: it does not fire.
-        paused: bool = |m| m.paused;
-        /// Paused by the service after repeated failures.
-        auto_paused: bool = |m| m.auto_paused;
-        /// Failed runs in a row it started.
-        consecutive_failures: u64 = |m| m.consecutive_failures;
-        /// When it fires next, as the service computed it.
-        next_run: Option<DateTime<Utc>> = |m| m.next_run;
-    }
 }
 
 resource! {

@@ -9,9 +9,9 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use twin_core::webhooks::{self, UnwrapOptions, WebhookEvent as CoreEvent};
 
-use crate::convert::Json;
 use crate::errors::{self, Ctx};
-use crate::model::{CoreModel, model};
+use crate::generated::signature::webhook_event_model;
+use crate::model::CoreModel;
 
 impl CoreModel for CoreEvent {
     fn raw_json(&self) -> serde_json::Value {
@@ -22,31 +22,11 @@ impl CoreModel for CoreEvent {
     }
 }
 
-model! {
+webhook_event_model! {
     /// A verified webhook delivery (`run.started`, `run.completed`, `run.failed`,
     /// `run.stopped`, `run.paused`, or a newer event name).
-    WebhookEvent(CoreEvent) as "WebhookEvent";
+    class WebhookEvent;
     repr: [event, run_id, status];
-    fields {
-        /// The event name, e.g. `run.completed`.
-        event: String = |m| m.event.clone();
-        /// When Twin emitted it.
-        timestamp: DateTime<Utc> = |m| m.timestamp;
-        /// The run it is about.
-        run_id: String = |m| m.run_id.clone();
-        /// The agent of that run.
-        agent_id: String = |m| m.agent_id.clone();
-        /// The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`, `paused`).
-        status: Option<String> = |m| m.status.as_ref().map(|s| s.as_str().to_owned());
-        /// `success`, `partial` or `fail`; only on `run.completed`.
-        outcome: Option<String> = |m| m.outcome.as_ref().map(|o| o.as_str().to_owned());
-        /// When the run ended (terminal events only).
-        finished_at: Option<DateTime<Utc>> = |m| m.finished_at;
-        /// `(agent_id, run_id, event)`: deliveries repeat, so drop ones already handled.
-        dedupe_key: (String, String, String) = |m| m.dedupe_key();
-        /// The whole body, as parsed.
-        raw: Json = |m| Json(m.raw.clone());
-    }
 }
 
 fn fail(py: Python<'_>, e: twin_core::SignatureError) -> PyErr {

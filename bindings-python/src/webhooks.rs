@@ -1,11 +1,11 @@
 //! `client.webhooks`: create, list, get, update, delete. Pairs with
 //! `core/src/resources/webhooks.rs`. Verifying deliveries is in `signature.rs`.
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{CoreModel, model, model_list};
+use crate::generated::webhooks::{created_webhook_model, webhook_model};
+use crate::model::{CoreModel, model_list};
 
 impl CoreModel for twin_core::CreatedWebhook {
     fn raw_json(&self) -> serde_json::Value {
@@ -42,51 +42,17 @@ impl CoreModel for twin_core::Webhook {
     }
 }
 
-model! {
+webhook_model! {
     /// A webhook subscription of an agent.
-    Webhook(twin_core::Webhook) as "Webhook";
+    class Webhook;
     repr: [webhook_id, url, status];
-    fields {
-        /// A UUIDv7.
-        webhook_id: String = |m| m.webhook_id.to_string();
-        /// The agent whose runs it reports.
-        agent_id: String = |m| m.agent_id.to_string();
-        /// Where deliveries are POSTed.
-        url: String = |m| m.url.clone();
-        /// Subscribed event types, e.g. `["run.completed"]`.
-        events: Vec<String> = |m| m.events.iter().map(ToString::to_string).collect();
-        /// `active` or `disabled` (or a newer value).
-        status: String = |m| m.status.as_str().to_owned();
-        /// When it was created.
-        created_at: Option<DateTime<Utc>> = |m| m.created_at;
-        /// When it was last changed.
-        updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
-    }
 }
 
-model! {
+created_webhook_model! {
     /// A webhook just created: the webhook's fields plus `signing_secret`, returned only
     /// once. Its repr never shows the secret.
-    CreatedWebhook(twin_core::CreatedWebhook) as "CreatedWebhook";
+    class CreatedWebhook;
     repr: [webhook_id, url, status];
-    fields {
-        /// The secret deliveries are signed with; store it now.
-        signing_secret: String = |m| m.signing_secret.clone();
-        /// A UUIDv7.
-        webhook_id: String = |m| m.webhook.webhook_id.to_string();
-        /// The agent whose runs it reports.
-        agent_id: String = |m| m.webhook.agent_id.to_string();
-        /// Where deliveries are POSTed.
-        url: String = |m| m.webhook.url.clone();
-        /// The run events delivered, e.g. `run.completed`.
-        events: Vec<String> = |m| m.webhook.events.iter().map(ToString::to_string).collect();
-        /// `active` or `disabled`.
-        status: String = |m| m.webhook.status.as_str().to_owned();
-        /// When it was created.
-        created_at: Option<DateTime<Utc>> = |m| m.webhook.created_at;
-        /// When it was last changed.
-        updated_at: Option<DateTime<Utc>> = |m| m.webhook.updated_at;
-    }
 }
 
 resource! {

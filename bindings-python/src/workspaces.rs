@@ -1,33 +1,17 @@
 //! `client.workspaces`. Pairs with `core/src/resources/workspaces.rs`.
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use crate::client::resource;
-use crate::model::{core_model, model, model_list};
+use crate::generated::workspaces::workspace_model;
+use crate::model::{core_model, model_list};
 
 core_model!(twin_core::Workspace);
 
-model! {
+workspace_model! {
     /// A workspace: a folder of agents.
-    Workspace(twin_core::Workspace) as "Workspace";
+    class Workspace;
     repr: [workspace_id, name];
-    fields {
-        /// A UUIDv7.
-        workspace_id: String = |m| m.workspace_id.to_string();
-        /// Its display name.
-        name: String = |m| m.name.clone();
-        /// Order among the account's workspaces.
-        position: i64 = |m| m.position;
-        /// How many agents it holds.
-        agent_count: u64 = |m| m.agent_count;
-        /// A JSON-encoded string, as the API stores it.
-        icon_config: Option<String> = |m| m.icon_config.clone();
-        /// When it was created.
-        created_at: Option<DateTime<Utc>> = |m| m.created_at;
-        /// When it was last changed.
-        updated_at: Option<DateTime<Utc>> = |m| m.updated_at;
-    }
 }
 
 resource! {

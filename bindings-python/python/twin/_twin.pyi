@@ -126,14 +126,17 @@ class _Model:
 class Me(_Model):
     """The account an API key belongs to."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def user_id(self) -> str:
         """`user_` followed by a ULID."""
+    # generated fields: end
 
 @final
 class ApiKey(_Model):
     """An API key, as listed (never the key itself)."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def key_id(self) -> str:
         """32 hex digits."""
@@ -149,11 +152,13 @@ class ApiKey(_Model):
     @property
     def last_used_at(self) -> Optional[datetime.datetime]:
         """When the key was last used, if ever."""
+    # generated fields: end
 
 @final
 class CreatedApiKey(_Model):
     """A key just created: the listed fields plus ``api_key``, the secret, shown only once."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def api_key(self) -> str:
         """The full key, to store in a secret manager now: it cannot be read again."""
@@ -172,11 +177,13 @@ class CreatedApiKey(_Model):
     @property
     def last_used_at(self) -> Optional[datetime.datetime]:
         """When the key was last used, if ever."""
+    # generated fields: end
 
 @final
 class Workspace(_Model):
     """A workspace: a folder of agents."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def workspace_id(self) -> str:
         """A UUIDv7."""
@@ -198,11 +205,13 @@ class Workspace(_Model):
     @property
     def updated_at(self) -> Optional[datetime.datetime]:
         """When it was last changed."""
+    # generated fields: end
 
 @final
 class Agent(_Model):
     """An agent."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def agent_id(self) -> str:
         """A UUIDv7."""
@@ -236,17 +245,20 @@ class Agent(_Model):
     @property
     def icon_config(self) -> Optional[str]:
         """A JSON-encoded string, as the API stores it."""
+    # generated fields: end
 
 @final
 class CancelResult(_Model):
     """The answer to a cancel; ``note`` is the service's remark, if any."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def success(self) -> bool:
         """`True`: the run is stopped or was already over."""
     @property
     def note(self) -> Optional[str]:
         """The service's remark, e.g. `run already completed`; `None` when there is none."""
+    # generated fields: end
 
 @final
 class Run(_Model):
@@ -254,6 +266,7 @@ class Run(_Model):
     list its ``events()`` and ``follow()`` them (these block; with ``AsyncClient`` use
     ``client.runs``/``client.events``)."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def run_id(self) -> str:
         """A UUIDv7."""
@@ -267,12 +280,6 @@ class Run(_Model):
     @property
     def is_finished(self) -> bool:
         """The service's own flag: the run is over."""
-    @property
-    def goal(self) -> Optional[str]:
-        """What the run was asked to do, if the service says."""
-    @property
-    def user_email(self) -> Optional[str]:
-        """The email of the user who started it, if the service says."""
     @property
     def is_terminal(self) -> bool:
         """`completed`, `error` or `stopped`: the run will not change again."""
@@ -295,6 +302,12 @@ class Run(_Model):
     def run_kind(self) -> Optional[_RunMode]:
         """`run` or `build`."""
     @property
+    def goal(self) -> Optional[str]:
+        """What the run was asked to do, if the service says."""
+    @property
+    def user_email(self) -> Optional[str]:
+        """The email of the user who started it, if the service says."""
+    @property
     def policy_type(self) -> Optional[str]:
         """`runner_v2` for a run, `builder_v3` for a build."""
     @property
@@ -306,6 +319,7 @@ class Run(_Model):
     @property
     def last_event_at(self) -> Optional[datetime.datetime]:
         """When its latest event was recorded."""
+    # generated fields: end
     def refresh(self) -> Run:
         """The run as it is now (a new `Run`)."""
     def wait(
@@ -339,6 +353,7 @@ class Event(_Model):
     """A run event: ``kind`` (``Started``, ``ToolCallResolved``, ``Finished``, ...) and
     ``payload`` (its body with protobuf Value trees decoded to plain data)."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def index(self) -> int:
         """The global, sparse, growing `event_index`."""
@@ -346,27 +361,28 @@ class Event(_Model):
     def recorded_at(self) -> Optional[datetime.datetime]:
         """When the service recorded it (not in `index` order)."""
     @property
+    def agent_id(self) -> Optional[str]:
+        """The agent, from the event's envelope."""
+    @property
+    def run_id(self) -> Optional[str]:
+        """The run, from the event's envelope."""
+    @property
     def kind(self) -> _EventKind:
         """The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`,
-        `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
-        """
+        `ToolCallStarted`, `ToolCallResolved`, `Finished`, ..."""
     @property
     def payload(self) -> Any:
         """The event's body as plain data (dicts, lists, strings, numbers)."""
     @property
     def raw(self) -> Any:
         """The event as received."""
-    @property
-    def agent_id(self) -> Optional[str]:
-        """The agent, from the event's envelope."""
-    @property
-    def run_id(self) -> Optional[str]:
-        """The run, from the event's envelope."""
+    # generated fields: end
 
 @final
 class Webhook(_Model):
     """A webhook subscription of an agent."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def webhook_id(self) -> str:
         """A UUIDv7."""
@@ -388,11 +404,13 @@ class Webhook(_Model):
     @property
     def updated_at(self) -> Optional[datetime.datetime]:
         """When it was last changed."""
+    # generated fields: end
 
 @final
 class CreatedWebhook(_Model):
     """A webhook just created, with its ``signing_secret`` (returned only once)."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def signing_secret(self) -> str:
         """The secret deliveries are signed with; store it now."""
@@ -417,11 +435,13 @@ class CreatedWebhook(_Model):
     @property
     def updated_at(self) -> Optional[datetime.datetime]:
         """When it was last changed."""
+    # generated fields: end
 
 @final
 class Schedule(_Model):
     """An agent's cron schedule (7 fields, UTC, day-of-week 1 = Sunday)."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def agent_id(self) -> str:
         """The agent it starts."""
@@ -440,11 +460,13 @@ class Schedule(_Model):
     @property
     def next_run(self) -> Optional[datetime.datetime]:
         """When it fires next, as the service computed it."""
+    # generated fields: end
 
 @final
 class Instructions(_Model):
     """An agent's current instructions."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def content(self) -> str:
         """The instructions' text (Markdown)."""
@@ -457,11 +479,13 @@ class Instructions(_Model):
     @property
     def source_id(self) -> Optional[str]:
         """What wrote them, e.g. `api:instructions:<time>`."""
+    # generated fields: end
 
 @final
 class InstructionVersion(_Model):
     """One version in an agent's instruction history."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def id(self) -> int:
         """The version's id; higher is newer."""
@@ -480,11 +504,13 @@ class InstructionVersion(_Model):
     @property
     def source_id(self) -> Optional[str]:
         """What wrote it, e.g. `api:instructions:<time>`."""
+    # generated fields: end
 
 @final
 class WebhookEvent(_Model):
     """A verified webhook delivery."""
 
+    # generated fields: begin (codegen/models.toml)
     @property
     def event(self) -> _WebhookEventName:
         """The event name, e.g. `run.completed`."""
@@ -500,8 +526,7 @@ class WebhookEvent(_Model):
     @property
     def status(self) -> Optional[_RunStatus]:
         """The run's status when it was sent (`in_progress`, `completed`, `error`, `stopped`,
-        `paused`).
-        """
+        `paused`)."""
     @property
     def outcome(self) -> Optional[_Outcome]:
         """`success`, `partial` or `fail`; only on `run.completed`."""
@@ -514,6 +539,7 @@ class WebhookEvent(_Model):
     @property
     def raw(self) -> Any:
         """The whole body, as parsed."""
+    # generated fields: end
 
 @final
 class Pager(Generic[_T]):
