@@ -1,6 +1,7 @@
 # Python package targets (owned by the Python binding).
-#   make test-python   build the wheel (debug profile, fast), install it into .venv, check the
-#                      stubs against the module, type-check the example and the package's own
+#   make test-python   build the wheel (debug profile, fast), install it into .venv, check
+#                      that the generated model fields are fresh (codegen/generate.py --check),
+#                      the stubs against the module, type-check the example and the package's own
 #                      Python with mypy --strict,
 #                      run tests/python against the installed wheel
 #   make dist          the distributions users install, into target/dist: a release abi3
@@ -17,6 +18,7 @@ wheel-python: venv
 	$(VPY) -m pip install --quiet --no-deps --force-reinstall $(PY_WHEEL_DIR)/*.whl
 
 test-python: wheel-python
+	@$(PYTHON) codegen/generate.py --check || { echo "bindings-python/src/generated or the model stubs of _twin.pyi are stale: run make generate and commit them."; exit 1; }
 	cd tests/python && ../../$(VPY) -m mypy.stubtest twin._twin --allowlist stubtest-allowlist.txt
 	$(VPY) -m mypy --strict examples/python/quickstart.py bindings-python/python/twin
 	cd tests/python && ../../$(VPY) -m pytest -q

@@ -1,0 +1,113 @@
+"""The Python models' generated fields (issue 16): bindings-python/src/generated/ and the
+marked regions of _twin.pyi are what codegen/generate.py (codegen/python.py) makes of
+codegen/models.toml, and a field added to the description alone becomes a property, in the
+Rust getters and in the stubs (the core model aside, nothing else is edited by hand)."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GENERATOR = ROOT / "codegen" / "generate.py"
+DESCRIPTION = ROOT / "codegen" / "models.toml"
+C_OUT = ROOT / "bindings-c" / "src" / "generated"
+PY_OUT = ROOT / "bindings-python" / "src" / "generated"
+STUB = ROOT / "bindings-python" / "python" / "twin" / "_twin.pyi"
+
+# Where a field goes in the copies of the description: before `goal` in the run model.
+ANCHOR = '[[model.field]]\nname = "goal"\n'
+
+
+def generate(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(GENERATOR), *args], capture_output=True, text=True, timeout=120)
+
+
+def scratch(tmp_path: pathlib.Path, field: str) -> tuple[list[str], dict[str, pathlib.Path]]:
+    """Copies of every output and a description with `field` added to the run model; the
+    generator's arguments pointing at them."""
+    paths = {"c": tmp_path / "c", "py": tmp_path / "py", "stub": tmp_path / "_twin.pyi", "toml": tmp_path / "models.toml"}
+    shutil.copytree(C_OUT, paths["c"])
+    shutil.copytree(PY_OUT, paths["py"])
+    shutil.copy(STUB, paths["stub"])
+    text = DESCRIPTION.read_text()
+    assert ANCHOR in text
+    paths["toml"].write_text(text.replace(ANCHOR, field + "\n" + ANCHOR))
+    args = ["--description", str(paths["toml"]), "--out", str(paths["c"]), "--py-out", str(paths["py"]), "--stub", str(paths["stub"])]
+    return args, paths
+
+
+def stale(done: subprocess.CompletedProcess[str]) -> set[str]:
+    return {line.split()[1] for line in done.stderr.splitlines() if line.startswith("stale: ")}
+
+
+def run_class(stub: str) -> str:
+    """The text of `class Run` in a stub file."""
+    start = stub.index("\nclass Run(")
+    return stub[start : stub.index("\nclass ", start + 1)]
+
+
+def test_the_committed_python_fields_are_what_the_description_gives() -> None:
+    done = generate("--check")
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_field_added_to_the_description_becomes_a_property(tmp_path: pathlib.Path) -> None:
+    field = (
+        '[[model.field]]\nname = "mood"\nkind = "opt_str"\n'
+        'py_doc = "How the run feels."\ndoc = "How the run feels (`mood`), or NULL."\n'
+    )
+    args, paths = scratch(tmp_path, field)
+    before = generate("--check", *args)
+    assert before.returncode == 1
+    # Exactly the run outputs, in C, in Rust for Python and in the stubs.
+    assert stale(before) == {str(paths["c"] / "runs.rs"), str(paths["py"] / "runs.rs"), str(paths["stub"])}
+
+    wrote = generate(*args)
+    assert wrote.returncode == 0, wrote.stderr
+    rust = (paths["py"] / "runs.rs").read_text()
+    assert "/// How the run feels.\n" in rust
+    assert "mood: Option<&str> = |m| m.mood.as_deref();" in rust
+    assert 'pub extern "C" fn twin_run_mood(' in (paths["c"] / "runs.rs").read_text()
+    stub = paths["stub"].read_text()
+    assert '    @property\n    def mood(self) -> Optional[str]:\n        """How the run feels."""\n' in run_class(stub)
+    assert stub.count("def mood(") == 1
+    # Outside the generated regions the stub is untouched: only the new property was added.
+    assert stub.replace('    @property\n    def mood(self) -> Optional[str]:\n        """How the run feels."""\n', "") == STUB.read_text()
+    assert generate("--check", *args).returncode == 0
+
+
+def test_a_python_only_field_leaves_the_c_glue_alone(tmp_path: pathlib.Path) -> None:
+    field = (
+        '[[model.field]]\nname = "is_long"\nkind = "bool"\nexpr = "m.goal.is_some()"\nc = false\n'
+        'doc = "Whether the run has a goal."\n'
+    )
+    args, paths = scratch(tmp_path, field)
+    assert stale(generate("--check", *args)) == {str(paths["py"] / "runs.rs"), str(paths["stub"])}
+    assert generate(*args).returncode == 0
+    assert "is_long: bool = |m| m.goal.is_some();" in (paths["py"] / "runs.rs").read_text()
+    assert "def is_long(self) -> bool:" in run_class(paths["stub"].read_text())
+
+
+def test_a_hand_edited_property_stub_is_reported_stale(tmp_path: pathlib.Path) -> None:
+    args, paths = scratch(tmp_path, "")
+    stub = paths["stub"].read_text()
+    edited = stub.replace('"""The agent that runs."""', '"""The agent."""', 1)
+    assert edited != stub
+    paths["stub"].write_text(edited)
+    assert stale(generate("--check", *args)) == {str(paths["stub"])}
+    assert generate(*args).returncode == 0
+    assert paths["stub"].read_text() == stub
+
+
+def test_a_class_without_its_markers_is_refused(tmp_path: pathlib.Path) -> None:
+    args, paths = scratch(tmp_path, "")
+    stub = paths["stub"].read_text()
+    start = stub.index("\nclass Run(")
+    end = stub.index("# generated fields: end", start)
+    paths["stub"].write_text(stub[:start] + stub[start:end].replace("# generated fields: begin", "# fields") + stub[end:])
+    done = generate("--check", *args)
+    assert done.returncode != 0
+    assert "class Run has no" in done.stderr
