@@ -330,7 +330,7 @@ def generate(
             uses.discard("crate::ffi")
     outputs = {out / f"{name}.rs": render(name, *parts) for name, parts in sorted(files.items())}
     if python_out:  # the Python fields and stubs (codegen/python.py), into (folder, .pyi file)
-        outputs.update(python.outputs(description, *python_out, rustfmt))
+        outputs.update(python.outputs(description, *python_out, rustfmt, {k: g[3] for k, g in GETTERS.items()}))
     return outputs
 
 

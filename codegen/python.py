@@ -36,17 +36,17 @@ BANNER = (
 BEGIN = "# generated fields: begin (codegen/models.toml)"
 END = "# generated fields: end"
 
-# Field kinds as Python sees them: (Rust return type of the getter, stub type, getter
-# expression over `m`, the core value, when the field has no `expr`).
+# Field kinds as Python sees them: (Rust return type of the getter, stub type). The getter's
+# expression, when the field has no `expr`, is the C getter's default (generate.py's GETTERS).
 KINDS = {
-    "str": ("&str", "str", "&m.{name}"),
-    "opt_str": ("Option<&str>", "Optional[str]", "m.{name}.as_deref()"),
-    "enum": ("Option<&str>", "Optional[str]", "m.{name}.as_ref().map(|v| v.as_str())"),
-    "bool": ("bool", "bool", "m.{name}"),
-    "u64": ("u64", "int", "m.{name}"),
-    "i64": ("i64", "int", "m.{name}"),
-    "opt_u64": ("Option<u64>", "Optional[int]", "m.{name}"),
-    "time": ("Option<chrono::DateTime<chrono::Utc>>", "Optional[datetime.datetime]", "m.{name}"),
+    "str": ("&str", "str"),
+    "opt_str": ("Option<&str>", "Optional[str]"),
+    "enum": ("Option<&str>", "Optional[str]"),
+    "bool": ("bool", "bool"),
+    "u64": ("u64", "int"),
+    "i64": ("i64", "int"),
+    "opt_u64": ("Option<u64>", "Optional[int]"),
+    "time": ("Option<chrono::DateTime<chrono::Utc>>", "Optional[datetime.datetime]"),
 }
 
 
@@ -64,10 +64,11 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-def py_field(model: dict, f: dict) -> dict:
+def py_field(model: dict, f: dict, default_exprs: dict[str, str]) -> dict:
     """A field's Python view: name, Rust type, getter expression, stub type and doc."""
     where = f"codegen/models.toml: {model['name']}.{f['name']}"
-    rust, pyi, default_expr = KINDS.get(f.get("kind"), (None, None, None))
+    rust, pyi = KINDS.get(f.get("kind"), (None, None))
+    default_expr = default_exprs.get(f.get("kind")) if rust else None
     expr = f.get("py_expr", f.get("expr", default_expr.format(name=f["name"]) if default_expr else None))
     view = {
         "name": f.get("py_name", f["name"]),
@@ -86,10 +87,10 @@ def py_field(model: dict, f: dict) -> dict:
     return view
 
 
-def py_models(spec: dict) -> list[tuple[dict, list[dict]]]:
+def py_models(spec: dict, default_exprs: dict[str, str]) -> list[tuple[dict, list[dict]]]:
     """Every model with a Python class, with the Python view of its fields, in order."""
     return [
-        (m, [py_field(m, f) for f in m.get("field", []) if f.get("python", True)])
+        (m, [py_field(m, f, default_exprs) for f in m.get("field", []) if f.get("python", True)])
         for m in spec.get("model", [])
         if "py_name" in m
     ]
@@ -146,9 +147,12 @@ def with_stubs(stub: str, models: list[tuple[dict, list[dict]]]) -> str:
     return stub
 
 
-def outputs(description: Path, out: Path, stub: Path, rustfmt: Callable[[str], str]) -> dict[Path, str]:
-    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs` and `stub`."""
-    models = py_models(tomllib.loads(description.read_text()))
+def outputs(
+    description: Path, out: Path, stub: Path, rustfmt: Callable[[str], str], default_exprs: dict[str, str]
+) -> dict[Path, str]:
+    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs` and `stub`.
+    `default_exprs`: kind -> the getter's expression for a field without `expr`."""
+    models = py_models(tomllib.loads(description.read_text()), default_exprs)
     files: dict[str, list[str]] = {}
     for m, fields in models:
         files.setdefault(m["file"], []).append(macro(m, fields))
