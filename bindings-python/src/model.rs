@@ -84,7 +84,9 @@ where
         .call1((list,))
 }
 
-/// Defines a model wrapper. Syntax:
+/// Defines a model wrapper. The resource modules do not call it directly: each model's
+/// `<model>_model!` in `generated/<file>.rs` (written by codegen/python.py from
+/// codegen/models.toml) calls it with the core type and the `fields { }` filled in. Syntax:
 ///
 /// ```text
 /// model! {
