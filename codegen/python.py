@@ -14,6 +14,10 @@
 - the stubs: in `bindings-python/python/twin/_twin.pyi`, the `@property` stubs between the
   markers `# generated fields: begin (codegen/models.toml)` and `# generated fields: end` in the
   model's class; the rest of the file is hand-written and left as it is.
+- the mirrors: a class written in Python that shows another model's fields (`AsyncRun` in
+  `_async.py`, beside the stub, declares `Run`'s for type checkers) holds the annotations
+  between `# generated fields of <Model>: begin (codegen/models.toml)` and
+  `# generated fields: end`.
 
 The Python view of a field is derived from its `kind` (see KINDS); the keys `py_name`,
 `py_type`, `py_expr`, `pyi` and `py_doc` override a part, `python = false` leaves the field out
@@ -155,11 +159,33 @@ def with_stubs(stub: str, models: list[tuple[dict, list[dict]]]) -> str:
     return stub
 
 
+MIRROR = re.compile(
+    r"^(?P<indent>[ ]*)# generated fields of (?P<model>\w+): begin \(codegen/models.toml\)\n"
+    r".*?^(?P=indent)# generated fields: end\n",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def with_mirrors(text: str, models: list[tuple[dict, list[dict]]]) -> str:
+    """`text` with each mirror region rewritten: one `name: type` annotation per field."""
+    by_name = {m["py_name"]: fields for m, fields in models}
+
+    def annotations(found: re.Match[str]) -> str:
+        indent, model = found["indent"], found["model"]
+        if model not in by_name:
+            raise SystemExit(f"generated fields of {model}: no model has that py_name")
+        lines = "".join(f"{indent}{f['name']}: {f['pyi']}\n" for f in by_name[model])
+        return f"{indent}# generated fields of {model}: begin (codegen/models.toml)\n{lines}{indent}{END}\n"
+
+    return MIRROR.sub(annotations, text)
+
+
 def outputs(
     description: Path, out: Path, stub: Path, rustfmt: Callable[[str], str], default_exprs: dict[str, str]
 ) -> dict[Path, str]:
-    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs` and `stub`.
-    `default_exprs`: kind -> the getter's expression for a field without `expr`."""
+    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs`, `stub` and the
+    mirrors in `_async.py` beside it. `default_exprs`: kind -> the getter's expression for a
+    field without `expr`."""
     models = py_models(tomllib.loads(description.read_text()), default_exprs)
     files: dict[str, list[str]] = {}
     for m, fields in models:
@@ -171,4 +197,6 @@ def outputs(
     modules = "".join(f"pub(crate) mod {file};\n" for file in sorted(files))
     wanted[out / "mod.rs"] = rustfmt(f"{BANNER}//! The models' fields, one file per resource (codegen/python.py says how).\n\n{modules}")
     wanted[stub] = with_stubs(stub.read_text(), models)
+    mirrors = stub.with_name("_async.py")
+    wanted[mirrors] = with_mirrors(mirrors.read_text(), models)
     return wanted

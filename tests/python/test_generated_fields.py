@@ -16,6 +16,7 @@ DESCRIPTION = ROOT / "codegen" / "models.toml"
 C_OUT = ROOT / "bindings-c" / "src" / "generated"
 PY_OUT = ROOT / "bindings-python" / "src" / "generated"
 STUB = ROOT / "bindings-python" / "python" / "twin" / "_twin.pyi"
+MIRRORS = STUB.with_name("_async.py")  # AsyncRun declares Run's fields
 
 # Where a field goes in the copies of the description: before `goal` in the run model.
 ANCHOR = '[[model.field]]\nname = "goal"\n'
@@ -28,10 +29,12 @@ def generate(*args: str) -> subprocess.CompletedProcess[str]:
 def scratch(tmp_path: pathlib.Path, field: str) -> tuple[list[str], dict[str, pathlib.Path]]:
     """Copies of every output and a description with `field` added to the run model; the
     generator's arguments pointing at them."""
-    paths = {"c": tmp_path / "c", "py": tmp_path / "py", "stub": tmp_path / "_twin.pyi", "toml": tmp_path / "models.toml"}
+    paths = {"c": tmp_path / "c", "py": tmp_path / "py", "stub": tmp_path / "_twin.pyi",
+             "mirrors": tmp_path / "_async.py", "toml": tmp_path / "models.toml"}
     shutil.copytree(C_OUT, paths["c"])
     shutil.copytree(PY_OUT, paths["py"])
     shutil.copy(STUB, paths["stub"])
+    shutil.copy(MIRRORS, paths["mirrors"])
     text = DESCRIPTION.read_text()
     assert ANCHOR in text
     paths["toml"].write_text(text.replace(ANCHOR, field + "\n" + ANCHOR))
@@ -62,8 +65,9 @@ def test_a_field_added_to_the_description_becomes_a_property(tmp_path: pathlib.P
     args, paths = scratch(tmp_path, field)
     before = generate("--check", *args)
     assert before.returncode == 1
-    # Exactly the run outputs, in C, in Rust for Python and in the stubs.
-    assert stale(before) == {str(paths["c"] / "runs.rs"), str(paths["py"] / "runs.rs"), str(paths["stub"])}
+    # Exactly the run outputs, in C, in Rust for Python, in the stubs and in AsyncRun.
+    assert stale(before) == {str(paths["c"] / "runs.rs"), str(paths["py"] / "runs.rs"), str(paths["stub"]),
+                             str(paths["mirrors"])}
 
     wrote = generate(*args)
     assert wrote.returncode == 0, wrote.stderr
@@ -76,6 +80,9 @@ def test_a_field_added_to_the_description_becomes_a_property(tmp_path: pathlib.P
     assert stub.count("def mood(") == 1
     # Outside the generated regions the stub is untouched: only the new property was added.
     assert stub.replace('    @property\n    def mood(self) -> Optional[str]:\n        """How the run feels."""\n', "") == STUB.read_text()
+    mirrors = paths["mirrors"].read_text()
+    assert mirrors.replace("        mood: Optional[str]\n", "", 1) == MIRRORS.read_text()
+    assert mirrors.index("        mood: Optional[str]\n") < mirrors.index("        goal: Optional[str]\n")
     assert generate("--check", *args).returncode == 0
 
 
@@ -85,10 +92,11 @@ def test_a_python_only_field_leaves_the_c_glue_alone(tmp_path: pathlib.Path) -> 
         'doc = "Whether the run has a goal."\n'
     )
     args, paths = scratch(tmp_path, field)
-    assert stale(generate("--check", *args)) == {str(paths["py"] / "runs.rs"), str(paths["stub"])}
+    assert stale(generate("--check", *args)) == {str(paths["py"] / "runs.rs"), str(paths["stub"]), str(paths["mirrors"])}
     assert generate(*args).returncode == 0
     assert "is_long: bool = |m| m.goal.is_some();" in (paths["py"] / "runs.rs").read_text()
     assert "def is_long(self) -> bool:" in run_class(paths["stub"].read_text())
+    assert "        is_long: bool\n" in paths["mirrors"].read_text()
 
 
 def test_a_hand_edited_property_stub_is_reported_stale(tmp_path: pathlib.Path) -> None:
@@ -111,3 +119,13 @@ def test_a_class_without_its_markers_is_refused(tmp_path: pathlib.Path) -> None:
     done = generate("--check", *args)
     assert done.returncode != 0
     assert "class Run has no" in done.stderr
+
+
+def test_a_mirror_of_an_unknown_model_is_refused(tmp_path: pathlib.Path) -> None:
+    args, paths = scratch(tmp_path, "")
+    text = paths["mirrors"].read_text()
+    assert "# generated fields of Run: begin" in text
+    paths["mirrors"].write_text(text.replace("# generated fields of Run: begin", "# generated fields of Runn: begin"))
+    done = generate("--check", *args)
+    assert done.returncode != 0
+    assert "generated fields of Runn: no model has that py_name" in done.stderr

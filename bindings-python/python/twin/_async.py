@@ -284,12 +284,11 @@ class AsyncRun:
 
     # The fields, read from the wrapped Run (declared for type checkers; see `__getattr__`).
     if TYPE_CHECKING:
+        # generated fields of Run: begin (codegen/models.toml)
         run_id: str
         agent_id: str
         status: Optional[_RunStatus]
         is_finished: bool
-        goal: Optional[str]
-        user_email: Optional[str]
         is_terminal: bool
         is_paused: bool
         outcome: Optional[_Outcome]
@@ -297,10 +296,13 @@ class AsyncRun:
         credits_consumed: Optional[int]
         run_number: Optional[int]
         run_kind: Optional[_RunMode]
+        goal: Optional[str]
+        user_email: Optional[str]
         policy_type: Optional[str]
         policy_model: Optional[str]
         started_at: Optional[datetime.datetime]
         last_event_at: Optional[datetime.datetime]
+        # generated fields: end
         request_id: Optional[str]
 
     def __init__(self, run: Run) -> None:
