@@ -34,14 +34,12 @@ impl EmbeddedEmulator {
         let host: IpAddr = host.parse().map_err(|_| {
             PyValueError::new_err(format!("host must be an IP address, got {host:?}"))
         })?;
-        let defaults = twin_emulator::Options::default();
-        let options = twin_emulator::Options {
-            host,
-            port,
-            api_key,
-            step_ms: step_ms.unwrap_or(defaults.step_ms),
-            seed,
-        };
+        let mut options = twin_emulator::Options::default().host(host).port(port);
+        options.api_key = api_key;
+        options.seed = seed;
+        if let Some(step_ms) = step_ms {
+            options.step_ms = step_ms;
+        }
         let running = py
             .detach(|| twin_emulator::Emulator::start(options))
             .map_err(|e| PyOSError::new_err(format!("cannot start the emulator: {e}")))?;

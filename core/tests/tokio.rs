@@ -24,10 +24,7 @@ fn client_for(emulator: &twin_emulator::Running) -> AsyncClient {
 }
 
 fn fast() -> Options {
-    Options {
-        step_ms: 5,
-        ..Options::default()
-    }
+    Options::default().step_ms(5)
 }
 
 /// A new agent and a run of it started with `message`, through `AsyncClient`.

@@ -45,8 +45,11 @@ pub use openapi::document as openapi_document;
 /// matches) and in the current instructions' `user_email`.
 pub const USER_EMAIL: &str = "user@example.com";
 
-/// How to start an emulator.
+/// How to start an emulator: `Options::default()`, then the chainable setters
+/// (`Options::default().seed(7).step_ms(5)`). Non-exhaustive, so options can be added in a
+/// minor release; the fields stay readable and assignable.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Options {
     /// Address to bind (default 127.0.0.1).
     pub host: IpAddr,
@@ -69,6 +72,43 @@ impl Default for Options {
             step_ms: 100,
             seed: None,
         }
+    }
+}
+
+impl Options {
+    /// The address to bind.
+    #[must_use]
+    pub fn host(mut self, host: IpAddr) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// The port to bind; 0 picks a free one.
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The API key that works from the start and opens `/_emulator/`.
+    #[must_use]
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The default time between two simulated run events, in milliseconds.
+    #[must_use]
+    pub fn step_ms(mut self, step_ms: u64) -> Self {
+        self.step_ms = step_ms;
+        self
+    }
+
+    /// The seed for the simulation and fault injection.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
     }
 }
 

@@ -292,11 +292,11 @@ fn a_revoked_start_key_comes_back_with_reset() {
 #[test]
 fn emulators_in_one_process_are_independent() {
     let a = Api::start();
-    let b = Api::start_with(twin_emulator::Options {
-        api_key: Some("my-own-key".to_string()),
-        step_ms: STEP_MS,
-        ..Default::default()
-    });
+    let b = Api::start_with(
+        twin_emulator::Options::default()
+            .api_key("my-own-key")
+            .step_ms(STEP_MS),
+    );
     assert_ne!(a.base, b.base);
     assert_eq!(b.key, "my-own-key");
     let agent = a.create_agent(None);

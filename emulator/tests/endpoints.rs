@@ -39,11 +39,11 @@ fn api_keys_list_create_revoke() {
         "twin_{}_{}",
         "0123456789abcdef0123456789abcdef", "R5-Heo94secretsecret"
     );
-    let api = Api::start_with(twin_emulator::Options {
-        api_key: Some(start_key.clone()),
-        step_ms: STEP_MS,
-        ..Default::default()
-    });
+    let api = Api::start_with(
+        twin_emulator::Options::default()
+            .api_key(start_key.clone())
+            .step_ms(STEP_MS),
+    );
 
     // The start key is listed; the list call itself used it, so last_used_at is set.
     let list = api.get("/api/public/v1/access-api-keys");

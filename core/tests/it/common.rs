@@ -11,11 +11,7 @@ pub struct Env {
 }
 
 pub fn env() -> Env {
-    let emulator = Emulator::start(Options {
-        step_ms: 5,
-        ..Options::default()
-    })
-    .expect("emulator starts");
+    let emulator = Emulator::start(Options::default().step_ms(5)).expect("emulator starts");
     let client = Client::builder()
         .api_key(emulator.api_key())
         .base_url(emulator.url())

@@ -135,11 +135,7 @@ pub fn client() -> ureq::Agent {
 impl Api {
     /// An emulator with small steps and a fixed seed.
     pub fn start() -> Api {
-        Api::start_with(Options {
-            step_ms: STEP_MS,
-            seed: Some(7),
-            ..Options::default()
-        })
+        Api::start_with(Options::default().step_ms(STEP_MS).seed(7))
     }
 
     pub fn start_with(options: Options) -> Api {
