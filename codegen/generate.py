@@ -39,6 +39,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 try:
     import tomllib
@@ -215,9 +216,19 @@ ARGS = {
     "&[&str]": ("{name}: *const *const c_char, {name}_len: usize", '&ffi::str_array_arg({name}, {name}_len, "{name}")?'),
 }
 
+# An endpoint: its doc, then `fn name(c: &Client, args) -> Result<T, Failure> {`.
 ENDPOINT = re.compile(
     r"((?:^///[^\n]*\n)*)^fn (\w+)\(\s*c: &Client,?(.*?)\)\s*->\s*Result<(.*?), Failure>\s*\{", re.M | re.S
 )
+# Any function whose first parameter is a `&Client`, whatever else it looks like (indented,
+# `pub`, `unsafe`, generic, `_c: &'a Client`): each must be an ENDPOINT, never skipped silently.
+TAKES_CLIENT = re.compile(
+    r"^[ \t]*(?:pub(?:\([\w:]+\))? )?(?:(?:const|async|unsafe) )*fn (\w+)\s*(?:<[^>]*>)?"
+    r"\(\s*\w+\s*:\s*&(?:'\w+\s+)?(?:mut\s+)?(?:\w+::)*Client\b",
+    re.M,
+)
+# What an endpoint may hand out: nothing, a handle, or a handle or NULL.
+RETURNS = re.compile(r"\(\)|(?:Option<)?(twin_\w+)>?")
 
 
 def endpoints(source: Path, params: dict[str, str]) -> list[str]:
@@ -225,15 +236,17 @@ def endpoints(source: Path, params: dict[str, str]) -> list[str]:
     `params` maps a core params type's name to its handle's name."""
     text = source.read_text()
     found = ENDPOINT.findall(text)
-    if len(found) != len(re.findall(r"^[ \t]*(?:pub(?:\(\w+\))? )?fn \w+\(\s*c: &Client\b", text, re.M)):
-        sys.exit(f"{source}: an endpoint must read `/// doc` then `fn name(c: &Client, ...) -> Result<T, Failure> {{`")
+    shaped = {name for _, name, _, _ in found}
+    for name in TAKES_CLIENT.findall(text):
+        if name not in shaped:
+            refuse(source, name, "must read `/// doc` then, at the start of a line, `fn name(c: &Client, ...) -> Result<T, Failure> {`")
     out = []
     for docs, name, args, ret in found:
         if not docs:
-            sys.exit(f"{source}: endpoint {name} has no doc comment (it becomes the header's)")
+            refuse(source, name, "has no doc comment (it becomes the header's)")
         c_args, reads = ["client: *const twin_client"], ["c"]
         for arg in filter(None, (a.strip() for a in args.split(","))):
-            arg_name, ty = (part.strip() for part in arg.split(":", 1))
+            arg_name, _, ty = (part.strip() for part in arg.partition(":"))
             core = ty.removeprefix("&").split("::")[-1]
             if ty in ARGS:
                 c_arg, read = ARGS[ty]
@@ -241,24 +254,34 @@ def endpoints(source: Path, params: dict[str, str]) -> list[str]:
                 handle = f"twin_{params[core]}"
                 c_arg, read = f"{{name}}: *const {handle}", f"&{handle}::value_or_default({{name}})"
             else:
-                sys.exit(f"{source}: endpoint {name}: no C form for `{arg}` (see ARGS in codegen/generate.py)")
+                refuse(source, name, f"has no C form for `{arg}` (the forms: {', '.join(ARGS)}, &<a [[params]] core type>; see ARGS)")
             c_args.append(c_arg.format(name=arg_name))
             reads.append(read.format(name=arg_name))
         # With no arguments to read, the function itself is the body (clippy: redundant closure).
         body = f"|c| super::{name}({', '.join(reads)})" if len(reads) > 1 else f"super::{name}"
+        handed = RETURNS.fullmatch(ret)
+        if not handed:
+            refuse(source, name, f"returns `{ret}`: an endpoint returns (), twin_<type> or Option<twin_<type>>")
         if ret == "()":
             call = f"call(client, {body})"
         else:
-            ty = re.sub(r"^Option<(.*)>$", r"\1", ret)
+            ty = handed[1]
             out_name = "iter" if ty.endswith("_iter") else "list" if ty.endswith("_list") else ty.split("_")[-1]
             c_args.append(f"{out_name}_out: *mut *mut {ty}")
             call = f'call_out(client, {out_name}_out, "{out_name}_out", {body})'
+        names = [a.split(":")[0] for a in ", ".join(c_args).split(", ")]
+        if len(set(names)) != len(names):
+            refuse(source, name, f"would have two C parameters of one name ({', '.join(names)}): rename an argument")
         docs = "".join(line.removeprefix("///").removeprefix(" ") + "\n" for line in docs.splitlines())
         out.append(
             f"{doc(docs)}#[must_use]\n#[unsafe(no_mangle)]\n"
             f"pub extern \"C\" fn twin_{name}({', '.join(c_args)}) -> twin_status {{\n    {call}\n}}\n"
         )
     return out
+
+
+def refuse(source: Path, name: str, why: str) -> NoReturn:
+    sys.exit(f"{source}: endpoint {name} {why}")
 
 
 def render(file: str, models: list[dict], params: list[dict], uses: list[str], calls: list[str]) -> str:
@@ -282,13 +305,29 @@ def rustfmt(source: str) -> str:
     return done.stdout
 
 
+def checked(spec: dict) -> dict:
+    """`spec`, once every C field has a known kind and a doc (else the generator stops, naming
+    the field)."""
+    for section, kinds in (("model", GETTERS), ("params", SETTERS)):
+        for entry in spec.get(section, []):
+            for f in entry.get("field", []):
+                where = f"codegen/models.toml: {entry['name']}.{f.get('name')}"
+                if f.get("kind") not in kinds:
+                    sys.exit(f"{where}: unknown kind {f.get('kind')!r} (the kinds: {', '.join(kinds)})")
+                if not f.get("doc", "").strip():
+                    sys.exit(f"{where}: no doc (it becomes the header's)")
+                if section == "model" and f["name"] in python.RUST_KEYWORDS and "expr" not in f:
+                    sys.exit(f"{where}: a Rust keyword: set expr (over `m.r#{f['name']}`)")
+    return spec
+
+
 def generate(
     description: Path = DESCRIPTION,
     out: Path = OUT,
     sources: Path = SOURCES,
     python_out: tuple[Path, Path] | None = (python.OUT, python.STUB),
 ) -> dict[Path, str]:
-    spec = python.for_c(tomllib.loads(description.read_text()))
+    spec = checked(python.for_c(tomllib.loads(description.read_text())))
     files: dict[str, tuple[list[dict], list[dict], set[str], list[str]]] = {}
     handles = {p["core"].split("::")[-1]: p["name"] for p in spec.get("params", [])}
     for source in sorted(sources.glob("*.rs")):
@@ -352,13 +391,16 @@ def main() -> int:
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text)
-    extra = sorted(set(out.glob("*.rs")) - set(wanted)) if out.exists() else []
+    # A generated .rs file no longer produced (a model moved or renamed) is stale too.
+    folders = {path.parent for path in wanted if path.suffix == ".rs"} | {out}
+    extra = sorted({f for folder in folders if folder.exists() for f in folder.glob("*.rs")} - set(wanted))
     if check:
         for path in stale + extra:
             print(f"stale: {path} (run `make generate`)", file=sys.stderr)
         return 1 if stale or extra else 0
     for path in extra:
         path.unlink()
+        print(f"removed {path}")
     for path in stale:
         print(f"wrote {path}")
     return 0

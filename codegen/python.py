@@ -26,6 +26,8 @@ of Python and `c = false` out of C (the header comment of models.toml lists them
 
 from __future__ import annotations
 
+import ast
+import keyword
 import re
 import tomllib
 from pathlib import Path
@@ -62,6 +64,17 @@ KINDS = {
 }
 
 
+# Names `model!` already gives every class, and Rust keywords (a getter is a Rust `ident`).
+RESERVED = {"request_id", "to_dict", "to_record", "to_json", "from_dict", "from_json", "_fields", "_restore"}
+RUST_KEYWORDS = set(
+    "as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move"
+    " mut pub ref return self static struct super trait true type unsafe use where while abstract become box do"
+    " final gen macro override priv try typeof unsized virtual yield".split()
+)
+# Words of the C docs that must not reach a Python docstring (set py_doc instead).
+C_WORDS = re.compile(r"\bNULL\b|has_value|Unix seconds|\btwin_")
+
+
 def for_c(spec: dict) -> dict:
     """The description as the C emitter reads it: without the models and fields marked
     `c = false` (Python only)."""
@@ -79,6 +92,8 @@ def snake(name: str) -> str:
 def py_field(model: dict, f: dict, default_exprs: dict[str, str]) -> dict:
     """A field's Python view: name, Rust type, getter expression, stub type and doc."""
     where = f"codegen/models.toml: {model['name']}.{f['name']}"
+    if "kind" in f and f["kind"] not in default_exprs:
+        raise SystemExit(f"{where}: unknown kind {f['kind']!r} (the kinds: {', '.join(default_exprs)})")
     rust, pyi = KINDS.get(f.get("kind"), (None, None))
     default_expr = default_exprs.get(f.get("kind")) if rust else None
     expr = f.get("py_expr", f.get("expr", default_expr.format(name=f["name"]) if default_expr else None))
@@ -87,25 +102,38 @@ def py_field(model: dict, f: dict, default_exprs: dict[str, str]) -> dict:
         "rust": f.get("py_type", rust),
         "expr": expr,
         "pyi": f.get("pyi", pyi),
-        "doc": f.get("py_doc", f["doc"]).strip(),
+        "doc": f.get("py_doc", f.get("doc", "")).strip(),
     }
+    name = view["name"]
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or name in RUST_KEYWORDS or keyword.iskeyword(name):
+        raise SystemExit(f"{where}: {name!r} cannot be a Python attribute made by a Rust getter: set py_name")
+    if name in RESERVED:
+        raise SystemExit(f"{where}: {name!r} is already an attribute of every model: set py_name")
+    if not view["doc"]:
+        raise SystemExit(f"{where}: no doc (it becomes the docstring)")
+    if "py_doc" not in f and C_WORDS.search(view["doc"]):
+        raise SystemExit(f"{where}: the doc speaks C ({C_WORDS.search(view['doc'])[0]}): set py_doc")
     missing = [key for key in ("rust", "expr", "pyi") if view[key] is None]
     if missing:
         raise SystemExit(f"{where}: kind {f.get('kind')!r} gives no Python {missing}: set py_type, py_expr, pyi")
     if re.search(r"\bh\b", expr):
         raise SystemExit(f"{where}: the expression reads the C handle `h`: set py_expr (over `m`) or python = false")
-    if '"""' in view["doc"] or "\\" in view["doc"]:
-        raise SystemExit(f"{where}: a Python doc cannot hold a backslash or three quotes")
+    if '"""' in view["doc"] or "\\" in view["doc"] or view["doc"].endswith('"'):
+        raise SystemExit(f"{where}: a Python doc cannot hold a backslash or three quotes, nor end with a quote")
     return view
 
 
 def py_models(spec: dict, default_exprs: dict[str, str]) -> list[tuple[dict, list[dict]]]:
     """Every model with a Python class, with the Python view of its fields, in order."""
-    return [
-        (m, [py_field(m, f, default_exprs) for f in m.get("field", []) if f.get("python", True)])
-        for m in spec.get("model", [])
-        if "py_name" in m
-    ]
+    models = []
+    for m in spec.get("model", []):
+        if "py_name" in m:
+            fields = [py_field(m, f, default_exprs) for f in m.get("field", []) if f.get("python", True)]
+            names = [f["name"] for f in fields]
+            if len(set(names)) != len(names):
+                raise SystemExit(f"codegen/models.toml: {m['name']}: two Python fields named alike ({', '.join(names)})")
+            models.append((m, fields))
+    return models
 
 
 def rust_doc(text: str, indent: str) -> str:
@@ -199,4 +227,9 @@ def outputs(
     wanted[stub] = with_stubs(stub.read_text(), models)
     mirrors = stub.with_name("_async.py")
     wanted[mirrors] = with_mirrors(mirrors.read_text(), models)
+    for path in (stub, mirrors):  # never write a Python file that does not parse
+        try:
+            ast.parse(wanted[path], str(path))
+        except SyntaxError as e:
+            raise SystemExit(f"{path}: the generated text does not parse ({e}); fix the description")
     return wanted

@@ -1260,6 +1260,17 @@ const char *twin_run_status(const twin_run *run);
 bool twin_run_is_finished(const twin_run *run);
 
 /**
+ * What the run was asked to do (`goal`), or NULL when the service does not say.
+ */
+const char *twin_run_goal(const twin_run *run);
+
+/**
+ * The email of the user who started the run (`user_email`), or NULL when the service does
+ * not say.
+ */
+const char *twin_run_user_email(const twin_run *run);
+
+/**
  * Whether the status is terminal (`completed`, `error` or `stopped`): the run will not change
  * again. Not a JSON field; computed from `status`.
  */
@@ -1291,17 +1302,6 @@ uint64_t twin_run_number(const twin_run *run, bool *has_value);
  * `run` or `build` (`run_kind`), or NULL.
  */
 const char *twin_run_kind(const twin_run *run);
-
-/**
- * What the run was asked to do (`goal`), or NULL when the service does not say.
- */
-const char *twin_run_goal(const twin_run *run);
-
-/**
- * The email of the user who started the run (`user_email`), or NULL when the service does
- * not say.
- */
-const char *twin_run_user_email(const twin_run *run);
 
 /**
  * The policy (`policy_type`), e.g. `runner_v2`, or NULL.
@@ -1580,6 +1580,12 @@ uint64_t twin_event_index(const twin_event *event);
 int64_t twin_event_recorded_at(const twin_event *event, bool *has_value);
 
 /**
+ * The event type as sent (the key under the nested `event`), e.g. `Started`,
+ * `ToolCallResolved`, `Finished`.
+ */
+const char *twin_event_kind(const twin_event *event);
+
+/**
  * The agent (`agent_id`), or NULL.
  */
 const char *twin_event_agent_id(const twin_event *event);
@@ -1588,12 +1594,6 @@ const char *twin_event_agent_id(const twin_event *event);
  * The run (`run_id`), or NULL.
  */
 const char *twin_event_run_id(const twin_event *event);
-
-/**
- * The event type as sent (the key under the nested `event`), e.g. `Started`,
- * `ToolCallResolved`, `Finished`.
- */
-const char *twin_event_kind(const twin_event *event);
 
 /**
  * The type's body as JSON text, with every protobuf Value tree decoded to plain JSON; `{}` for

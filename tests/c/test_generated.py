@@ -76,16 +76,26 @@ def test_an_endpoint_function_becomes_a_c_function(tmp_path):
 
 
 def test_an_endpoint_the_generator_cannot_shape_is_refused(tmp_path):
-    unknown_type = with_endpoint(tmp_path / "a", (
-        "/// Pins a run.\nfn runs_pin(c: &Client, count: u32) -> Result<(), Failure> {\n"
-        "    Ok(())\n}\n"))
-    done = generate(*unknown_type)
-    assert done.returncode == 1 and "runs_pin: no C form for `count: u32`" in done.stderr
-    undocumented = with_endpoint(tmp_path / "b", (
-        "fn runs_pin(c: &Client) -> Result<(), Failure> {\n    Ok(())\n}\n"))
-    done = generate(*undocumented)
-    assert done.returncode == 1 and "endpoint runs_pin has no doc comment" in done.stderr
-    exported = with_endpoint(tmp_path / "c", (
-        "/// Pins a run.\npub(crate) fn runs_pin(c: &Client) -> Result<(), Failure> {\n    Ok(())\n}\n"))
-    done = generate(*exported)
-    assert done.returncode == 1 and "an endpoint must read `/// doc`" in done.stderr
+    """Each endpoint-like function that the generator cannot turn into a C function stops it,
+    naming the function and why: none is skipped, none becomes a wrong C function."""
+    cases = {
+        "/// Pins.\nfn runs_pin(c: &Client, count: u32) -> Result<(), Failure> {\n    Ok(())\n}\n":
+            "runs_pin has no C form for `count: u32`",
+        "fn runs_pin(c: &Client) -> Result<(), Failure> {\n    Ok(())\n}\n":
+            "runs_pin has no doc comment",
+        "/// Pins.\npub(crate) fn runs_pin(c: &Client) -> Result<(), Failure> {\n    Ok(())\n}\n":
+            "runs_pin must read `/// doc`",
+        "/// Pins.\nfn runs_pin<'a>(c: &'a Client) -> Result<(), Failure> {\n    Ok(())\n}\n":
+            "runs_pin must read `/// doc`",
+        "/// Pins.\nfn runs_pin(_c: &twin_core::Client) -> Result<(), Failure> {\n    Ok(())\n}\n":
+            "runs_pin must read `/// doc`",
+        "/// Counts.\nfn runs_count(c: &Client) -> Result<u64, Failure> {\n    Ok(0)\n}\n":
+            "runs_count returns `u64`",
+        "/// Pins.\nfn runs_pin(c: &Client, client: &str) -> Result<(), Failure> {\n    Ok(())\n}\n":
+            "runs_pin would have two C parameters of one name",
+        "/// Pins.\nfn runs_pin(c: &Client, run_out: &str) -> Result<twin_run, Failure> {\n    todo!()\n}\n":
+            "runs_pin would have two C parameters of one name",
+    }
+    for i, (function, message) in enumerate(cases.items()):
+        done = generate(*with_endpoint(tmp_path / str(i), function))
+        assert done.returncode == 1 and message in done.stderr, (function, done.stderr)

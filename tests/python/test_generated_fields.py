@@ -129,3 +129,35 @@ def test_a_mirror_of_an_unknown_model_is_refused(tmp_path: pathlib.Path) -> None
     done = generate("--check", *args)
     assert done.returncode != 0
     assert "generated fields of Runn: no model has that py_name" in done.stderr
+
+
+def test_a_generated_file_no_longer_produced_is_stale_then_removed(tmp_path: pathlib.Path) -> None:
+    args, paths = scratch(tmp_path, "")
+    stray = paths["py"] / "old_model.rs"
+    stray.write_text("// @generated, once\n")
+    assert stale(generate("--check", *args)) == {str(stray)}
+    assert generate(*args).returncode == 0
+    assert not stray.exists()
+
+
+def test_a_field_the_generator_cannot_make_into_python_is_refused(tmp_path: pathlib.Path) -> None:
+    """Each mistake stops the generator with a message naming the field, before anything is
+    written: never a traceback, never a stub that does not parse or a getter that cannot compile."""
+    cases = {
+        'name = "mood"\nkind = "opt_sr"\ndoc = "How it feels."\n': "run.mood: unknown kind 'opt_sr' (the kinds: str, opt_str",
+        'name = "mood"\nkind = "opt_str"\n': "run.mood: no doc",
+        'name = "type"\nkind = "opt_str"\ndoc = "Its type."\n': "run.type: a Rust keyword: set expr",
+        'name = "type"\nkind = "opt_str"\nexpr = "m.r#type.as_deref()"\ndoc = "Its type."\n':
+            "run.type: 'type' cannot be a Python attribute made by a Rust getter: set py_name",
+        'name = "kind2"\nkind = "opt_str"\npy_name = "r#type"\ndoc = "Its type."\n': "'r#type' cannot be a Python attribute",
+        'name = "mood"\nkind = "opt_str"\npy_name = "request_id"\ndoc = "Its id."\n': "'request_id' is already an attribute",
+        'name = "mood"\nkind = "opt_str"\npy_name = "goal"\ndoc = "Its goal."\n': "two Python fields named alike",
+        'name = "mood"\nkind = "opt_str"\ndoc = "How it feels, or NULL."\n': "run.mood: the doc speaks C (NULL): set py_doc",
+        'name = "mood"\nkind = "opt_str"\ndoc = "C."\npy_doc = \'How it feels, e.g. "sunny"\'\n': "nor end with a quote",
+    }
+    for i, (field, message) in enumerate(cases.items()):
+        args, paths = scratch(tmp_path / str(i), "[[model.field]]\n" + field)
+        done = generate(*args)
+        assert done.returncode == 1 and message in done.stderr, (field, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert paths["stub"].read_text() == STUB.read_text()  # nothing written

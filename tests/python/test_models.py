@@ -176,3 +176,21 @@ def test_html_tables(client: twin.Client, agent: twin.Agent) -> None:
     page = next(client.runs.list(agent.agent_id).pages())
     assert "<table>" in page._repr_html_()
     assert "<table>" in next(iter(client.events.list(agent.agent_id, run.run_id)))._repr_html_()
+
+
+def test_the_field_order_users_see_is_pinned() -> None:
+    """`_fields` orders `to_record()`, `to_pandas()` columns and the notebook's record tables; it
+    follows codegen/models.toml, so reordering the description must be a deliberate change."""
+    assert twin.Run._fields == [
+        "run_id", "agent_id", "status", "is_finished", "goal", "user_email", "is_terminal", "is_paused",
+        "outcome", "summary", "credits_consumed", "run_number", "run_kind", "policy_type", "policy_model",
+        "started_at", "last_event_at",
+    ]
+    assert twin.Event._fields == ["index", "recorded_at", "kind", "payload", "raw", "agent_id", "run_id"]
+    assert twin.Agent._fields == [
+        "agent_id", "name", "workspace_id", "deployment_state", "has_runs", "latest_run_id", "latest_run_status",
+        "latest_run_is_finished", "latest_run_has_pending_input", "last_activity_at", "icon_config",
+    ]
+    assert twin.WebhookEvent._fields == [
+        "event", "timestamp", "run_id", "agent_id", "status", "outcome", "finished_at", "dedupe_key", "raw",
+    ]

@@ -96,6 +96,16 @@ pub extern "C" fn twin_event_recorded_at(event: *const twin_event, has_value: *m
     })
 }
 
+/// The event type as sent (the key under the nested `event`), e.g. `Started`,
+/// `ToolCallResolved`, `Finished`.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_event_kind(event: *const twin_event) -> *const c_char {
+    ffi::get(event, "event", std::ptr::null(), |h| {
+        let m = &h.inner;
+        h.strings.get("kind", &m.kind)
+    })
+}
+
 /// The agent (`agent_id`), or NULL.
 #[unsafe(no_mangle)]
 pub extern "C" fn twin_event_agent_id(event: *const twin_event) -> *const c_char {
@@ -111,16 +121,6 @@ pub extern "C" fn twin_event_run_id(event: *const twin_event) -> *const c_char {
     ffi::get(event, "event", std::ptr::null(), |h| {
         let m = &h.inner;
         h.strings.get_opt("run_id", m.run_id.as_deref())
-    })
-}
-
-/// The event type as sent (the key under the nested `event`), e.g. `Started`,
-/// `ToolCallResolved`, `Finished`.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_event_kind(event: *const twin_event) -> *const c_char {
-    ffi::get(event, "event", std::ptr::null(), |h| {
-        let m = &h.inner;
-        h.strings.get("kind", &m.kind)
     })
 }
 

@@ -194,6 +194,25 @@ pub extern "C" fn twin_run_is_finished(run: *const twin_run) -> bool {
     })
 }
 
+/// What the run was asked to do (`goal`), or NULL when the service does not say.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_run_goal(run: *const twin_run) -> *const c_char {
+    ffi::get(run, "run", std::ptr::null(), |h| {
+        let m = &h.inner;
+        h.strings.get_opt("goal", m.goal.as_deref())
+    })
+}
+
+/// The email of the user who started the run (`user_email`), or NULL when the service does
+/// not say.
+#[unsafe(no_mangle)]
+pub extern "C" fn twin_run_user_email(run: *const twin_run) -> *const c_char {
+    ffi::get(run, "run", std::ptr::null(), |h| {
+        let m = &h.inner;
+        h.strings.get_opt("user_email", m.user_email.as_deref())
+    })
+}
+
 /// Whether the status is terminal (`completed`, `error` or `stopped`): the run will not change
 /// again. Not a JSON field; computed from `status`.
 #[unsafe(no_mangle)]
@@ -249,25 +268,6 @@ pub extern "C" fn twin_run_kind(run: *const twin_run) -> *const c_char {
     ffi::get(run, "run", std::ptr::null(), |h| {
         let m = &h.inner;
         h.strings.get_opt("kind", m.run_kind.as_deref())
-    })
-}
-
-/// What the run was asked to do (`goal`), or NULL when the service does not say.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_run_goal(run: *const twin_run) -> *const c_char {
-    ffi::get(run, "run", std::ptr::null(), |h| {
-        let m = &h.inner;
-        h.strings.get_opt("goal", m.goal.as_deref())
-    })
-}
-
-/// The email of the user who started the run (`user_email`), or NULL when the service does
-/// not say.
-#[unsafe(no_mangle)]
-pub extern "C" fn twin_run_user_email(run: *const twin_run) -> *const c_char {
-    ffi::get(run, "run", std::ptr::null(), |h| {
-        let m = &h.inner;
-        h.strings.get_opt("user_email", m.user_email.as_deref())
     })
 }
 

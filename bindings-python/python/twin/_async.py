@@ -289,6 +289,8 @@ class AsyncRun:
         agent_id: str
         status: Optional[_RunStatus]
         is_finished: bool
+        goal: Optional[str]
+        user_email: Optional[str]
         is_terminal: bool
         is_paused: bool
         outcome: Optional[_Outcome]
@@ -296,8 +298,6 @@ class AsyncRun:
         credits_consumed: Optional[int]
         run_number: Optional[int]
         run_kind: Optional[_RunMode]
-        goal: Optional[str]
-        user_email: Optional[str]
         policy_type: Optional[str]
         policy_model: Optional[str]
         started_at: Optional[datetime.datetime]

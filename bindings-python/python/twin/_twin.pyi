@@ -281,6 +281,12 @@ class Run(_Model):
     def is_finished(self) -> bool:
         """The service's own flag: the run is over."""
     @property
+    def goal(self) -> Optional[str]:
+        """What the run was asked to do, if the service says."""
+    @property
+    def user_email(self) -> Optional[str]:
+        """The email of the user who started it, if the service says."""
+    @property
     def is_terminal(self) -> bool:
         """`completed`, `error` or `stopped`: the run will not change again."""
     @property
@@ -301,12 +307,6 @@ class Run(_Model):
     @property
     def run_kind(self) -> Optional[_RunMode]:
         """`run` or `build`."""
-    @property
-    def goal(self) -> Optional[str]:
-        """What the run was asked to do, if the service says."""
-    @property
-    def user_email(self) -> Optional[str]:
-        """The email of the user who started it, if the service says."""
     @property
     def policy_type(self) -> Optional[str]:
         """`runner_v2` for a run, `builder_v3` for a build."""
@@ -361,12 +361,6 @@ class Event(_Model):
     def recorded_at(self) -> Optional[datetime.datetime]:
         """When the service recorded it (not in `index` order)."""
     @property
-    def agent_id(self) -> Optional[str]:
-        """The agent, from the event's envelope."""
-    @property
-    def run_id(self) -> Optional[str]:
-        """The run, from the event's envelope."""
-    @property
     def kind(self) -> _EventKind:
         """The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`,
         `ToolCallStarted`, `ToolCallResolved`, `Finished`, ..."""
@@ -376,6 +370,12 @@ class Event(_Model):
     @property
     def raw(self) -> Any:
         """The event as received."""
+    @property
+    def agent_id(self) -> Optional[str]:
+        """The agent, from the event's envelope."""
+    @property
+    def run_id(self) -> Optional[str]:
+        """The run, from the event's envelope."""
     # generated fields: end
 
 @final

@@ -18,10 +18,6 @@ macro_rules! event_model {
                 index: u64 = |m| m.index;
                 /// When the service recorded it (not in `index` order).
                 recorded_at: Option<chrono::DateTime<chrono::Utc>> = |m| m.recorded_at;
-                /// The agent, from the event's envelope.
-                agent_id: Option<&str> = |m| m.agent_id.as_deref();
-                /// The run, from the event's envelope.
-                run_id: Option<&str> = |m| m.run_id.as_deref();
                 /// The event type as sent: `Started`, `RunPolicyInitialized`, `PolicyDecided`,
                 /// `ToolCallStarted`, `ToolCallResolved`, `Finished`, ...
                 kind: &str = |m| &m.kind;
@@ -29,6 +25,10 @@ macro_rules! event_model {
                 payload: crate::events::Payload<'_> = |m| crate::events::Payload(m);
                 /// The event as received.
                 raw: crate::events::Raw<'_> = |m| crate::events::Raw(m);
+                /// The agent, from the event's envelope.
+                agent_id: Option<&str> = |m| m.agent_id.as_deref();
+                /// The run, from the event's envelope.
+                run_id: Option<&str> = |m| m.run_id.as_deref();
             }
             $($rest)*
         }

@@ -23,6 +23,10 @@ macro_rules! run_model {
                 status: Option<&str> = |m| m.status.as_ref().map(|v| v.as_str());
                 /// The service's own flag: the run is over.
                 is_finished: bool = |m| m.is_finished;
+                /// What the run was asked to do, if the service says.
+                goal: Option<&str> = |m| m.goal.as_deref();
+                /// The email of the user who started it, if the service says.
+                user_email: Option<&str> = |m| m.user_email.as_deref();
                 /// `completed`, `error` or `stopped`: the run will not change again.
                 is_terminal: bool = |m| m.is_terminal();
                 /// Waiting for a person (`paused`).
@@ -37,10 +41,6 @@ macro_rules! run_model {
                 run_number: Option<u64> = |m| m.run_number;
                 /// `run` or `build`.
                 run_kind: Option<&str> = |m| m.run_kind.as_deref();
-                /// What the run was asked to do, if the service says.
-                goal: Option<&str> = |m| m.goal.as_deref();
-                /// The email of the user who started it, if the service says.
-                user_email: Option<&str> = |m| m.user_email.as_deref();
                 /// `runner_v2` for a run, `builder_v3` for a build.
                 policy_type: Option<&str> = |m| m.policy_type.as_deref();
                 /// The model that drives the run, e.g. `claude-sonnet-4-6`.
