@@ -18,6 +18,10 @@
   `_async.py`, beside the stub, declares `Run`'s for type checkers) holds the annotations
   between `# generated fields of <Model>: begin (codegen/models.toml)` and
   `# generated fields: end`.
+- the kinds: `_lists.py` (beside the stub) types pandas columns by attribute name; its
+  `_BOOLS`, `_INTS` and `_OBJECTS` (every field whose stub type is bool, int, or neither a
+  string nor a time) stand between `# generated field kinds: begin (codegen/models.toml)` and
+  `# generated field kinds: end`.
 
 The Python view of a field is derived from its `kind` (see KINDS); the keys `py_name`,
 `py_type`, `py_expr`, `pyi` and `py_doc` override a part, `python = false` leaves the field out
@@ -29,6 +33,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import textwrap
 import tomllib
 from pathlib import Path
 from typing import Callable
@@ -208,11 +213,39 @@ def with_mirrors(text: str, models: list[tuple[dict, list[dict]]]) -> str:
     return MIRROR.sub(annotations, text)
 
 
+KINDS_REGION = re.compile(
+    r"^# generated field kinds: begin \(codegen/models.toml\)\n.*?^# generated field kinds: end\n", re.M | re.S
+)
+
+
+def with_kinds(text: str, models: list[tuple[dict, list[dict]]]) -> str:
+    """`text` (`_lists.py`) with its field-kind sets rewritten from the stub types."""
+    kinds: dict[str, str] = {}  # attribute -> "_BOOLS", "_INTS", "_OBJECTS" or "" (a string or a time)
+    for m, fields in models:
+        for f in fields:
+            ty = f["pyi"].removeprefix("Optional[").removesuffix("]")
+            if ty in ("bool", "int"):
+                kind = f"_{ty.upper()}S"
+            elif ty in ("str", "datetime.datetime") or ty.startswith("_"):  # `_X`: a Literal of strings
+                kind = ""
+            else:
+                kind = "_OBJECTS"
+            if kinds.setdefault(f["name"], kind) != kind:  # a column is typed by its name alone
+                raise SystemExit(f"codegen/models.toml: {m['name']}.{f['name']}: the name has another Python type in another model")
+    body = ""
+    for name in ("_BOOLS", "_INTS", "_OBJECTS"):
+        names = ", ".join(f'"{n}"' for n in sorted(n for n, k in kinds.items() if k == name))
+        body += f"{name} = frozenset(\n    {{\n{textwrap.fill(names, 96, initial_indent=' ' * 8, subsequent_indent=' ' * 8)}\n    }}\n)\n"
+    if not KINDS_REGION.search(text):
+        raise SystemExit("_lists.py: no `# generated field kinds: begin` ... `end` region")
+    return KINDS_REGION.sub(lambda _: f"# generated field kinds: begin (codegen/models.toml)\n{body}# generated field kinds: end\n", text)
+
+
 def outputs(
     description: Path, out: Path, stub: Path, rustfmt: Callable[[str], str], default_exprs: dict[str, str]
 ) -> dict[Path, str]:
-    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs`, `stub` and the
-    mirrors in `_async.py` beside it. `default_exprs`: kind -> the getter's expression for a
+    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs`, `stub`, and beside
+    it the mirrors in `_async.py` and the kinds in `_lists.py`. `default_exprs`: kind -> the getter's expression for a
     field without `expr`."""
     models = py_models(tomllib.loads(description.read_text()), default_exprs)
     files: dict[str, list[str]] = {}
@@ -227,7 +260,9 @@ def outputs(
     wanted[stub] = with_stubs(stub.read_text(), models)
     mirrors = stub.with_name("_async.py")
     wanted[mirrors] = with_mirrors(mirrors.read_text(), models)
-    for path in (stub, mirrors):  # never write a Python file that does not parse
+    lists = stub.with_name("_lists.py")
+    wanted[lists] = with_kinds(lists.read_text(), models)
+    for path in (stub, mirrors, lists):  # never write a Python file that does not parse
         try:
             ast.parse(wanted[path], str(path))
         except SyntaxError as e:

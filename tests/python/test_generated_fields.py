@@ -17,6 +17,7 @@ C_OUT = ROOT / "bindings-c" / "src" / "generated"
 PY_OUT = ROOT / "bindings-python" / "src" / "generated"
 STUB = ROOT / "bindings-python" / "python" / "twin" / "_twin.pyi"
 MIRRORS = STUB.with_name("_async.py")  # AsyncRun declares Run's fields
+KINDS = STUB.with_name("_lists.py")  # pandas column types by attribute name
 
 # Where a field goes in the copies of the description: before `goal` in the run model.
 ANCHOR = '[[model.field]]\nname = "goal"\n'
@@ -30,11 +31,12 @@ def scratch(tmp_path: pathlib.Path, field: str) -> tuple[list[str], dict[str, pa
     """Copies of every output and a description with `field` added to the run model; the
     generator's arguments pointing at them."""
     paths = {"c": tmp_path / "c", "py": tmp_path / "py", "stub": tmp_path / "_twin.pyi",
-             "mirrors": tmp_path / "_async.py", "toml": tmp_path / "models.toml"}
+             "mirrors": tmp_path / "_async.py", "kinds": tmp_path / "_lists.py", "toml": tmp_path / "models.toml"}
     shutil.copytree(C_OUT, paths["c"])
     shutil.copytree(PY_OUT, paths["py"])
     shutil.copy(STUB, paths["stub"])
     shutil.copy(MIRRORS, paths["mirrors"])
+    shutil.copy(KINDS, paths["kinds"])
     text = DESCRIPTION.read_text()
     assert ANCHOR in text
     paths["toml"].write_text(text.replace(ANCHOR, field + "\n" + ANCHOR))
@@ -92,11 +94,15 @@ def test_a_python_only_field_leaves_the_c_glue_alone(tmp_path: pathlib.Path) -> 
         'doc = "Whether the run has a goal."\n'
     )
     args, paths = scratch(tmp_path, field)
-    assert stale(generate("--check", *args)) == {str(paths["py"] / "runs.rs"), str(paths["stub"]), str(paths["mirrors"])}
+    assert stale(generate("--check", *args)) == {str(paths["py"] / "runs.rs"), str(paths["stub"]), str(paths["mirrors"]),
+                                                 str(paths["kinds"])}
     assert generate(*args).returncode == 0
     assert "is_long: bool = |m| m.goal.is_some();" in (paths["py"] / "runs.rs").read_text()
     assert "def is_long(self) -> bool:" in run_class(paths["stub"].read_text())
     assert "        is_long: bool\n" in paths["mirrors"].read_text()
+    # A bool column: pandas gets the nullable boolean dtype even when every value is None.
+    kinds = paths["kinds"].read_text()
+    assert '"is_finished", "is_long", "is_paused"' in kinds.split("_INTS")[0]
 
 
 def test_a_hand_edited_property_stub_is_reported_stale(tmp_path: pathlib.Path) -> None:
@@ -154,6 +160,8 @@ def test_a_field_the_generator_cannot_make_into_python_is_refused(tmp_path: path
         'name = "mood"\nkind = "opt_str"\npy_name = "goal"\ndoc = "Its goal."\n': "two Python fields named alike",
         'name = "mood"\nkind = "opt_str"\ndoc = "How it feels, or NULL."\n': "run.mood: the doc speaks C (NULL): set py_doc",
         'name = "mood"\nkind = "opt_str"\ndoc = "C."\npy_doc = \'How it feels, e.g. "sunny"\'\n': "nor end with a quote",
+        'name = "mood"\nkind = "bool"\npy_name = "position"\ndoc = "Whether placed."\n':
+            "run.position: the name has another Python type in another model",
     }
     for i, (field, message) in enumerate(cases.items()):
         args, paths = scratch(tmp_path / str(i), "[[model.field]]\n" + field)

@@ -10,12 +10,25 @@ if TYPE_CHECKING:
 _REPR_ITEMS = 3
 
 # Column types by attribute name (the same name has the same type in every model).
+# generated field kinds: begin (codegen/models.toml)
 _BOOLS = frozenset(
-    {"is_finished", "is_terminal", "is_paused", "has_runs", "latest_run_is_finished",
-     "latest_run_has_pending_input", "paused", "auto_paused", "success"}
+    {
+        "auto_paused", "has_runs", "is_finished", "is_paused", "is_terminal",
+        "latest_run_has_pending_input", "latest_run_is_finished", "paused", "success"
+    }
 )
-_INTS = frozenset({"index", "run_number", "credits_consumed", "position", "agent_count", "consecutive_failures", "id"})
-_OBJECTS = frozenset({"payload", "raw", "events", "dedupe_key"})
+_INTS = frozenset(
+    {
+        "agent_count", "consecutive_failures", "credits_consumed", "id", "index", "position",
+        "run_number"
+    }
+)
+_OBJECTS = frozenset(
+    {
+        "dedupe_key", "events", "payload", "raw"
+    }
+)
+# generated field kinds: end
 
 PANDAS_MISSING = 'to_pandas() needs pandas, an optional extra of twin-sdk: pip install ".[pandas]" (in the twin-sdk checkout), or pip install "pandas>=1.5"'
 
