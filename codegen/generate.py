@@ -327,7 +327,8 @@ def generate(
     sources: Path = SOURCES,
     python_out: tuple[Path, Path] | None = (python.OUT, python.STUB),
 ) -> dict[Path, str]:
-    spec = checked(python.for_c(tomllib.loads(description.read_text())))
+    description_spec = tomllib.loads(description.read_text())
+    spec = checked(python.for_c(description_spec))
     files: dict[str, tuple[list[dict], list[dict], set[str], list[str]]] = {}
     handles = {p["core"].split("::")[-1]: p["name"] for p in spec.get("params", [])}
     for source in sorted(sources.glob("*.rs")):
@@ -369,7 +370,7 @@ def generate(
             uses.discard("crate::ffi")
     outputs = {out / f"{name}.rs": render(name, *parts) for name, parts in sorted(files.items())}
     if python_out:  # the Python fields and stubs (codegen/python.py), into (folder, .pyi file)
-        outputs.update(python.outputs(description, *python_out, rustfmt, {k: g[3] for k, g in GETTERS.items()}))
+        outputs.update(python.outputs(description_spec, *python_out, rustfmt, {k: g[3] for k, g in GETTERS.items()}))
     return outputs
 
 

@@ -34,7 +34,6 @@ import ast
 import keyword
 import re
 import textwrap
-import tomllib
 from pathlib import Path
 from typing import Callable
 
@@ -242,12 +241,12 @@ def with_kinds(text: str, models: list[tuple[dict, list[dict]]]) -> str:
 
 
 def outputs(
-    description: Path, out: Path, stub: Path, rustfmt: Callable[[str], str], default_exprs: dict[str, str]
+    spec: dict, out: Path, stub: Path, rustfmt: Callable[[str], str], default_exprs: dict[str, str]
 ) -> dict[Path, str]:
-    """Path -> text of every Python output: `out/<file>.rs`, `out/mod.rs`, `stub`, and beside
-    it the mirrors in `_async.py` and the kinds in `_lists.py`. `default_exprs`: kind -> the getter's expression for a
-    field without `expr`."""
-    models = py_models(tomllib.loads(description.read_text()), default_exprs)
+    """Path -> text of every Python output of `spec` (the parsed description): `out/<file>.rs`,
+    `out/mod.rs`, `stub`, and beside it the mirrors in `_async.py` and the kinds in
+    `_lists.py`. `default_exprs`: kind -> the getter's expression for a field without `expr`."""
+    models = py_models(spec, default_exprs)
     files: dict[str, list[str]] = {}
     for m, fields in models:
         files.setdefault(m["file"], []).append(macro(m, fields))
