@@ -220,7 +220,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connection { .. } | Error::Timeout { .. } => true,
-            Error::Api { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
+            Error::Api { status, .. } => crate::transport::retryable_status(*status),
             _ => false,
         }
     }

@@ -213,17 +213,10 @@ impl WebhookEventKind {
 
     /// Reads an event name such as `run.completed` (ASCII case is ignored).
     pub fn from_name(name: &str) -> WebhookEventKind {
-        const KNOWN: [(&str, WebhookEventKind); 5] = [
-            ("run.started", WebhookEventKind::RunStarted),
-            ("run.completed", WebhookEventKind::RunCompleted),
-            ("run.failed", WebhookEventKind::RunFailed),
-            ("run.stopped", WebhookEventKind::RunStopped),
-            ("run.paused", WebhookEventKind::RunPaused),
-        ];
-        KNOWN
+        Self::ALL
             .into_iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-            .map_or_else(|| WebhookEventKind::Other(name.to_owned()), |(_, k)| k)
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(name.trim()))
+            .unwrap_or_else(|| WebhookEventKind::Other(name.to_owned()))
     }
 
     /// The event name, e.g. `run.completed`.

@@ -467,7 +467,12 @@ fn retry_reply(reply: &Reply, idempotency: Idempotency) -> Option<Option<Duratio
     if idempotency != Idempotency::Safe || reply.retry_after.is_some_and(|d| d > MAX_RETRY_AFTER) {
         return None;
     }
-    matches!(reply.status, 408 | 429 | 500 | 502 | 503 | 504).then_some(reply.retry_after)
+    retryable_status(reply.status).then_some(reply.retry_after)
+}
+
+/// The statuses a safe call is retried on (and [`Error::is_retryable`] answers true for).
+pub(crate) const fn retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 fn retry_failure(failure: &Failure, idempotency: Idempotency) -> Option<Option<Duration>> {
