@@ -131,26 +131,9 @@ fn redact(path: &str, keys: &[&str], admin_key: &str) -> String {
 
 /// `%XX` sequences decoded (invalid ones and invalid UTF-8 kept as they are, lossily).
 fn percent_decoded(token: &str) -> String {
-    let bytes = token.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(token)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
