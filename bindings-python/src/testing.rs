@@ -17,6 +17,9 @@ pub struct EmbeddedEmulator {
     /// The key that works from the start and opens the admin routes.
     #[pyo3(get)]
     api_key: String,
+    /// The inspector's page, e.g. `http://127.0.0.1:41234/_emulator/ui`.
+    #[pyo3(get)]
+    ui_url: String,
 }
 
 #[pymethods]
@@ -46,6 +49,7 @@ impl EmbeddedEmulator {
         Ok(EmbeddedEmulator {
             url: running.url().to_owned(),
             api_key: running.api_key().to_owned(),
+            ui_url: running.ui_url(),
             running: Mutex::new(Some(running)),
         })
     }

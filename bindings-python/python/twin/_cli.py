@@ -222,7 +222,6 @@ def cmd_emulator(args: argparse.Namespace, out: TextIO) -> int:
     import urllib.parse
 
     from . import _twin
-    from .testing import UI_PATH
 
     emulator = _twin.EmbeddedEmulator(api_key=args.api_key, port=args.port)
 
@@ -231,7 +230,7 @@ def cmd_emulator(args: argparse.Namespace, out: TextIO) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        ui_url = emulator.url + UI_PATH
+        ui_url = emulator.ui_url
         if args.json:
             print_json({"url": emulator.url, "api_key": emulator.api_key, "ui_url": ui_url}, out, indent=None)
         else:

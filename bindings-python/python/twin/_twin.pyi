@@ -1030,6 +1030,9 @@ class EmbeddedEmulator:
     def api_key(self) -> str:
         """The key that works from the start and opens the admin routes."""
     @property
+    def ui_url(self) -> str:
+        """The inspector's page, e.g. `http://127.0.0.1:41234/_emulator/ui`."""
+    @property
     def running(self) -> bool:
         """Whether it is still running."""
     def shutdown(self) -> None:

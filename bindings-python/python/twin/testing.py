@@ -32,9 +32,6 @@ from ._twin import Client
 
 __all__ = ["Emulator"]
 
-#: Where the emulator serves its inspector page, relative to its base URL.
-UI_PATH = "/_emulator/ui"
-
 
 class Emulator:
     """The Twin emulator, running in this process until :meth:`close` (or the end of a
@@ -73,7 +70,7 @@ class Emulator:
         ``ui_url + "#key=" + api_key`` opens it directly (the fragment never leaves the
         browser; quote a key of your own that has characters other than letters, digits and
         ``-._~`` with ``urllib.parse.quote(key, safe="")``)."""
-        return self._native.url + UI_PATH
+        return self._native.ui_url
 
     def client(self, **kwargs: Any) -> Client:
         """A :class:`twin.Client` for this emulator; keyword arguments go to ``Client``."""
