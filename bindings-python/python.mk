@@ -18,7 +18,7 @@ wheel-python: venv
 	$(VPY) -m pip install --quiet --no-deps --force-reinstall $(PY_WHEEL_DIR)/*.whl
 
 test-python: wheel-python
-	@$(PYTHON) codegen/generate.py --check || { echo "bindings-python/src/generated, the model stubs of _twin.pyi AsyncRun's fields in _async.py or the column kinds of _lists.py are stale: run make generate and commit them."; exit 1; }
+	@$(PYTHON) codegen/generate.py --check || { echo "bindings-python/src/generated, the model stubs of _twin.pyi, AsyncRun's fields in _async.py or the column kinds of _lists.py are stale: run make generate and commit them."; exit 1; }
 	cd tests/python && ../../$(VPY) -m mypy.stubtest twin._twin --allowlist stubtest-allowlist.txt
 	$(VPY) -m mypy --strict examples/python/quickstart.py bindings-python/python/twin
 	cd tests/python && ../../$(VPY) -m pytest -q

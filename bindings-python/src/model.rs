@@ -84,6 +84,12 @@ where
         .call1((list,))
 }
 
+/// A model that can carry the request id of the answer it came in (`request_id`).
+pub trait Identified {
+    /// This model, carrying `id`.
+    fn with_request_id(self, id: Option<String>) -> Self;
+}
+
 /// Defines a model wrapper. The resource modules do not call it directly: each model's
 /// `<model>_model!` in `generated/<file>.rs` (written by codegen/python.py from
 /// codegen/models.toml) calls it with the core type and the `fields { }` filled in. Syntax:
@@ -100,12 +106,6 @@ where
 ///     methods { fn refresh(&self) ... }        // optional extra #[pymethods]
 /// }
 /// ```
-/// A model that can carry the request id of the answer it came in (`request_id`).
-pub trait Identified {
-    /// This model, carrying `id`.
-    fn with_request_id(self, id: Option<String>) -> Self;
-}
-
 macro_rules! model {
     (
         $(#[$meta:meta])*

@@ -273,7 +273,6 @@ impl Api {
             .to_string()
     }
 
-    /// Starts a run and returns its id.
     /// Creates an API key; returns its `key_id` and the key itself.
     #[track_caller]
     pub fn create_key(&self, name: &str) -> (String, String) {
@@ -285,6 +284,7 @@ impl Api {
         (field("key_id"), field("api_key"))
     }
 
+    /// Starts a run and returns its id.
     #[track_caller]
     pub fn start_run(&self, agent_id: &str, mode: &str, message: &str) -> String {
         let r = self.post(
